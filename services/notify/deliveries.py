@@ -1,0 +1,80 @@
+"""Notify's use cases: plan a notice, attempt it, record every outcome in the delivery log."""
+import logging
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from services.notify import messages
+from services.notify.models import deliveries
+from shared.events import NOTIFICATION_RECORDED
+from shared.store import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+STALE_PENDING = timedelta(minutes=2)
+
+
+def retry_delay(attempts):
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def plan_acknowledgment(tx, event, contact):
+    """Log the acknowledgment of a new case; the id to send now, or None when there is no address."""
+    now = utcnow()
+    delivery_id = str(uuid.uuid4())
+    row = dict(id=delivery_id, case_id=event["case_id"], purpose="acknowledgment", attempts=0,
+               created_at=now, updated_at=now)
+    email = contact.get("email")
+    if not email:
+        tx.session.execute(deliveries.insert().values(status="no_contact", channel=None, **row))
+        _record(tx, event["case_id"], delivery_id, None, "no_contact", 0)
+        return None
+    message = messages.acknowledgment(event["tracking_number"], contact.get("name"))
+    tx.session.execute(deliveries.insert().values(
+        status="pending", channel="email", recipient=email, subject=message.subject, body=message.body,
+        next_attempt_at=now + STALE_PENDING, **row))
+    return delivery_id
+
+
+def attempt(store, mailer, delivery_id):
+    """Send one logged delivery and record the outcome (never raises for a mail failure)."""
+    with store.reading() as session:
+        row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
+    if row is None or row.status not in ("pending", "failed"):
+        return None
+    error = None
+    try:
+        mailer.send(row.recipient, row.subject, row.body)
+    except Exception as exc:  # SMTP down, refused, timed out: logged and retried later
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("delivery %s failed (attempt %d): %s", delivery_id, row.attempts + 1, type(exc).__name__)
+    return store.run(record_attempt, delivery_id, error)
+
+
+def record_attempt(tx, delivery_id, error):
+    row = tx.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
+    attempts = row.attempts + 1
+    now = utcnow()
+    status = "delivered" if error is None else "failed"
+    next_at = None if error is None or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts)
+    tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+        status=status, attempts=attempts, last_error=error, updated_at=now, next_attempt_at=next_at))
+    _record(tx, row.case_id, delivery_id, row.channel, status, attempts)
+    return status
+
+
+def due_for_retry(session, now=None, limit=100):
+    """Failed deliveries whose retry time has come, and pending ones a crash left behind."""
+    now = now or utcnow()
+    return session.execute(
+        select(deliveries.c.id)
+        .where(deliveries.c.next_attempt_at <= now,
+               or_(deliveries.c.status == "failed", deliveries.c.status == "pending"))
+        .order_by(deliveries.c.next_attempt_at).limit(limit)).scalars().all()
+
+
+def _record(tx, case_id, delivery_id, channel, outcome, attempts):
+    tx.emit(NOTIFICATION_RECORDED, case_id=case_id, notification_id=delivery_id,
+            purpose="acknowledgment", channel=channel, outcome=outcome, attempts=attempts)

@@ -1,0 +1,22 @@
+"""The words sent to complainants."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+def acknowledgment(tracking_number, name=None):
+    greeting = f"เรียน คุณ{name}" if name else "เรียน ผู้ร้องเรียน"
+    return Message(
+        subject=f"ได้รับเรื่องร้องเรียนของท่านแล้ว เลขที่ {tracking_number}",
+        body=(
+            f"{greeting}\n\n"
+            f"หน่วยงานได้รับเรื่องของท่านแล้ว เลขที่รับเรื่อง {tracking_number}\n"
+            "ท่านติดตามความคืบหน้าได้ด้วยเลขที่รับเรื่องนี้และรหัสติดตามที่ได้รับเมื่อยื่นเรื่อง\n\n"
+            f"We have received your complaint. Tracking number: {tracking_number}.\n"
+            "Use it with the access code you were given to follow its progress.\n"
+        ),
+    )

@@ -1,0 +1,50 @@
+"""Reporting's use cases: fold every case event into the read model, and answer from it."""
+import uuid
+
+from sqlalchemy import func, select, update
+
+from services.reporting import timeline
+from services.reporting.models import case_events, case_summaries
+from shared.store import utcnow
+
+
+def record_event(tx, event, source, event_type):
+    session = tx.session
+    now = utcnow()
+    _add_entry(session, event["event_id"], event["case_id"], source, event_type, event["occurred_at"],
+               timeline.summary(event_type, event))
+    fields = timeline.summary_fields(event_type, event)
+    status = timeline.STATUS_BY_EVENT.get(event_type)
+    current = session.execute(select(case_summaries.c.status).where(
+        case_summaries.c.case_id == event["case_id"]).with_for_update()).first()
+    if current is None:
+        session.execute(case_summaries.insert().values(
+            case_id=event["case_id"], site_id=event["site_id"], status=status or "received",
+            updated_at=now, **fields))
+        _add_entry(session, str(uuid.uuid4()), event["case_id"], "reporting", "case_indexed", now,
+                   timeline.summary("case_indexed", event))
+    else:
+        session.execute(update(case_summaries).where(case_summaries.c.case_id == event["case_id"]).values(
+            status=timeline.later_status(current.status, status), updated_at=now, **fields))
+
+
+def _add_entry(session, event_id, case_id, service, event_type, occurred_at, text):
+    session.execute(case_events.insert().values(
+        event_id=event_id, case_id=case_id, service=service, event_type=event_type,
+        occurred_at=occurred_at, summary=text))
+
+
+def case_timeline(session, case_id):
+    rows = session.execute(
+        select(case_events.c.occurred_at, case_events.c.service, case_events.c.event_type,
+               case_events.c.summary)
+        .where(case_events.c.case_id == case_id)
+        .order_by(case_events.c.occurred_at, case_events.c.seq)).all()
+    return [{"at": row.occurred_at.astimezone(timeline.BANGKOK).isoformat(), "service": row.service,
+             "event": row.event_type, "summary": row.summary} for row in rows]
+
+
+def status_counts(session):
+    rows = session.execute(select(case_summaries.c.status, func.count())
+                           .group_by(case_summaries.c.status)).all()
+    return {status: count for status, count in rows}

@@ -1,0 +1,45 @@
+"""reporting: the read model of every case event, and the figures drawn from it."""
+from services.reporting import readmodel
+from shared.delivery import event_handler
+from shared.metrics import Metrics
+from shared.rpc import rpc
+from shared.store import Database
+from shared.web import http, json_response
+
+
+class ReportingService:
+    name = "reporting"
+
+    db = Database()
+    metrics = Metrics()
+
+    @event_handler("intake", "case_received")
+    def on_case_received(self, event):
+        self.db.handle(event, readmodel.record_event, "intake", "case_received")
+
+    @event_handler("routing", "case_routed")
+    def on_case_routed(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_routed")
+
+    @event_handler("sla", "sla_clock_started")
+    def on_sla_clock_started(self, event):
+        self.db.handle(event, readmodel.record_event, "sla", "sla_clock_started")
+
+    @event_handler("notify", "notification_recorded")
+    def on_notification_recorded(self, event):
+        self.db.handle(event, readmodel.record_event, "notify", "notification_recorded")
+
+    @rpc
+    def case_timeline(self, case_id):
+        with self.db.reading() as session:
+            return readmodel.case_timeline(session, case_id)
+
+    @rpc
+    def status_counts(self):
+        with self.db.reading() as session:
+            return readmodel.status_counts(session)
+
+    @http("GET", "/api/v1/reports/cases-by-status")
+    def cases_by_status(self, request):
+        with self.db.reading() as session:
+            return json_response(200, {"cases_by_status": readmodel.status_counts(session)})

@@ -1,0 +1,4 @@
+"""Migrations of the routing service (see shared.migrations)."""
+from shared.migrations import run_env
+
+run_env()

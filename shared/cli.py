@@ -1,0 +1,186 @@
+"""The `rongtuk` command: run the services, migrate their databases, inspect and replay dead letters."""
+import importlib
+import logging
+import logging.config
+import sys
+import time
+
+import click
+
+import shared  # noqa: F401  (quietens eventlet's deprecation notice before nameko imports it)
+from shared.config import EMBEDDED_CONFIG, SERVICE_NAMES, database_url, load_config
+
+
+def _service_names(names):
+    unknown = [n for n in names if n not in SERVICE_NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown service(s) {', '.join(unknown)}; "
+                                 f"choose from {', '.join(SERVICE_NAMES)}")
+    return list(names) or list(SERVICE_NAMES)
+
+
+def _service_class(name):
+    module = importlib.import_module(f"services.{name}.service")
+    for value in vars(module).values():
+        if isinstance(value, type) and getattr(value, "name", None) == name:
+            return value
+    raise click.ClickException(f"services.{name}.service has no service class named {name!r}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", envvar="RONGTUK_CONFIG", default=str(EMBEDDED_CONFIG),
+              show_default=True, type=click.Path(exists=True, dir_okay=False),
+              help="nameko YAML config (env RONGTUK_CONFIG). deploy/embedded.yml runs everything in one "
+                   "process on SQLite; deploy/distributed.yml uses RabbitMQ and PostgreSQL.")
+@click.pass_context
+def main(ctx, config_path):
+    """Rongtuk: complaint handling for Thai government offices.
+
+    \b
+    rongtuk run                 start the services (all five by default)
+    rongtuk db upgrade          apply schema migrations to each service's database
+    rongtuk dlq list            show messages that handlers gave up on
+    rongtuk dlq replay ID|--all deliver dead letters again once the cause is fixed
+    """
+    ctx.obj = config_path
+
+
+@main.command()
+@click.argument("services", nargs=-1)
+@click.option("--migrate/--no-migrate", default=None,
+              help="Apply migrations before starting. Default: on for SQLite databases (embedded), "
+                   "off otherwise (run `rongtuk db upgrade` as a deploy step).")
+@click.pass_obj
+def run(config_path, services, migrate):
+    """Run SERVICES (intake routing sla notify reporting; default all) in this process."""
+    import eventlet
+    eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
+
+    config = load_config(config_path)
+    names = _service_names(services)
+    logging.config.dictConfig(config["LOGGING"]) if "LOGGING" in config else logging.basicConfig(
+        level=logging.INFO)
+    if migrate is None:
+        migrate = all(database_url(config, n).startswith("sqlite") for n in names)
+    if migrate:
+        from shared import migrations
+        migrations.upgrade(config, names)
+    from nameko.cli.run import run as run_services
+    log = logging.getLogger("rongtuk")
+    log.info("starting %s on %s, HTTP at http://%s/", ", ".join(names), config.get("AMQP_URI"),
+             config.get("WEB_SERVER_ADDRESS"))
+    run_services([_service_class(n) for n in names], config)
+
+
+@main.group()
+def db():
+    """Schema migrations (Alembic; one history per service)."""
+
+
+@db.command("upgrade")
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_obj
+def db_upgrade(config_path, services, revision):
+    """Apply migrations to each service's database, up to REVISION."""
+    from shared import migrations
+    config = load_config(config_path)
+    for name, url in migrations.upgrade(config, _service_names(services), revision):
+        click.echo(f"{name}: at {revision} ({_redact(url)})")
+
+
+@main.group()
+def dlq():
+    """Dead letters: messages a handler could not process after its retries, or that broke the contract."""
+
+
+def _engines(config_path, services):
+    from shared.store import make_engine
+    config = load_config(config_path)
+    for name in _service_names(services):
+        yield name, make_engine(database_url(config, name))
+
+
+@dlq.command("list")
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option("--all", "include_replayed", is_flag=True, help="Include dead letters already replayed.")
+@click.pass_obj
+def dlq_list(config_path, services, include_replayed):
+    """List dead letters, oldest first. IDs are SERVICE:NUMBER."""
+    from shared import deadletters
+    rows = []
+    for name, engine in _engines(config_path, services):
+        try:
+            rows += [(name, row) for row in deadletters.listing(engine, include_replayed)]
+        finally:
+            engine.dispose()
+    if not rows:
+        click.echo("no dead letters")
+        return
+    click.echo(f"{'ID':<14} {'STATUS':<17} {'REASON':<8} {'ATTEMPTS':>8}  {'HANDLER':<34} {'EVENT':<22} "
+               f"{'CASE':<36}  LAST FAILED / ERROR")
+    for name, row in rows:
+        error = (row["error"] or "").strip().splitlines()
+        click.echo(f"{name + ':' + str(row['id']):<14} {row['status']:<17} {row['reason']:<8} "
+                   f"{row['attempts']:>8}  {row['handler']:<34} {row['event_type']:<22} "
+                   f"{row['case_id'] or '-':<36}  {row['last_failed_at']:%Y-%m-%d %H:%M:%S}Z "
+                   f"{error[-1] if error else ''}")
+
+
+@dlq.command("replay")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter (of --service).")
+@click.option("--service", "services", multiple=True, help="With --all: only this service.")
+@click.option("--wait", default=0.0, show_default=True,
+              help="Seconds to wait for the running services to re-deliver them.")
+@click.pass_obj
+def dlq_replay(config_path, ids, replay_all, services, wait):
+    """Deliver dead letters (IDs like routing:3) to their handler again.
+
+    The running service publishes each one back to its handler's queue within a second or so;
+    if the handler fails again it returns to the list.
+    """
+    from shared import deadletters
+    if bool(ids) == replay_all:
+        raise click.UsageError("give dead-letter IDs (e.g. routing:3) or --all, not both")
+    wanted = {}
+    for item in ids:
+        name, _, number = item.partition(":")
+        if name not in SERVICE_NAMES or not number.isdigit():
+            raise click.BadParameter(f"{item!r} is not an ID like routing:3")
+        wanted.setdefault(name, set()).add(int(number))
+    chosen = services if replay_all else tuple(wanted)
+    marked = {}
+    for name, engine in _engines(config_path, chosen):
+        try:
+            marked[name] = deadletters.request_replay(engine, None if replay_all else wanted[name])
+        finally:
+            engine.dispose()
+    total = sum(marked.values())
+    click.echo(f"marked {total} dead letter(s) for replay"
+               + "".join(f"; {n}: {c}" for n, c in marked.items() if c))
+    if total and wait:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            pending = 0
+            for name, engine in _engines(config_path, [n for n in marked if marked[n]]):
+                try:
+                    pending += sum(1 for r in deadletters.listing(engine)
+                                   if r["status"] == deadletters.REPLAY_REQUESTED)
+                finally:
+                    engine.dispose()
+            if not pending:
+                click.echo("re-delivered")
+                return
+            time.sleep(0.2)
+        click.echo("not yet re-delivered: is the service running?", err=True)
+        sys.exit(1)
+
+
+def _redact(url):
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Event handlers that never lose a message: validate, retry with backoff, then dead-letter.
+
+nameko acks a message whose handler raised. Here a failed handler is tried again after a
+growing delay while the message stays unacknowledged (so a crash hands it back to the broker),
+and after the last attempt it is written to the dead-letter office and only then acknowledged.
+A message that breaks the contract, or cannot even be decoded, is dead-lettered at once.
+Other messages keep flowing meanwhile: each retry waits in its own green thread.
+"""
+import json
+import logging
+import traceback
+from functools import partial
+
+import eventlet
+from nameko.events import EventHandler
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import QueueConsumer
+
+from shared import deadletters, events
+from shared.config import setting
+from shared.store import Database
+
+log = logging.getLogger(__name__)
+
+
+class Unprocessable(Exception):
+    """Raised by a handler for an event that no retry will fix: dead-lettered at once."""
+
+
+class RetryPolicy:
+    def __init__(self, attempts=5, backoff=0.5, max_backoff=30.0):
+        self.attempts = max(1, int(attempts))
+        self.backoff = float(backoff)
+        self.max_backoff = float(max_backoff)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(setting(config, "HANDLER_RETRY", "attempts", 5),
+                   setting(config, "HANDLER_RETRY", "backoff", 0.5),
+                   setting(config, "HANDLER_RETRY", "max_backoff", 30.0))
+
+    def delay(self, attempt):
+        """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
+
+
+class GuardedQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except that a message kombu cannot decode goes to its handler's
+    dead-letter path instead of killing the consumer thread (and with it the service)."""
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = partial(self._undecodable, provider)
+        return consumers
+
+    def _undecodable(self, provider, message, exc):
+        handler = getattr(provider, "handle_undecodable", None)
+        if handler is None:
+            log.error("undecodable message on %s dropped: %s", provider, exc)
+            self.ack_message(message)
+            return
+        self.container.spawn_managed_thread(partial(handler, message, exc))
+
+
+class ReliableEventHandler(EventHandler):
+    queue_consumer = GuardedQueueConsumer()
+
+    def setup(self):
+        super().setup()
+        self.policy = RetryPolicy.from_config(self.container.config)
+        self.handler_name = f"{self.container.service_name}.{self.method_name}"
+        self._pending = set()
+
+    def stop(self):
+        for timer in list(self._pending):  # unacked: the broker will deliver them again
+            timer.cancel()
+        self._pending.clear()
+        super().stop()
+
+    @property
+    def _engine(self):
+        for dependency in self.container.dependencies:
+            if isinstance(dependency, Database):
+                return dependency.engine
+        raise RuntimeError(f"{self.container.service_name} has no Database dependency")
+
+    def handle_message(self, body, message):
+        try:
+            event = events.load(self.source_service, self.event_type, body)
+        except events.InvalidEvent as exc:
+            detail = f"{exc}: {json.dumps(exc.errors, ensure_ascii=False)}"
+            self._dead_letter(message, _body_text(body, message), "invalid", detail, attempts=0)
+            return
+        self._attempt(event, body, message, 1)
+
+    def handle_undecodable(self, message, exc):
+        self._dead_letter(message, _body_text(None, message), "invalid",
+                          f"undecodable message: {exc!r}", attempts=0)
+
+    def _attempt(self, event, body, message, attempt):
+        context_data = self.unpack_message_headers(message)
+        try:
+            self.container.spawn_worker(
+                self, (event,), {}, context_data=context_data,
+                handle_result=partial(self._finished, event, body, message, attempt))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def _finished(self, event, body, message, attempt, worker_ctx, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        error = "".join(traceback.format_exception(*exc_info))
+        permanent = issubclass(exc_info[0], Unprocessable)
+        if not permanent and attempt < self.policy.attempts:
+            delay = self.policy.delay(attempt)
+            log.warning("%s failed on %s (attempt %d/%d), retrying in %.2fs: %s", self.handler_name,
+                        event["event_id"], attempt, self.policy.attempts, delay, exc_info[1])
+            self._later(delay, self._attempt, event, body, message, attempt + 1)
+        else:
+            self._dead_letter(message, _body_text(body, message), "failed", error, attempts=attempt)
+        return result, exc_info
+
+    def _later(self, delay, fn, *args):
+        timer = eventlet.spawn_after(delay, fn, *args)
+        self._pending.add(timer)
+        timer.link(lambda gt: self._pending.discard(gt))
+
+    def _dead_letter(self, message, body_text, reason, error, attempts):
+        try:
+            deadletters.record(
+                self._engine, service=self.container.service_name, handler=self.handler_name,
+                queue=self.queue.name, source=self.source_service, event_type=self.event_type,
+                body_text=body_text, reason=reason, error=error, attempts=attempts)
+        except Exception:
+            # cannot even record it: keep the message unacked and try again later
+            log.exception("%s could not dead-letter a message; holding it", self.handler_name)
+            self._later(self.policy.max_backoff, self._dead_letter, message, body_text, reason, error,
+                        attempts)
+            return
+        self.queue_consumer.ack_message(message)
+
+
+def _body_text(body, message):
+    raw = getattr(message, "body", None)
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", "replace")
+    if isinstance(raw, str):
+        return raw
+    return json.dumps(body, ensure_ascii=False, default=str)
+
+
+event_handler = ReliableEventHandler.decorator

@@ -1,0 +1,140 @@
+"""The wire contract: every event's source, name, version and marshmallow schema, in one place.
+
+Every event carries the envelope (`event_id`, `occurred_at`, `site_id`, `case_id`, `version`).
+A payload that does not match its schema is refused on the way out (a bug) and on the way in
+(dead-lettered, see shared.delivery). Personal data never travels in events: a case refers to
+its complainant by `complainant_ref`, and services that must contact them ask intake.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from shared.fields import StrictInteger, UUIDString
+
+CHANNELS = (
+    "hotline", "phone", "fax", "web", "email", "counter", "letter", "po_box", "complaint_box",
+    "line", "facebook", "field_inspection", "meeting", "referral",
+)
+KINDS = (1, 2, 3, 4)
+
+
+class InvalidEvent(ValueError):
+    """A message that does not match the contract; `errors` says which fields and why."""
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class Envelope(Schema):
+    class Meta:
+        unknown = RAISE
+
+    event_id = UUIDString(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    site_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    case_id = UUIDString(required=True)
+    version = StrictInteger(required=True)
+
+
+class CaseReceivedV1(Envelope):
+    tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    received_at = fields.AwareDateTime(required=True)
+    complainant_ref = UUIDString(required=True, allow_none=True)
+    contact_channels = fields.List(fields.String(validate=validate.OneOf(("email", "phone", "line"))),
+                                   required=True)
+
+
+class CaseRoutedV1(Envelope):
+    tracking_number = fields.String(required=True)
+    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    received_at = fields.AwareDateTime(required=True)
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_name = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class SlaClockStartedV1(Envelope):
+    clock_id = UUIDString(required=True)
+    target = fields.String(required=True, validate=validate.OneOf(("resolution",)))
+    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    unit_id = fields.String(required=True)
+    started_at = fields.AwareDateTime(required=True)
+    due_at = fields.AwareDateTime(required=True)
+    business_days = StrictInteger(required=True, validate=validate.Range(min=0))
+
+
+class NotificationRecordedV1(Envelope):
+    notification_id = UUIDString(required=True)
+    purpose = fields.String(required=True, validate=validate.OneOf(("acknowledgment",)))
+    channel = fields.String(required=True, allow_none=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(("delivered", "failed", "no_contact")))
+    attempts = StrictInteger(required=True, validate=validate.Range(min=0))
+
+
+@dataclass(frozen=True)
+class EventType:
+    source: str
+    name: str
+    version: int
+    schema: type
+
+    def build(self, *, site_id, case_id, occurred_at=None, event_id=None, **payload):
+        """The wire form of a new event; raises InvalidEvent if the payload breaks the contract."""
+        body = {
+            "event_id": str(event_id or uuid.uuid4()),
+            "occurred_at": occurred_at or datetime.now(timezone.utc),
+            "site_id": site_id,
+            "case_id": str(case_id),
+            "version": self.version,
+            **payload,
+        }
+        schema = self.schema()
+        wire = schema.dump(body)
+        self.load(wire)
+        return wire
+
+    def load(self, body):
+        """Validate a received body; returns it with dates parsed, or raises InvalidEvent."""
+        if not isinstance(body, dict):
+            raise InvalidEvent(f"{self.name}: body is {type(body).__name__}, not an object")
+        if body.get("version") != self.version:
+            known = ", ".join(str(v) for v in versions(self.source, self.name))
+            raise InvalidEvent(f"{self.name}: version {body.get('version')!r} is not one of {known}",
+                               {"version": [f"unsupported version; known: {known}"]})
+        try:
+            return self.schema().load(body)
+        except ValidationError as exc:
+            raise InvalidEvent(f"{self.name} v{self.version} does not match its schema",
+                               exc.messages) from exc
+
+
+CASE_RECEIVED = EventType("intake", "case_received", 1, CaseReceivedV1)
+CASE_ROUTED = EventType("routing", "case_routed", 1, CaseRoutedV1)
+SLA_CLOCK_STARTED = EventType("sla", "sla_clock_started", 1, SlaClockStartedV1)
+NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
+
+REGISTRY = {(e.source, e.name, e.version): e for e in
+            (CASE_RECEIVED, CASE_ROUTED, SLA_CLOCK_STARTED, NOTIFICATION_RECORDED)}
+
+
+def versions(source, name):
+    return sorted(v for (s, n, v) in REGISTRY if (s, n) == (source, name))
+
+
+def load(source, name, body):
+    """Validate an incoming body against the schema of the version it declares."""
+    if not isinstance(body, dict):
+        raise InvalidEvent(f"{name}: body is {type(body).__name__}, not an object")
+    event_type = REGISTRY.get((source, name, body.get("version")))
+    if event_type is None:
+        if not versions(source, name):
+            raise InvalidEvent(f"no schema for {source}.{name}")
+        event_type = REGISTRY[(source, name, versions(source, name)[-1])]
+    return event_type.load(body)

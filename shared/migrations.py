@@ -1,0 +1,81 @@
+"""Schema migrations with Alembic: each service has its own history in services/<name>/migrations."""
+import sqlalchemy as sa
+from alembic import command, context
+from alembic.config import Config
+
+from shared.config import PROJECT_ROOT, SERVICE_NAMES, database_url
+from shared.store import UtcDateTime, make_engine
+
+
+def alembic_config(service_name, url):
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "services" / service_name / "migrations"))
+    cfg.attributes["url"] = url
+    cfg.attributes["service_name"] = service_name
+    return cfg
+
+
+def upgrade(config, services=SERVICE_NAMES, revision="head"):
+    """Bring each service's database to `revision`; returns the URLs it touched."""
+    urls = []
+    for name in services:
+        url = database_url(config, name)
+        command.upgrade(alembic_config(name, url), revision)
+        urls.append((name, url))
+    return urls
+
+
+def run_env():
+    """The body of every service's migrations/env.py (online mode only: we always have the URL)."""
+    engine = make_engine(context.config.attributes["url"])
+    with engine.connect() as connection:
+        context.configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def create_messaging_tables(op):
+    """Version 1 of the outbox, inbox and dead-letter tables, as each service's first migration makes them."""
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("source", sa.String(32), nullable=False),
+        sa.Column("event_type", sa.String(64), nullable=False),
+        sa.Column("case_id", sa.String(36)),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("published_at", UtcDateTime),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_error", sa.Text),
+    )
+    op.create_index("ix_outbox_pending", "outbox", ["id"],
+                    sqlite_where=sa.text("published_at IS NULL"),
+                    postgresql_where=sa.text("published_at IS NULL"))
+    op.create_table(
+        "inbox",
+        sa.Column("handler", sa.String(128), primary_key=True),
+        sa.Column("event_id", sa.String(64), primary_key=True),
+        sa.Column("processed_at", UtcDateTime, nullable=False),
+    )
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
+        sa.Column("handler", sa.String(128), nullable=False),
+        sa.Column("queue", sa.String(255), nullable=False),
+        sa.Column("source", sa.String(32), nullable=False),
+        sa.Column("event_type", sa.String(64), nullable=False),
+        sa.Column("event_id", sa.String(64)),
+        sa.Column("case_id", sa.String(64)),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("reason", sa.String(16), nullable=False),
+        sa.Column("error", sa.Text, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("first_failed_at", UtcDateTime, nullable=False),
+        sa.Column("last_failed_at", UtcDateTime, nullable=False),
+        sa.Column("replayed_at", UtcDateTime),
+    )
+    op.create_index("ix_dead_letters_status", "dead_letters", ["status"])

@@ -1,0 +1,104 @@
+"""The outbox relay: publishes committed events from the outbox table, with publisher confirms.
+
+Events are written to the outbox in the same transaction as the state change that caused them
+(shared.store.Transaction.emit). The relay publishes each to the source service's event exchange,
+exactly as nameko's EventDispatcher would, and marks it published only after the broker
+confirmed it. A relay killed in between publishes the event again on restart: delivery is at
+least once, and handlers are idempotent through the inbox.
+"""
+import json
+import logging
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.standalone.events import get_event_exchange
+from sqlalchemy import select, update
+
+from shared import metrics
+from shared.store import outbox, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    batch_size = 200
+
+    def __init__(self, engine, config, service_name, poll_interval=1.0, enabled=True):
+        self.engine = engine
+        self.config = config
+        self.service_name = service_name
+        self.poll_interval = poll_interval
+        self.enabled = enabled
+        self.exchange = get_event_exchange(service_name, config)
+        self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[self.exchange],
+                                   use_confirms=True)
+        self._wakeups = LightQueue()
+        self._running = False
+
+    def wake(self):
+        if self._wakeups.qsize() == 0:
+            self._wakeups.put_nowait(True)
+
+    def stop(self):
+        self._running = False
+        self.wake()
+
+    def run(self):
+        if not self.enabled:
+            log.warning("outbox relay of %s is disabled by config", self.service_name)
+            return
+        self._running = True
+        failures = 0
+        while self._running:
+            try:
+                published = self.publish_pending()
+                failures = 0
+            except Exception:  # the broker or database is away: keep the rows, try again
+                failures += 1
+                log.exception("outbox relay of %s failed; retrying", self.service_name)
+                eventlet.sleep(min(0.2 * 2 ** failures, 10.0))
+                continue
+            if published < self.batch_size:
+                try:
+                    self._wakeups.get(timeout=self.poll_interval)
+                except Empty:
+                    pass
+
+    def publish_pending(self):
+        """Publish one batch of unpublished events in order; returns how many were published."""
+        lock = self.engine.dialect.name == "postgresql"
+        with self.engine.connect() as conn:
+            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body)
+                     .where(outbox.c.published_at.is_(None))
+                     .order_by(outbox.c.id).limit(self.batch_size))
+            if lock:  # several relays of one service share the table: each takes its own rows
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).all()
+            if not lock:
+                conn.commit()  # SQLite: hold no transaction while publishing
+            done = []
+            error = None
+            for row in rows:
+                try:
+                    self.publish(row.event_type, json.loads(row.body))
+                except Exception as exc:
+                    error = exc
+                    break
+                done.append(row.id)
+            if done:
+                conn.execute(update(outbox).where(outbox.c.id.in_(done))
+                             .values(published_at=utcnow(), attempts=outbox.c.attempts + 1))
+            if error is not None:
+                conn.execute(update(outbox).where(outbox.c.id == rows[len(done)].id)
+                             .values(attempts=outbox.c.attempts + 1, last_error=repr(error)[:2000]))
+            conn.commit()
+        if done:
+            metrics.OUTBOX_PUBLISHED.labels(self.service_name).inc(len(done))
+        if error is not None:
+            raise error
+        return len(done)
+
+    def publish(self, event_type, body):
+        self.publisher.publish(body, exchange=self.exchange, routing_key=event_type)
