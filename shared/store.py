@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, String, Table, Text,
-                        TypeDecorator, create_engine, event, text)
+                        TypeDecorator, create_engine, event, make_url, text)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -93,7 +93,11 @@ dead_letters = Table(
 
 
 def make_engine(url):
-    if url.startswith("sqlite"):
+    url = make_url(url)
+    if url.drivername == "postgresql":
+        # psycopg2, which eventlet's monkey patch makes green; SQLAlchemy 2.1 would pick psycopg 3
+        url = url.set(drivername="postgresql+psycopg2")
+    if url.drivername.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -129,7 +129,8 @@ class Route:
         return self._respond(request)
 
 
-MAX_BODY_BYTES = 2 * 1024 * 1024
+# JSON escapes Thai as \uXXXX (six bytes a character): 1 MB of text must still reach field validation
+MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 class InvalidRequest(Exception):

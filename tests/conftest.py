@@ -1,0 +1,74 @@
+"""Fixtures shared by the service and integration tests.
+
+Configs are built from the real files in deploy/, with only what a test must change overridden.
+"""
+import uuid
+
+import pytest
+
+from shared.config import DISTRIBUTED_CONFIG, EMBEDDED_CONFIG, SERVICE_NAMES, load_config
+from tests.helpers import FAST, PG_ADMIN_URL, free_port, merge
+
+
+@pytest.fixture(autouse=True)
+def _clean_memory_broker():
+    """kombu's memory transport keeps its queues in class attributes: empty them around each test."""
+    from kombu.transport import memory
+
+    def clear():
+        memory.Channel.queues.clear()
+        memory.Channel.events.clear()
+        memory.Transport.global_state.clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_listeners():
+    from shared.web import SharedWebServer
+    yield
+    SharedWebServer._listeners.clear()
+
+
+@pytest.fixture
+def embedded_config(tmp_path):
+    """deploy/embedded.yml on a fresh data folder and a free port, databases migrated."""
+    from shared import migrations
+    config = merge(load_config(EMBEDDED_CONFIG), FAST)
+    config.update(DATA_DIR=str(tmp_path / "data"), AMQP_URI="memory://",
+                  WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}")
+    config.pop("LOGGING", None)
+    migrations.upgrade(config)
+    return config
+
+
+@pytest.fixture
+def pg_databases():
+    """A fresh PostgreSQL database per service; yields the DATABASE_URL template."""
+    import sqlalchemy as sa
+
+    from shared.store import make_engine
+    prefix = f"rt_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in SERVICE_NAMES:
+            conn.execute(sa.text(f'CREATE DATABASE "{prefix}_{name}"'))
+    yield f"postgresql://postgres@127.0.0.1:5432/{prefix}_<service>"
+    with admin.connect() as conn:
+        for name in SERVICE_NAMES:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def distributed_config(rabbit_config, pg_databases, tmp_path):
+    """deploy/distributed.yml on a test vhost of RabbitMQ and fresh PostgreSQL databases, migrated."""
+    from shared import migrations
+    config = merge(load_config(DISTRIBUTED_CONFIG), FAST)
+    config.update(AMQP_URI=rabbit_config["AMQP_URI"], DATABASE_URL=pg_databases,
+                  DATA_DIR=str(tmp_path / "data"), WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}")
+    config.pop("LOGGING", None)
+    migrations.upgrade(config)
+    return config

@@ -1,0 +1,140 @@
+"""Helpers for the service and integration tests."""
+import copy
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+import yaml
+
+from shared.config import PROJECT_ROOT, SERVICE_NAMES
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+FAST = {
+    "OUTBOX": {"poll_interval": 0.05},
+    "DEAD_LETTERS": {"poll_interval": 0.05},
+    "HANDLER_RETRY": {"attempts": 3, "backoff": 0.05, "max_backoff": 0.2},
+    "RPC": {"timeout": 5},
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout=15.0, interval=0.05, message="condition"):
+    """Poll until predicate() is truthy; returns its value. Fails the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+def thai_case(**overrides):
+    body = {
+        "channel": "web",
+        "kind": 2,
+        "subject": "เจ้าหน้าที่พูดจาไม่สุภาพ",
+        "description": "ไปติดต่อขอเอกสารโครงการที่สำนักงาน เจ้าหน้าที่พูดจาไม่สุภาพและให้รอนานกว่าสองชั่วโมง",
+        "complainant": {"name": "สมหญิง ใจดี", "email": "somying@example.org"},
+    }
+    body.update(overrides)
+    return body
+
+
+def merge(config, overrides):
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            merge(config[key], value)
+        else:
+            config[key] = copy.deepcopy(value)
+    return config
+
+
+def write_config(config, path):
+    """Save a test config where the CLI can read it."""
+    path = Path(path)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def engine_for(config, service):
+    from shared.config import database_url
+    from shared.store import make_engine
+    return make_engine(database_url(config, service))
+
+
+def count_rows(config, service, table, where=""):
+    import sqlalchemy as sa
+    engine = engine_for(config, service)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(f"SELECT count(*) FROM {table} {where}")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+class Api:
+    """A small HTTP client for the case API."""
+
+    def __init__(self, base_url):
+        self.base = base_url.rstrip("/")
+
+    def post_case(self, body=None, raw=None, headers=None):
+        if raw is not None:
+            return requests.post(f"{self.base}/api/v1/cases", data=raw, headers=headers or {}, timeout=10)
+        return requests.post(f"{self.base}/api/v1/cases", json=body, timeout=10)
+
+    def get_case(self, tracking_number, access_code):
+        return requests.get(f"{self.base}/api/v1/cases/{tracking_number}",
+                            params={"access_code": access_code}, timeout=10)
+
+    def metrics(self):
+        return requests.get(f"{self.base}/metrics", timeout=10).text
+
+    def wait_until_routed(self, created, timeout=20.0, services=SERVICE_NAMES):
+        """GET the case until it is routed and every service has put an entry on its timeline."""
+        def ready():
+            response = self.get_case(created["tracking_number"], created["access_code"])
+            if response.status_code != 200:
+                return None
+            case = response.json()
+            seen = {entry["service"] for entry in case.get("timeline") or []}
+            if case["status"] == "routed" and case["deadline"] and set(services) <= seen:
+                return case
+            return None
+        return wait_for(ready, timeout=timeout, interval=0.1, message="case routed with a full timeline")
+
+
+def api_for(config):
+    return Api(f"http://{config['WEB_SERVER_ADDRESS']}")
+
+
+def run_cli(*args, env=None, timeout=60):
+    return subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def metric_value(text, name, **labels):
+    """The value of one sample in Prometheus text output, or None."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and line.split(" ")[0] != name:
+            continue
+        sample, _, value = line.rpartition(" ")
+        if all(f'{k}="{v}"' in sample for k, v in labels.items()):
+            return float(value)
+    return None
+
+
+def dumps(obj):
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,235 @@
+"""services/routing/directory.py: the organisation directory and keyword routing."""
+import copy
+import unicodedata
+
+import pytest
+
+from services.routing.directory import Directory, DirectoryError
+
+DIRECTORY_FILE = "/work/main/deploy/directory.yml"
+
+
+@pytest.fixture(scope="module")
+def directory():
+    return Directory.load(DIRECTORY_FILE)
+
+
+MAPPING = {
+    "default_unit": "inspection",
+    "units": {
+        "inspection": {"name_th": "กลุ่มงานตรวจสอบและติดตามผล", "name_en": "Inspection and Follow-up Group"},
+        "water": {"name_th": "ฝ่ายประปา", "code": "ปป."},
+        "roads": {"name_th": "ฝ่ายโยธา"},
+    },
+    "rules": [
+        {"id": "urgent-water", "unit": "water", "keywords": ["น้ำไม่ไหล"], "kinds": [1]},
+        {"id": "roads", "unit": "roads", "keywords": ["ถนน", "Pothole"]},
+        {"id": "water", "unit": "water", "keywords": ["ประปา", "ปู่"]},
+    ],
+}
+
+
+def mapping(**changes):
+    data = copy.deepcopy(MAPPING)
+    data.update(changes)
+    return data
+
+
+# --- the shipped directory -----------------------------------------------------------------
+
+def test_shipped_directory_loads(directory):
+    assert set(directory.units) == {"ict-pr", "projects-funds", "admin-rules", "inspection", "training-knowledge"}
+    assert directory.default_unit == "inspection"
+    assert [r.id for r in directory.rules] == ["misconduct", "funds", "rules-meetings", "training", "information"]
+    unit = directory.units["projects-funds"]
+    assert unit.name_th == "กลุ่มงานเสริมสร้างศักยภาพและการมีส่วนร่วม"
+    assert unit.name_en == "Capacity Building and Participation Group"
+    assert unit.code == "กสร."
+
+
+def test_assign_names_the_rule_and_keyword(directory):
+    assignment = directory.assign(
+        "ขอทราบความคืบหน้าการโอนเงินโครงการ",
+        "กลุ่มเกษตรกรบ้านโนนสูงยื่นเอกสารตั้งแต่เดือนสิงหาคมแต่ยังไม่ได้รับเงิน",
+        3,
+    )
+
+    assert assignment.unit.id == "projects-funds"
+    assert assignment.reason == "rule funds: keyword 'โอนเงิน'"
+
+
+def test_first_matching_rule_wins(directory):
+    # matches both "misconduct" (เรียกรับเงิน) and "funds" (เงินโครงการ); misconduct comes first
+    assignment = directory.assign(
+        "เจ้าหน้าที่เรียกรับเงินก่อนอนุมัติเงินโครงการ",
+        "เจ้าหน้าที่แจ้งว่าต้องจ่ายเงิน 5,000 บาทจึงจะอนุมัติเงินโครงการให้กลุ่มวิสาหกิจชุมชน",
+        2,
+    )
+
+    assert assignment.unit.id == "inspection"
+    assert assignment.reason == "rule misconduct: keyword 'เรียกรับเงิน'"
+
+
+def test_keyword_in_description_only_matches(directory):
+    assignment = directory.assign(
+        "สอบถามกำหนดการ",
+        "อยากทราบว่าจะเปิดฝึกอบรมเศรษฐกิจพอเพียงรุ่นต่อไปเมื่อไร",
+        1,
+    )
+
+    assert assignment.unit.id == "training-knowledge"
+    assert assignment.reason == "rule training: keyword 'อบรม'"
+
+
+def test_no_match_goes_to_the_default_unit_with_a_reason(directory):
+    assignment = directory.assign("สุนัขจรจัดในหมู่บ้าน", "มีสุนัขจรจัดจำนวนมากกัดเด็กนักเรียน", 4)
+
+    assert assignment.unit.id == "inspection"
+    assert assignment.unit.name_th == "กลุ่มงานตรวจสอบและติดตามผล"
+    assert assignment.reason == "default unit: no rule matched"
+
+
+@pytest.mark.parametrize("subject", ["Website is down", "WEBSITE IS DOWN", "the WebSite is down"])
+def test_english_keywords_ignore_case(directory, subject):
+    assignment = directory.assign(subject, "Cannot open the office pages since Monday.", 1)
+
+    assert assignment.unit.id == "ict-pr"
+    assert assignment.reason == "rule information: keyword 'website'"
+
+
+def test_english_keyword_written_in_capitals_matches_lowercase_text():
+    directory = Directory.from_mapping(mapping())
+
+    assignment = directory.assign("big pothole on soi 5", "", 2)
+
+    assert assignment.unit.id == "roads"
+    assert assignment.reason == "rule roads: keyword 'pothole'"
+
+
+def test_thai_text_matches_after_nfc():
+    directory = Directory.from_mapping(mapping())
+    # keyword ปู่ is written with sara uu before mai ek; the complainant typed the tone mark first
+    typed = "บ้านคุณ\u0e1b\u0e48\u0e39มีปัญหา"
+    assert "ปู่" not in typed
+    assert "ปู่" in unicodedata.normalize("NFC", typed)
+
+    assignment = directory.assign(typed, "", 2)
+
+    assert assignment.unit.id == "water"
+    assert assignment.reason == "rule water: keyword 'ปู่'"
+
+
+def test_keyword_typed_in_the_other_order_in_the_directory_still_matches():
+    data = mapping(rules=[{"id": "elders", "unit": "water", "keywords": ["\u0e1b\u0e48\u0e39"]}])
+    directory = Directory.from_mapping(data)
+
+    assert directory.assign("เรื่องเบี้ยยังชีพของปู่", "", 2).unit.id == "water"
+
+
+# --- kinds ---------------------------------------------------------------------------------
+
+def test_rule_with_kinds_applies_only_to_those_kinds():
+    directory = Directory.from_mapping(mapping())
+    text = ("น้ำไม่ไหลสามวันแล้ว", "ทั้งหมู่บ้านไม่มีน้ำใช้")
+
+    urgent = directory.assign(*text, 1)
+    other = directory.assign(*text, 3)
+
+    assert urgent.unit.id == "water"
+    assert urgent.reason == "rule urgent-water: keyword 'น้ำไม่ไหล'"
+    assert other.unit.id == "inspection"
+    assert other.reason == "default unit: no rule matched"
+
+
+def test_kind_filter_falls_through_to_a_later_rule():
+    directory = Directory.from_mapping(mapping())
+
+    assignment = directory.assign("น้ำไม่ไหล", "ท่อประปาแตกหน้าบ้าน", 2)
+
+    assert assignment.reason == "rule water: keyword 'ประปา'"
+
+
+def test_unit_defaults():
+    directory = Directory.from_mapping(mapping())
+
+    assert directory.units["roads"].name_en == "ฝ่ายโยธา"
+    assert directory.units["roads"].code == ""
+    assert directory.units["water"].code == "ปป."
+
+
+def test_directory_without_rules_sends_everything_to_the_default():
+    directory = Directory.from_mapping(mapping(rules=[]))
+    del_rules = mapping()
+    del del_rules["rules"]
+
+    assert directory.assign("ถนนชำรุด", "", 1).unit.id == "inspection"
+    assert Directory.from_mapping(del_rules).rules == []
+
+
+# --- errors --------------------------------------------------------------------------------
+
+def test_rule_naming_an_unknown_unit_is_refused():
+    data = mapping()
+    data["rules"][1]["unit"] = "electricity"
+
+    with pytest.raises(DirectoryError, match="electricity"):
+        Directory.from_mapping(data)
+
+
+def test_unknown_default_unit_is_refused():
+    with pytest.raises(DirectoryError, match="default_unit"):
+        Directory.from_mapping(mapping(default_unit="helpdesk"))
+
+
+@pytest.mark.parametrize("remove", ["units", "default_unit"])
+def test_missing_top_level_key_is_refused(remove):
+    data = mapping()
+    del data[remove]
+
+    with pytest.raises(DirectoryError):
+        Directory.from_mapping(data)
+
+
+@pytest.mark.parametrize("remove", ["id", "unit", "keywords"])
+def test_rule_missing_a_key_is_refused(remove):
+    data = mapping()
+    del data["rules"][1][remove]
+
+    with pytest.raises(DirectoryError):
+        Directory.from_mapping(data)
+
+
+def test_unit_missing_its_thai_name_is_refused():
+    data = mapping()
+    del data["units"]["roads"]["name_th"]
+
+    with pytest.raises(DirectoryError):
+        Directory.from_mapping(data)
+
+
+@pytest.mark.parametrize("data", [None, [], "units", {"units": None, "default_unit": "x"},
+                                  {"units": {"a": "not a mapping"}, "default_unit": "a"}])
+def test_misshapen_directory_is_refused(data):
+    with pytest.raises(DirectoryError):
+        Directory.from_mapping(data)
+
+
+def test_keywords_given_as_a_single_string_are_refused():
+    # an easy YAML slip: `keywords: ทุจริต` instead of `keywords: [ทุจริต]`. Accepted, it becomes
+    # one keyword per character and the rule then catches almost every Thai complaint.
+    data = mapping(rules=[{"id": "graft", "unit": "water", "keywords": "ทุจริต"}])
+
+    with pytest.raises(DirectoryError):
+        Directory.from_mapping(data)
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "directory.yml"
+    path.write_text("", encoding="utf-8")
+
+    with pytest.raises(DirectoryError):
+        Directory.load(path)
+
+
+def test_directory_error_is_a_value_error():
+    assert issubclass(DirectoryError, ValueError)
