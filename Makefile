@@ -18,11 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 run: install
 	$(BIN)/rongtuk run
 
+# `nameko test` is pytest after eventlet's monkey patch, as `nameko run` does for the services
+NAMEKO_TEST := PYTHONWARNINGS=ignore::Warning:nameko.cli.commands $(BIN)/nameko test
+
 test: install
-	$(BIN)/pytest
+	$(NAMEKO_TEST) $(ARGS)
 
 test-unit: install
-	$(BIN)/pytest tests/unit
+	$(NAMEKO_TEST) tests/unit $(ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.flow

@@ -95,10 +95,14 @@ class EventType:
             "version": self.version,
             **payload,
         }
-        schema = self.schema()
-        wire = schema.dump(body)
-        self.load(wire)
-        return wire
+        # validate what the caller gave (strictly: no coercion, no unknown fields), then dump
+        plain = {k: _plain(v) for k, v in body.items()}
+        try:
+            loaded = self.schema().load(plain)
+        except ValidationError as exc:
+            raise InvalidEvent(f"{self.name} v{self.version}: payload breaks its schema",
+                               exc.messages) from exc
+        return self.schema().dump(loaded)
 
     def load(self, body):
         """Validate a received body; returns it with dates parsed, or raises InvalidEvent."""
@@ -113,6 +117,14 @@ class EventType:
         except ValidationError as exc:
             raise InvalidEvent(f"{self.name} v{self.version} does not match its schema",
                                exc.messages) from exc
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 CASE_RECEIVED = EventType("intake", "case_received", 1, CaseReceivedV1)

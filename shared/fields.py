@@ -38,6 +38,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        # NFC leaves nikhahit + sara aa apart; Thai keyboards and OCR produce both forms of sara am
+        text = text.replace("\u0e4d\u0e32", "\u0e33")
         allowed = {"\n", "\t", "\r"} if self.multiline else set()
         for ch in text:
             if unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed:

@@ -9,6 +9,7 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
+import eventlet
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, String, Table, Text,
                         TypeDecorator, create_engine, event, make_url, text)
@@ -206,16 +207,24 @@ class Database(DependencyProvider):
         )
 
     def start(self):
-        self.container.spawn_managed_thread(self.relay.run)
-        self.container.spawn_managed_thread(self.dead_letter_office.run_replays)
+        self._threads = [
+            self.container.spawn_managed_thread(self.relay.run, identifier=f"{self.service_name}.outbox_relay"),
+            self.container.spawn_managed_thread(self.dead_letter_office.run_replays,
+                                                identifier=f"{self.service_name}.dead_letter_replays"),
+        ]
 
     def stop(self):
         self.relay.stop()
         self.dead_letter_office.stop()
+        for thread in getattr(self, "_threads", []):  # let a publish in flight finish
+            with eventlet.Timeout(5, False):
+                thread.wait()
         self.engine.dispose()
 
     def kill(self):
-        self.stop()
+        self.relay.stop()
+        self.dead_letter_office.stop()
+        self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
         handler = f"{self.service_name}.{worker_ctx.entrypoint.method_name}"

@@ -15,7 +15,7 @@ BE_OFFSET = 543
 # no 0/O, 1/I/L: codes are read out over the phone and typed from letters
 ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ACCESS_CODE_LENGTH = 8
-SITE_PATTERN = re.compile(r"^[A-Z0-9]{2,16}$")
+SITE_PATTERN = re.compile(r"[A-Z0-9]{2,16}")
 
 
 def fiscal_year_be(moment: datetime) -> int:
@@ -27,7 +27,7 @@ def fiscal_year_be(moment: datetime) -> int:
 
 
 def format_tracking_number(site: str, fiscal_year: int, sequence: int) -> str:
-    if not SITE_PATTERN.match(site):
+    if not SITE_PATTERN.fullmatch(site):
         raise ValueError(f"site code {site!r} must be 2-16 capital letters or digits")
     if not 1 <= sequence <= 999_999:
         raise ValueError(f"sequence {sequence} is outside 1..999999")

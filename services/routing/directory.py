@@ -57,6 +57,12 @@ class Directory:
 
     @classmethod
     def from_mapping(cls, data):
+        if not isinstance(data, dict):
+            raise DirectoryError("a directory is a mapping with units, rules and default_unit")
+        for rule in data.get("rules") or []:
+            keywords = rule.get("keywords") if isinstance(rule, dict) else None
+            if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+                raise DirectoryError(f"rule {rule!r}: keywords must be a list of non-empty strings")
         try:
             units = {key: Unit(id=key, name_th=u["name_th"], name_en=u.get("name_en", u["name_th"]),
                                code=u.get("code", "")) for key, u in data["units"].items()}

@@ -1,5 +1,4 @@
 """services/intake/schemas.py: what POST /cases accepts."""
-import unicodedata
 
 import pytest
 from marshmallow import ValidationError
@@ -42,7 +41,7 @@ def test_loaded_text_is_nfc_and_trimmed():
 
     loaded = NewCaseSchema().load(case(subject=subject))
 
-    assert loaded["subject"] == unicodedata.normalize("NFC", subject.strip())
+    assert loaded["subject"] == "ขอให้ซ่อมท่อประปาน้ำรั่ว"  # trimmed, sara am composed
 
 
 @pytest.mark.parametrize("field", ["channel", "kind", "subject", "description"])
