@@ -1,6 +1,9 @@
 """Embedded mode as a user runs it: `rongtuk run` in its own process, memory transport, SQLite."""
+import email
+import email.policy
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -21,32 +24,47 @@ ENTRYPOINTS = {
 
 
 @pytest.fixture
-def embedded(tmp_path):
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "INFO"}
-    env.pop("RONGTUK_CONFIG", None)
-    log = open(tmp_path / "rongtuk.log", "w+")
-    process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], cwd=PROJECT_ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    api = Api(f"http://127.0.0.1:{port}")
+def start_embedded(tmp_path):
+    """Start `rongtuk run` as a user would, with extra environment variables; stopped at the end."""
+    started = []
 
-    def healthy():
-        assert process.poll() is None, f"rongtuk run exited: {(tmp_path / 'rongtuk.log').read_text()}"
+    def start(**extra_env):
+        port = free_port()
+        env = {**os.environ, "PORT": str(port), "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "INFO",
+               **extra_env}
+        env.pop("RONGTUK_CONFIG", None)
+        log_path = tmp_path / "rongtuk.log"
+        log = open(log_path, "w+")
+        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], cwd=PROJECT_ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        started.append((process, log))
+        api = Api(f"http://127.0.0.1:{port}")
+
+        def healthy():
+            assert process.poll() is None, f"rongtuk run exited: {log_path.read_text()}"
+            try:
+                return requests.get(f"{api.base}/healthz", timeout=1).status_code == 200
+            except requests.ConnectionError:
+                return False
+
+        wait_for(healthy, timeout=30, interval=0.2, message="rongtuk run to answer /healthz")
+        api.data_dir = tmp_path / "data"
+        api.log_path = log_path
+        return api
+
+    yield start
+    for process, log in started:
+        process.send_signal(signal.SIGTERM)
         try:
-            return requests.get(f"{api.base}/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
 
-    wait_for(healthy, timeout=30, interval=0.2, message="rongtuk run to answer /healthz")
-    api.data_dir = tmp_path / "data"
-    api.log_path = tmp_path / "rongtuk.log"
-    yield api
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+
+@pytest.fixture
+def embedded(start_embedded):
+    return start_embedded()
 
 
 def test_a_thai_complaint_goes_through_all_five_services(embedded):
@@ -71,6 +89,47 @@ def test_a_thai_complaint_goes_through_all_five_services(embedded):
     mail = wait_for(lambda: list((embedded.data_dir / "mail").glob("*.eml")), timeout=10,
                     message="an acknowledgment e-mail")
     assert created["tracking_number"].encode() in mail[0].read_bytes()
+
+    counts = requests.get(f"{embedded.base}/api/v1/reports/cases-by-status", timeout=5).json()
+    assert counts == {"cases_by_status": {"routed": 1}}
+
+
+def test_the_acknowledgment_goes_out_over_smtp_when_a_server_is_configured(start_embedded, tmp_path):
+    smtp_port = free_port()
+    maildir = tmp_path / "maildir"
+    smtp = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
+                             "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
+    try:
+        wait_for(lambda: _listening(smtp_port), timeout=10, message="the SMTP server")
+        api = start_embedded(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
+                             SMTP_SENDER="ศูนย์รับเรื่องร้องเรียน <complaints@example.go.th>")
+        created = api.post_case(thai_case()).json()
+        case = api.wait_until_routed(created)
+        notice = [e for e in case["timeline"] if e["service"] == "notify"]
+        assert len(notice) == 1 and "(email)" in notice[0]["summary"]
+        messages = wait_for(lambda: list((maildir / "new").glob("*")), timeout=10, message="a delivered e-mail")
+        mail = email.message_from_bytes(messages[0].read_bytes(), policy=email.policy.default)
+        assert mail["To"] == "somying@example.org"
+        assert created["tracking_number"] in str(mail["Subject"])
+        assert "complaints@example.go.th" in str(mail["From"])
+        assert "สมหญิง" in mail.get_content()  # Thai survives the trip
+        assert not list((api.data_dir / "mail").glob("*.eml"))
+    finally:
+        smtp.terminate()
+        smtp.wait(timeout=10)
+
+
+def test_a_failed_delivery_is_logged_on_the_timeline(start_embedded):
+    api = start_embedded(SMTP_HOST="127.0.0.1", SMTP_PORT=str(free_port()))  # nothing listens there
+    created = api.post_case(thai_case()).json()
+    case = api.wait_until_routed(created)
+    notice = [e for e in case["timeline"] if e["service"] == "notify"]
+    assert len(notice) == 1 and "ส่งไม่สำเร็จ" in notice[0]["summary"]
+
+
+def _listening(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_metrics_show_every_entrypoint_of_all_five_services_on_the_one_port(embedded):

@@ -1,0 +1,53 @@
+"""Dead letters and their replay on the memory transport and SQLite, as in embedded mode."""
+import uuid
+from datetime import datetime, timezone
+from unittest.mock import patch
+
+from nameko.standalone.events import event_dispatcher
+
+from services.routing import assignments
+from services.routing.service import RoutingService
+from shared import deadletters
+from shared.config import database_url
+from shared.events import CASE_RECEIVED
+from shared.store import make_engine
+from tests.helpers import count_rows, wait_for
+
+
+def case_received(subject):
+    return CASE_RECEIVED.build(
+        site_id="HUB", case_id=str(uuid.uuid4()), tracking_number="HUB-2570-000007", channel="counter",
+        kind=1, subject=subject, description="สอบถามที่เคาน์เตอร์", received_at=datetime.now(timezone.utc),
+        complainant_ref=None, contact_channels=[])
+
+
+def test_a_failing_handler_is_dead_lettered_and_replayed_once_fixed(container_factory, embedded_config):
+    real = assignments.route_case
+    calls = []
+
+    def failing(tx, event, directory):
+        calls.append(event["case_id"])
+        raise RuntimeError("rules file unreadable")
+
+    dispatch = event_dispatcher(embedded_config)
+    body = case_received("ขอทราบวาระการประชุม")
+    with patch.object(assignments, "route_case", failing):
+        routing = container_factory(RoutingService, embedded_config)
+        routing.start()
+        dispatch("intake", "case_received", body)
+        wait_for(lambda: count_rows(embedded_config, "routing", "dead_letters") == 1, message="a dead letter")
+    assert len(calls) == embedded_config["HANDLER_RETRY"]["attempts"]
+    assert count_rows(embedded_config, "routing", "assignments") == 0
+
+    engine = make_engine(database_url(embedded_config, "routing"))
+    try:
+        [letter] = deadletters.listing(engine)
+        assert (letter["reason"], letter["status"], letter["case_id"]) == ("failed", "dead", body["case_id"])
+        assert "rules file unreadable" in letter["error"]
+        assert deadletters.request_replay(engine, [letter["id"]]) == 1
+        assert assignments.route_case is real
+        wait_for(lambda: count_rows(embedded_config, "routing", "assignments") == 1, message="the replayed case")
+        assert deadletters.listing(engine) == []
+        assert [r["status"] for r in deadletters.listing(engine, include_replayed=True)] == ["replayed"]
+    finally:
+        engine.dispose()
