@@ -58,7 +58,7 @@ def record(engine, *, service, handler, queue, source, event_type, body_text, re
             )).inserted_primary_key[0]
     metrics.DEAD_LETTERS.labels(service, handler, reason).inc()
     log.error("dead-lettered %s for %s (%s, %d attempts): %s", event_type, handler, reason,
-              attempts, error.splitlines()[0] if error else "")
+              attempts, error.strip().splitlines()[-1] if error.strip() else "")
     return row_id
 
 

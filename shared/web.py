@@ -12,7 +12,7 @@ import eventlet
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map
+from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,6 @@ class Route:
         self._respond = respond
 
     def get_url_rule(self):
-        from werkzeug.routing import Rule
         return Rule(self.url, methods=[self.method])
 
     def handle_request(self, request):

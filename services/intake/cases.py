@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from services.intake import tracking
 from services.intake.models import cases, complainants, tracking_sequences
@@ -55,10 +55,10 @@ def receive_case(tx, data, now=None):
 
 
 def record_routing(tx, event):
-    """case_routed: the case now has a unit. A later status is never overwritten by an earlier one."""
+    """case_routed: the case now has a unit; a received case becomes routed (a later status stays)."""
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
         unit_id=event["unit_id"], unit_name=event["unit_name"], updated_at=utcnow(),
-        status="routed"))
+        status=case((cases.c.status == "received", "routed"), else_=cases.c.status)))
 
 
 def record_deadline(tx, event):
