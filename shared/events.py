@@ -60,14 +60,57 @@ class CaseRoutedV1(Envelope):
     reason = fields.String(required=True)
 
 
+SLA_TARGETS = ("resolution", "first_notice", "forward_answer")
+
+
 class SlaClockStartedV1(Envelope):
     clock_id = UUIDString(required=True)
-    target = fields.String(required=True, validate=validate.OneOf(("resolution",)))
+    target = fields.String(required=True, validate=validate.OneOf(SLA_TARGETS))
     kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
     unit_id = fields.String(required=True)
     started_at = fields.AwareDateTime(required=True)
     due_at = fields.AwareDateTime(required=True)
     business_days = StrictInteger(required=True, validate=validate.Range(min=0))
+
+
+class SlaClockEvent(Envelope):
+    """What every event about one SLA clock carries."""
+    clock_id = UUIDString(required=True)
+    target = fields.String(required=True, validate=validate.OneOf(SLA_TARGETS))
+    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    unit_id = fields.String(required=True)
+    due_at = fields.AwareDateTime(required=True)
+
+
+class SlaWarningV1(SlaClockEvent):
+    """The clock entered its last business day (or the configured share of its time)."""
+
+
+class SlaBreachedV1(SlaClockEvent):
+    """The deadline passed with the case unresolved; occurred_at is the deadline itself."""
+
+
+class SlaEscalatedV1(SlaClockEvent):
+    step = StrictInteger(required=True, validate=validate.Range(min=1))
+    role = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class SlaDeadlineChangedV1(SlaClockEvent):
+    previous_due_at = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(("calendar", "paused", "kind_changed")))
+
+
+class SlaClockPausedV1(SlaClockEvent):
+    reason = fields.String(required=True, validate=validate.Length(max=200))
+
+
+class SlaClockResumedV1(SlaClockEvent):
+    paused_business_days = StrictInteger(required=True, validate=validate.Range(min=0))
+
+
+class SlaClockStoppedV1(SlaClockEvent):
+    outcome = fields.String(required=True, validate=validate.OneOf(("met", "late", "superseded")))
+    business_days_used = StrictInteger(required=True, validate=validate.Range(min=0))
 
 
 class NotificationRecordedV1(Envelope):
@@ -130,10 +173,18 @@ def _plain(value):
 CASE_RECEIVED = EventType("intake", "case_received", 1, CaseReceivedV1)
 CASE_ROUTED = EventType("routing", "case_routed", 1, CaseRoutedV1)
 SLA_CLOCK_STARTED = EventType("sla", "sla_clock_started", 1, SlaClockStartedV1)
+SLA_WARNING = EventType("sla", "sla_warning", 1, SlaWarningV1)
+SLA_BREACHED = EventType("sla", "sla_breached", 1, SlaBreachedV1)
+SLA_ESCALATED = EventType("sla", "sla_escalated", 1, SlaEscalatedV1)
+SLA_DEADLINE_CHANGED = EventType("sla", "sla_deadline_changed", 1, SlaDeadlineChangedV1)
+SLA_CLOCK_PAUSED = EventType("sla", "sla_clock_paused", 1, SlaClockPausedV1)
+SLA_CLOCK_RESUMED = EventType("sla", "sla_clock_resumed", 1, SlaClockResumedV1)
+SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
 NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
 
-REGISTRY = {(e.source, e.name, e.version): e for e in
-            (CASE_RECEIVED, CASE_ROUTED, SLA_CLOCK_STARTED, NOTIFICATION_RECORDED)}
+REGISTRY = {(e.source, e.name, e.version): e for e in (
+    CASE_RECEIVED, CASE_ROUTED, SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED,
+    SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED, SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
 
 
 def versions(source, name):

@@ -75,7 +75,7 @@ def find_for_owner(session, tracking_number, access_code):
     return row
 
 
-def public_view(row, timeline):
+def public_view(row, timeline, clocks=None):
     """What the complainant may see: no personal data."""
     return {
         "tracking_number": row.tracking_number,
@@ -86,6 +86,7 @@ def public_view(row, timeline):
         "received_at": _local(row.received_at),
         "unit": {"id": row.unit_id, "name": row.unit_name} if row.unit_id else None,
         "deadline": _local(row.due_at) if row.due_at else None,
+        "clocks": clocks,
         "timeline": timeline,
     }
 

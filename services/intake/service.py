@@ -23,6 +23,7 @@ class IntakeService:
     metrics = Metrics()
     config = Config()
     reporting = RpcProxy("reporting")
+    sla = RpcProxy("sla")
 
     @http("POST", "/api/v1/cases")
     def create_case(self, request):
@@ -40,13 +41,9 @@ class IntakeService:
             row = cases.find_for_owner(session, tracking_number, request.args.get("access_code", ""))
         if row is None:  # a wrong code and an unknown number look the same
             return json_response(404, NOT_FOUND)
-        try:
-            timeline = call_with_timeout(self.reporting.case_timeline, row.id,
-                                         timeout=rpc_timeout(self.config))
-        except RpcTimeout:
-            log.warning("reporting did not answer for a timeline; case shown without it")
-            timeline = None
-        return json_response(200, cases.public_view(row, timeline))
+        timeline = self._ask(self.reporting.case_timeline, row.id)
+        clocks = self._ask(self.sla.case_clocks, row.id)
+        return json_response(200, cases.public_view(row, timeline, clocks))
 
     @http("GET", "/healthz")
     def health(self, request):
@@ -59,6 +56,18 @@ class IntakeService:
     @event_handler("sla", "sla_clock_started")
     def on_sla_clock_started(self, event):
         self.db.handle(event, cases.record_deadline)
+
+    @event_handler("sla", "sla_deadline_changed")
+    def on_sla_deadline_changed(self, event):
+        self.db.handle(event, cases.record_deadline)
+
+    def _ask(self, method, *args):
+        """Another service's part of the case page; None when it does not answer in time."""
+        try:
+            return call_with_timeout(method, *args, timeout=rpc_timeout(self.config))
+        except RpcTimeout:
+            log.warning("no answer from %s; case shown without it", method.service_name)
+            return None
 
     @rpc
     def contact_for_notice(self, case_id):

@@ -25,6 +25,26 @@ class ReportingService:
     def on_sla_clock_started(self, event):
         self.db.handle(event, readmodel.record_event, "sla", "sla_clock_started")
 
+    @event_handler("sla", "sla_warning")
+    def on_sla_warning(self, event):
+        self.db.handle(event, readmodel.record_event, "sla", "sla_warning")
+
+    @event_handler("sla", "sla_breached")
+    def on_sla_breached(self, event):
+        self.db.handle(event, readmodel.record_event, "sla", "sla_breached")
+
+    @event_handler("sla", "sla_escalated")
+    def on_sla_escalated(self, event):
+        self.db.handle(event, readmodel.record_event, "sla", "sla_escalated")
+
+    @event_handler("sla", "sla_deadline_changed")
+    def on_sla_deadline_changed(self, event):
+        self.db.handle(event, readmodel.record_event, "sla", "sla_deadline_changed")
+
+    @event_handler("sla", "sla_clock_stopped")
+    def on_sla_clock_stopped(self, event):
+        self.db.handle(event, readmodel.record_event, "sla", "sla_clock_stopped")
+
     @event_handler("notify", "notification_recorded")
     def on_notification_recorded(self, event):
         self.db.handle(event, readmodel.record_event, "notify", "notification_recorded")

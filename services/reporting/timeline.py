@@ -18,6 +18,29 @@ def later_status(current, candidate):
     return current
 
 
+TARGETS_TH = {"resolution": "กำหนดแล้วเสร็จ", "first_notice": "กำหนดแจ้งความคืบหน้า",
+              "forward_answer": "กำหนดตอบกลับของหน่วยที่รับเรื่องต่อ"}
+ROLES_TH = {"unit_head": "หัวหน้ากลุ่มงาน", "office_director": "ผู้อำนวยการสำนักงาน",
+            "complaint_committee": "คณะกรรมการพิจารณาเรื่องร้องเรียน"}
+OUTCOMES_SLA_TH = {"met": "ทันกำหนด", "late": "เกินกำหนด", "superseded": "ยกเลิก"}
+
+
+def _when(moment):
+    return moment.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
+
+
+SLA_SUMMARIES = {
+    "sla_warning": lambda e: f"ใกล้ถึง{TARGETS_TH[e['target']]} ({_when(e['due_at'])} น.)",
+    "sla_breached": lambda e: f"เลย{TARGETS_TH[e['target']]} ({_when(e['due_at'])} น.)",
+    "sla_escalated": lambda e: f"เร่งรัดขั้นที่ {e['step']}: แจ้ง{ROLES_TH.get(e['role'], e['role'])}",
+    "sla_deadline_changed": lambda e: f"{TARGETS_TH[e['target']]}เปลี่ยนจาก {_when(e['previous_due_at'])} "
+                                      f"เป็น {_when(e['due_at'])} น.",
+    "sla_clock_paused": lambda e: "หยุดนับเวลาระหว่างรอข้อมูลจากผู้ร้อง",
+    "sla_clock_resumed": lambda e: f"นับเวลาต่อ (เพิ่ม {e['paused_business_days']} วันทำการ)",
+    "sla_clock_stopped": lambda e: f"{TARGETS_TH[e['target']]}: {OUTCOMES_SLA_TH[e['outcome']]}",
+}
+
+
 def summary(event_type, event):
     """One line, in Thai, of what happened; no personal data (events carry none)."""
     if event_type == "case_received":
@@ -25,8 +48,11 @@ def summary(event_type, event):
     if event_type == "case_routed":
         return f"ส่งเรื่องให้ {event['unit_name']} ({event['reason']})"
     if event_type == "sla_clock_started":
-        due = event["due_at"].astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
-        return f"กำหนดแล้วเสร็จภายใน {event['business_days']} วันทำการ: {due} น."
+        if event["target"] == "first_notice":
+            return f"ต้องแจ้งความคืบหน้าแก่ผู้ร้องภายใน {event['business_days']} วัน: {_when(event['due_at'])} น."
+        return f"กำหนดแล้วเสร็จภายใน {event['business_days']} วันทำการ: {_when(event['due_at'])} น."
+    if event_type in SLA_SUMMARIES:
+        return SLA_SUMMARIES[event_type](event)
     if event_type == "notification_recorded":
         channel = event["channel"] or "-"
         return f"แจ้งผู้ร้องว่าได้รับเรื่อง ({channel}): {OUTCOMES_TH[event['outcome']]}"
@@ -44,6 +70,6 @@ def summary_fields(event_type, event):
     elif event_type == "case_routed":
         fields.update(tracking_number=event["tracking_number"], kind=event["kind"],
                       unit_id=event["unit_id"], received_at=event["received_at"])
-    elif event_type == "sla_clock_started" and event["target"] == "resolution":
+    elif event_type in ("sla_clock_started", "sla_deadline_changed") and event["target"] == "resolution":
         fields.update(due_at=event["due_at"], unit_id=event["unit_id"])
     return fields

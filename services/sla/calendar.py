@@ -99,6 +99,22 @@ class BusinessCalendar:
             day += timedelta(days=1)
         return total
 
+    def add_business_seconds(self, start: datetime, seconds: int) -> datetime:
+        """The moment `seconds` of office hours after `start`."""
+        moment = start.astimezone(BANGKOK)
+        day = moment.date()
+        remaining = seconds
+        while True:
+            if self.is_business_day(day):
+                lo = max(opening_time(day), moment)
+                hi = closing_time(day)
+                if hi > lo:
+                    available = (hi - lo).total_seconds()
+                    if remaining <= available:
+                        return lo + timedelta(seconds=remaining)
+                    remaining -= available
+            day += timedelta(days=1)
+
     def business_days_between(self, start: datetime, end: datetime) -> int:
         """Whole business days after the day of receipt of `start` up to and including end's day."""
         first = self.day_of_receipt(start)

@@ -1,20 +1,252 @@
-"""SLA's use case: start the resolution clock of a routed case."""
+"""SLA's use cases: start, sweep, pause, resume, stop, reopen and re-time the clocks of cases.
+
+Each step of a clock (warning, breach, each escalation) is recorded in `clock_steps` under its
+(clock, step) key in the same transaction as its event, so it happens exactly once, however
+often or late the sweep runs; its event is stamped with the step's true time.
+"""
 import uuid
 
-from services.sla.calendar import resolution_target
-from services.sla.models import clocks
-from shared.events import SLA_CLOCK_STARTED
+from sqlalchemy import and_, func, select, update
+
+from services.sla.calendar import BANGKOK
+from services.sla.calendars import DEFAULT_SITE, Calendars, day_bounds, put_day, remove_day
+from services.sla.models import clock_steps, clocks
+from services.sla.policy import BUSINESS_DAY_TARGETS, describe_time_left, time_left
+from shared import events
+from shared.store import insert_ignoring_duplicates
+
+RUNNING = ("open", "warned", "breached")
+STEP_EVENTS = {"warning": events.SLA_WARNING, "breach": events.SLA_BREACHED, "escalation": events.SLA_ESCALATED}
+START_TARGETS = ("resolution", "first_notice")
 
 
-def start_resolution_clock(tx, event, calendar):
-    business_days = resolution_target(event["kind"])
-    due_at = calendar.deadline(event["received_at"], business_days)
+def start_clocks(tx, event, policy):
+    """case_routed: start the case's clocks from its receipt; a re-route only moves them to the new unit."""
+    session = tx.session
+    calendar = Calendars(session)(event["site_id"])
+    started = []
+    for target in START_TARGETS:
+        existing = session.execute(select(clocks.c.id).where(
+            clocks.c.case_id == event["case_id"], clocks.c.target == target)).first()
+        if existing:
+            session.execute(update(clocks).where(clocks.c.case_id == event["case_id"], clocks.c.target == target,
+                                                 clocks.c.stopped_at.is_(None))
+                            .values(unit_id=event["unit_id"]))
+            continue
+        started.append(_start(tx, event["case_id"], event["site_id"], target, event["kind"], event["unit_id"],
+                              event["received_at"], 0, calendar, policy))
+    return started
+
+
+def _start(tx, case_id, site_id, target, kind, unit_id, started_at, generation, calendar, policy):
+    due_at = policy.deadline(calendar, target, kind, started_at)
+    first = policy.steps(calendar, target, started_at, due_at)[0]
     clock_id = str(uuid.uuid4())
     tx.session.execute(clocks.insert().values(
-        id=clock_id, case_id=event["case_id"], target="resolution", kind=event["kind"],
-        unit_id=event["unit_id"], business_days=business_days, started_at=event["received_at"],
-        due_at=due_at, state="open"))
-    tx.emit(SLA_CLOCK_STARTED, case_id=event["case_id"], clock_id=clock_id, target="resolution",
-            kind=event["kind"], unit_id=event["unit_id"], started_at=event["received_at"],
-            due_at=due_at, business_days=business_days)
-    return due_at
+        id=clock_id, case_id=case_id, site_id=site_id, target=target, generation=generation, kind=kind,
+        unit_id=unit_id, business_days=policy.target_days(target, kind), started_at=started_at, due_at=due_at,
+        state="open", paused_business_days=0, next_step=0, next_check_at=first.at, updated_at=started_at))
+    tx.emit(events.SLA_CLOCK_STARTED, case_id=case_id, clock_id=clock_id, target=target, kind=kind,
+            unit_id=unit_id, started_at=started_at, due_at=due_at, business_days=policy.target_days(target, kind))
+    return clock_id
+
+
+def sweep(tx, now, policy, limit=500):
+    """Fire every step that has come due, for at most `limit` clocks; returns what fired."""
+    session = tx.session
+    query = (select(clocks).where(clocks.c.next_check_at <= now)
+             .order_by(clocks.c.next_check_at).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":  # several sla processes share the sweep
+        query = query.with_for_update(skip_locked=True)
+    calendars = Calendars(session)
+    fired = []
+    for row in session.execute(query).all():
+        fired += _advance(tx, row, now, policy, calendars(row.site_id))
+    return fired
+
+
+def _advance(tx, row, now, policy, calendar):
+    steps = policy.steps(calendar, row.target, row.started_at, row.due_at)
+    fired, next_step = [], row.next_step
+    for step in steps[row.next_step:]:
+        if step.at > now:
+            break
+        recorded = insert_ignoring_duplicates(tx.session, clock_steps, {
+            "clock_id": row.id, "step": step.index, "name": step.name, "role": step.role or None,
+            "due_at": step.at, "fired_at": now})
+        if recorded:
+            extra = {"step": step.number, "role": step.role} if step.name == "escalation" else {}
+            tx.emit(STEP_EVENTS[step.name], case_id=row.case_id, occurred_at=step.at, clock_id=row.id,
+                    target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, **extra)
+            fired.append({"step": step.name, "site_id": row.site_id, "unit_id": row.unit_id, "kind": row.kind,
+                          "target": row.target})
+        next_step = step.index + 1
+    tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
+        next_step=next_step, state=_running_state(next_step), updated_at=now,
+        next_check_at=steps[next_step].at if next_step < len(steps) else None))
+    return fired
+
+
+def _running_state(next_step):
+    return "open" if next_step == 0 else "warned" if next_step == 1 else "breached"
+
+
+def _case_clocks(session, case_id, where, lock=True):
+    query = select(clocks).where(clocks.c.case_id == case_id, where)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.execute(query).all()
+
+
+def pause(tx, case_id, now, reason=""):
+    """Waiting for the complainant: business-day clocks stop counting until resumed."""
+    paused = []
+    for row in _case_clocks(tx.session, case_id, and_(clocks.c.state.in_(RUNNING),
+                                                      clocks.c.target.in_(BUSINESS_DAY_TARGETS))):
+        tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
+            state="paused", paused_at=now, next_check_at=None, updated_at=now))
+        tx.emit(events.SLA_CLOCK_PAUSED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
+                kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, reason=reason[:200])
+        paused.append(row.id)
+    return paused
+
+
+def resume(tx, case_id, now, policy):
+    """The complainant answered: the business days the clock stood still are added to its deadline."""
+    calendars = Calendars(tx.session)
+    resumed = []
+    for row in _case_clocks(tx.session, case_id, clocks.c.state == "paused"):
+        calendar = calendars(row.site_id)
+        added = calendar.business_days_between(row.paused_at, now)
+        paused_days = row.paused_business_days + added
+        due_at = policy.deadline(calendar, row.target, row.kind, row.started_at, paused_days)
+        _retime(tx, row, due_at, calendar, policy, now, paused_business_days=paused_days, paused_at=None)
+        tx.emit(events.SLA_CLOCK_RESUMED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
+                kind=row.kind, unit_id=row.unit_id, due_at=due_at, paused_business_days=added)
+        if due_at != row.due_at:
+            tx.emit(events.SLA_DEADLINE_CHANGED, case_id=case_id, occurred_at=now, clock_id=row.id,
+                    target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=due_at,
+                    previous_due_at=row.due_at, reason="paused")
+        resumed.append(row.id)
+    return resumed
+
+
+def _retime(tx, row, due_at, calendar, policy, now, **values):
+    """Give a clock a new deadline; steps already fired stay fired, the rest move with it."""
+    paused = row.state == "paused" and values.get("paused_at", row.paused_at) is not None
+    steps = policy.steps(calendar, row.target, row.started_at, due_at)
+    next_at = None if paused or row.next_step >= len(steps) else steps[row.next_step].at
+    tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
+        due_at=due_at, next_check_at=next_at, updated_at=now,
+        state="paused" if paused else _running_state(row.next_step), **values))
+
+
+def stop(tx, case_id, now, targets=None):
+    """The case is resolved or closed: its clocks stop, met or late. Returns what stopped."""
+    where = clocks.c.stopped_at.is_(None)
+    if targets:
+        where = and_(where, clocks.c.target.in_(targets))
+    calendars = Calendars(tx.session)
+    stopped = []
+    for row in _case_clocks(tx.session, case_id, where):
+        met = now <= row.due_at
+        used = calendars(row.site_id).business_days_between(row.started_at, now)
+        tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
+            state="met" if met else "breached", stopped_at=now, outcome="met" if met else "late",
+            next_check_at=None, paused_at=None, updated_at=now))
+        tx.emit(events.SLA_CLOCK_STOPPED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
+                kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, outcome="met" if met else "late",
+                business_days_used=used)
+        stopped.append({"site_id": row.site_id, "kind": row.kind, "target": row.target, "business_days": used,
+                        "outcome": "met" if met else "late"})
+    return stopped
+
+
+def reopen(tx, case_id, now, policy):
+    """A reopened case gets new clocks, counted from the reopening."""
+    calendars = Calendars(tx.session)
+    started = []
+    for target in START_TARGETS:
+        last = tx.session.execute(select(clocks).where(clocks.c.case_id == case_id, clocks.c.target == target)
+                                  .order_by(clocks.c.generation.desc()).limit(1)).first()
+        if last is None or last.stopped_at is None:
+            continue
+        started.append(_start(tx, case_id, last.site_id, target, last.kind, last.unit_id, now,
+                              last.generation + 1, calendars(last.site_id), policy))
+    return started
+
+
+def change_kind(tx, case_id, kind, now, policy):
+    """The kind was corrected: deadlines are computed again from receipt with the new target."""
+    calendars = Calendars(tx.session)
+    changed = []
+    for row in _case_clocks(tx.session, case_id, and_(clocks.c.stopped_at.is_(None),
+                                                      clocks.c.target.in_(BUSINESS_DAY_TARGETS))):
+        calendar = calendars(row.site_id)
+        due_at = policy.deadline(calendar, row.target, kind, row.started_at, row.paused_business_days)
+        _retime(tx, row, due_at, calendar, policy, now, kind=kind,
+                business_days=policy.target_days(row.target, kind))
+        tx.emit(events.SLA_DEADLINE_CHANGED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
+                kind=kind, unit_id=row.unit_id, due_at=due_at, previous_due_at=row.due_at, reason="kind_changed")
+        changed.append(row.id)
+    return changed
+
+
+def change_calendar(tx, action, day, policy, now, kind=None, name=None, site_id=DEFAULT_SITE):
+    """Add or remove an extra day, then re-time the running clocks whose span covers it."""
+    day = put_day(tx, day, kind, name, site_id) if action == "put" else remove_day(tx, day, site_id)
+    start, end = day_bounds(day)
+    where = and_(clocks.c.stopped_at.is_(None), clocks.c.target.in_(BUSINESS_DAY_TARGETS),
+                 clocks.c.started_at <= end, clocks.c.due_at >= start)
+    if site_id != DEFAULT_SITE:
+        where = and_(where, clocks.c.site_id == site_id)
+    calendars = Calendars(tx.session)
+    changed = 0
+    for row in tx.session.execute(select(clocks).where(where)).all():
+        calendar = calendars(row.site_id)
+        due_at = policy.deadline(calendar, row.target, row.kind, row.started_at, row.paused_business_days)
+        if due_at == row.due_at:
+            continue
+        _retime(tx, row, due_at, calendar, policy, now)
+        tx.emit(events.SLA_DEADLINE_CHANGED, case_id=row.case_id, occurred_at=now, clock_id=row.id,
+                target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=due_at,
+                previous_due_at=row.due_at, reason="calendar")
+        changed += 1
+    return {"day": day.isoformat(), "clocks_changed": changed}
+
+
+def case_clocks(session, case_id, now, policy):
+    """Every clock of a case as a person reads it: state, deadline, time left, steps taken."""
+    calendars = Calendars(session)
+    rows = session.execute(select(clocks).where(clocks.c.case_id == case_id)
+                           .order_by(clocks.c.generation, clocks.c.target)).all()
+    fired = {}
+    for step in session.execute(select(clock_steps).where(clock_steps.c.clock_id.in_([r.id for r in rows]))
+                                .order_by(clock_steps.c.step)).all():
+        fired.setdefault(step.clock_id, []).append(
+            {"step": step.name, "role": step.role, "at": _local(step.due_at)})
+    view = []
+    for row in rows:
+        business = row.target in BUSINESS_DAY_TARGETS
+        reference = row.stopped_at or (row.paused_at if row.state == "paused" else now)
+        left = time_left(calendars(row.site_id), row.target, reference, row.due_at)
+        view.append({"target": row.target, "generation": row.generation, "state": row.state,
+                     "started_at": _local(row.started_at), "due_at": _local(row.due_at),
+                     "business_days": row.business_days if business else None,
+                     "paused_business_days": row.paused_business_days, "outcome": row.outcome,
+                     "time_left_seconds": left, "time_left": describe_time_left(left, business),
+                     "steps": fired.get(row.id, [])})
+    return view
+
+
+def open_clock_counts(session):
+    """Running and paused clocks by site, unit, kind and state: one grouped query."""
+    rows = session.execute(select(clocks.c.site_id, clocks.c.unit_id, clocks.c.kind, clocks.c.state, func.count())
+                           .where(clocks.c.stopped_at.is_(None))
+                           .group_by(clocks.c.site_id, clocks.c.unit_id, clocks.c.kind, clocks.c.state)).all()
+    return [(r.site_id, r.unit_id, r.kind, r.state, r[4]) for r in rows]
+
+
+def _local(moment):
+    return moment.astimezone(BANGKOK).isoformat() if moment else None
+

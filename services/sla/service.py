@@ -1,8 +1,16 @@
-"""sla: deadlines of every case on the business-day calendar."""
-from services.sla import clocks
-from services.sla.calendar import BusinessCalendar
+"""sla: deadlines on the Thai government calendar, warnings, breaches and escalation."""
+from datetime import datetime
+
+from nameko.dependency_providers import Config
+
+from services.sla import calendars, clocks
+from services.sla.calendar import BANGKOK
+from services.sla.dependencies import Clock, OpenClocksGauge, PolicyProvider, sweep_timer
+from services.sla.metrics import record_fired, record_stopped
+from shared.config import setting
 from shared.delivery import event_handler
 from shared.metrics import Metrics
+from shared.rpc import rpc
 from shared.store import Database
 
 
@@ -11,8 +19,69 @@ class SlaService:
 
     db = Database()
     metrics = Metrics()
-    calendar = BusinessCalendar()
+    clock = Clock()
+    policy = PolicyProvider()
+    open_clocks = OpenClocksGauge()
+    config = Config()
 
     @event_handler("routing", "case_routed")
     def start_clock(self, event):
-        self.db.handle(event, clocks.start_resolution_clock, self.calendar)
+        self.db.handle(event, clocks.start_clocks, self.policy)
+
+    @sweep_timer
+    def sweep(self):
+        """Fire what has come due, batch after batch; a service that was down catches up here."""
+        limit = int(setting(self.config, "SLA", "sweep_batch", 500))
+        while True:
+            fired = self.db.run(clocks.sweep, self.clock(), self.policy, limit)
+            record_fired(fired)
+            if len(fired) < limit:
+                return
+
+    @rpc
+    def case_clocks(self, case_id):
+        with self.db.reading() as session:
+            return clocks.case_clocks(session, case_id, self.clock(), self.policy)
+
+    @rpc
+    def pause_clocks(self, case_id, reason=""):
+        return self.db.run(clocks.pause, case_id, self.clock(), reason)
+
+    @rpc
+    def resume_clocks(self, case_id):
+        return self.db.run(clocks.resume, case_id, self.clock(), self.policy)
+
+    @rpc
+    def stop_clocks(self, case_id, targets=None):
+        stopped = self.db.run(clocks.stop, case_id, self.clock(), targets)
+        record_stopped(stopped)
+        return stopped
+
+    @rpc
+    def reopen_clocks(self, case_id):
+        return self.db.run(clocks.reopen, case_id, self.clock(), self.policy)
+
+    @rpc
+    def change_kind(self, case_id, kind):
+        return self.db.run(clocks.change_kind, case_id, kind, self.clock(), self.policy)
+
+    @rpc(expected_exceptions=calendars.CalendarError)
+    def calendar_add(self, day, kind, name, site_id=calendars.DEFAULT_SITE):
+        return self.db.run(clocks.change_calendar, "put", day, self.policy, self.clock(), kind=kind, name=name,
+                           site_id=site_id)
+
+    @rpc(expected_exceptions=calendars.CalendarError)
+    def calendar_remove(self, day, site_id=calendars.DEFAULT_SITE):
+        return self.db.run(clocks.change_calendar, "remove", day, self.policy, self.clock(), site_id=site_id)
+
+    @rpc
+    def calendar_list(self, year, site_id=calendars.DEFAULT_SITE):
+        with self.db.reading() as session:
+            return calendars.listing(session, int(year), site_id)
+
+    @rpc
+    def deadline(self, received_at, kind, site_id=calendars.DEFAULT_SITE):
+        with self.db.reading() as session:
+            calendar = calendars.load(session, site_id)
+        due = self.policy.deadline(calendar, "resolution", int(kind), datetime.fromisoformat(received_at))
+        return due.astimezone(BANGKOK).isoformat()

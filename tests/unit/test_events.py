@@ -315,13 +315,22 @@ def test_module_load_dispatches_to_the_registered_type(name):
     assert loaded["occurred_at"] == OCCURRED_AT
 
 
-def test_registry_knows_exactly_the_four_events():
+def test_registry_knows_exactly_the_contracts_events():
     assert set(events.REGISTRY) == {
         ("intake", "case_received", 1),
         ("routing", "case_routed", 1),
         ("sla", "sla_clock_started", 1),
+        ("sla", "sla_warning", 1),
+        ("sla", "sla_breached", 1),
+        ("sla", "sla_escalated", 1),
+        ("sla", "sla_deadline_changed", 1),
+        ("sla", "sla_clock_paused", 1),
+        ("sla", "sla_clock_resumed", 1),
+        ("sla", "sla_clock_stopped", 1),
         ("notify", "notification_recorded", 1),
     }
+    assert all(event.source == source and event.name == name
+               for (source, name, _), event in events.REGISTRY.items())
     assert events.versions("intake", "case_received") == [1]
     assert events.versions("intake", "case_closed") == []
 
