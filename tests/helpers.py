@@ -138,3 +138,13 @@ def metric_value(text, name, **labels):
 
 def dumps(obj):
     return json.dumps(obj, ensure_ascii=False)
+
+
+class FakeTime:
+    """A clock a test moves by hand: patch it over services.sla.dependencies.Clock.now."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment

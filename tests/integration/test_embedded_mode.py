@@ -77,6 +77,10 @@ def test_a_thai_complaint_goes_through_all_five_services(embedded):
     assert case["tracking_number"] == created["tracking_number"]
     assert case["unit"]["id"]  # the shipped directory always gives one
     assert case["deadline"].endswith("T16:30:00+07:00")
+    clocks = {clock["target"]: clock for clock in case["clocks"]}
+    assert clocks["resolution"]["due_at"] == case["deadline"]
+    assert clocks["resolution"]["state"] in ("open", "warned") and clocks["resolution"]["business_days"] == 3
+    assert clocks["first_notice"]["state"] in ("open", "warned")
     services = [entry["service"] for entry in case["timeline"]]
     assert services[0] == "intake"
     assert set(services) == set(SERVICE_NAMES)

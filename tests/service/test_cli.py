@@ -1,4 +1,5 @@
 """The rongtuk command's own behaviour: help, argument errors, listing on an empty site."""
+import pytest
 from click.testing import CliRunner
 
 from shared.cli import main
@@ -39,3 +40,41 @@ def test_an_unknown_service_is_refused(embedded_config, tmp_path):
     config = str(write_config(embedded_config, tmp_path / "config.yml"))
     result = invoke("--config", config, "db", "upgrade", "--service", "billing")
     assert result.exit_code == 2 and "unknown service" in result.output
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--received", "2025-04-11T10:00:00+07:00", "--kind", "2"], "2025-04-21T16:30:00+07:00"),
+    (["--received", "2025-06-05T09:31:00Z", "--kind", "1"], "2025-06-09T16:30:00+07:00"),
+    (["--received", "2025-11-17T10:00:00+07:00", "--kind", "1", "--extra-holiday", "2025-11-18"],
+     "2025-11-19T16:30:00+07:00"),
+    (["--received", "2025-11-21T10:00:00+07:00", "--kind", "1", "--extra-workday", "2025-11-22"],
+     "2025-11-22T16:30:00+07:00"),
+])
+def test_sla_deadline_prints_the_deadline_and_nothing_else(args, expected):
+    result = invoke("sla", "deadline", *args)
+    assert result.exit_code == 0
+    assert result.output == expected + "\n"
+
+
+@pytest.mark.parametrize("args", [["--received", "2025-04-11T10:00:00", "--kind", "2"],
+                                  ["--received", "yesterday", "--kind", "2"],
+                                  ["--received", "2025-04-11T10:00:00+07:00", "--kind", "5"]])
+def test_sla_deadline_refuses_what_it_cannot_read(args):
+    assert invoke("sla", "deadline", *args).exit_code == 2
+
+
+def test_calendar_days_are_added_listed_and_removed(embedded_config, tmp_path):
+    config = str(write_config(embedded_config, tmp_path / "config.yml"))
+    added = invoke("--config", config, "calendar", "add-holiday", "2026-11-24", "มติคณะรัฐมนตรี 10 พ.ย. 2569")
+    assert added.exit_code == 0 and added.output.startswith("2026-11-24: holiday added")
+    assert invoke("--config", config, "calendar", "add-workday", "2026-11-28", "ทำงานชดเชย").exit_code == 0
+    listed = invoke("--config", config, "calendar", "list", "--year", "2026").output
+    assert "2026-11-24  holiday  admin    มติคณะรัฐมนตรี 10 พ.ย. 2569" in listed
+    assert "2026-11-28  workday  admin    ทำงานชดเชย" in listed
+    assert "2026-04-13  holiday  official Songkran Festival" in listed
+    assert "2026-05-01" not in listed  # Labour Day: government offices work
+    assert invoke("--config", config, "calendar", "remove", "2026-11-24").exit_code == 0
+    assert "2026-11-24" not in invoke("--config", config, "calendar", "list", "--year", "2026").output
+    missing = invoke("--config", config, "calendar", "remove", "2026-11-24")
+    assert missing.exit_code == 1 and "no extra day" in missing.output
+    assert invoke("--config", config, "calendar", "add-holiday", "24/11/2569", "x").exit_code == 1

@@ -13,7 +13,7 @@ from services.sla.service import SlaService
 from shared.config import database_url
 from shared.events import CASE_ROUTED
 from shared.store import make_engine, outbox
-from tests.helpers import count_rows, wait_for
+from tests.helpers import FakeTime, count_rows, wait_for
 
 CASE_ID = "5b0f9a52-7c1e-4c55-9a35-0d6b2f1e8c01"
 RECEIVED = datetime(2025, 12, 4, 10, 0, tzinfo=BANGKOK)   # Thu; Fri 5 and Wed 10 Dec are holidays
@@ -22,14 +22,6 @@ WARN = datetime(2025, 12, 11, 8, 30, tzinfo=BANGKOK)       # the last business d
 ESCALATIONS = [("unit_head", datetime(2025, 12, 12, 16, 30, tzinfo=BANGKOK)),          # +1 business day
                ("office_director", datetime(2025, 12, 16, 16, 30, tzinfo=BANGKOK)),    # +3
                ("complaint_committee", datetime(2025, 12, 18, 16, 30, tzinfo=BANGKOK))]  # +5
-
-
-class FakeTime:
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
 
 
 @pytest.fixture

@@ -1,0 +1,66 @@
+"""SLA metrics on /metrics with true values, through RabbitMQ and PostgreSQL, the clock faked."""
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+from nameko.standalone.events import event_dispatcher
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.sla.dependencies import Clock
+from services.sla.service import SlaService
+from shared.events import CASE_ROUTED
+from services.sla.calendar import BANGKOK
+from tests.helpers import FakeTime, count_rows, metric_value, wait_for
+
+pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
+
+RECEIVED = datetime(2025, 12, 4, 10, 0, tzinfo=BANGKOK)
+DUE = datetime(2025, 12, 11, 16, 30, tzinfo=BANGKOK)  # kind 2, around Father's and Constitution Days
+
+CASES = {"9e8b7a61-0000-4000-8000-000000000001": ("inspection", 2),
+         "9e8b7a61-0000-4000-8000-000000000002": ("inspection", 2),
+         "9e8b7a61-0000-4000-8000-000000000003": ("projects-funds", 1)}
+
+
+def scrape(config):
+    return requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/metrics", timeout=5).text
+
+
+def test_open_clocks_breaches_and_days_to_resolution(container_factory, distributed_config, monkeypatch):
+    time = FakeTime(RECEIVED + timedelta(minutes=5))
+    monkeypatch.setattr(Clock, "now", staticmethod(time))
+    distributed_config["SLA"]["sweep_interval"] = 0.05
+    container = container_factory(SlaService, distributed_config)
+    container.start()
+    dispatch = event_dispatcher(distributed_config)
+    for case_id, (unit, kind) in CASES.items():
+        dispatch("routing", "case_routed", CASE_ROUTED.build(
+            site_id="HUB", case_id=case_id, tracking_number="HUB-2569-000900", kind=kind, received_at=RECEIVED,
+            unit_id=unit, unit_name=unit, reason="test"))
+    wait_for(lambda: count_rows(distributed_config, "sla", "clocks") == 6, message="six clocks")
+
+    text = scrape(distributed_config)
+    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="inspection", kind="2", state="open") == 4
+    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="projects-funds", kind="1",
+                        state="open") == 2
+    breaches_before = metric_value(text, "rongtuk_sla_breaches_total", site="HUB", unit="inspection", kind="2") or 0
+
+    # the kind 1 case is resolved in time; then the kind 2 deadline passes for the other two
+    with ServiceRpcProxy("sla", distributed_config, timeout=10) as sla:
+        stopped = sla.stop_clocks("9e8b7a61-0000-4000-8000-000000000003")
+    assert {c["outcome"] for c in stopped} == {"met"}
+    time.moment = DUE + timedelta(minutes=1)
+    wait_for(lambda: count_rows(distributed_config, "sla", "clock_steps", "WHERE name = 'breach'") == 2,
+             message="two breaches")
+
+    text = scrape(distributed_config)
+    assert metric_value(text, "rongtuk_sla_breaches_total", site="HUB", unit="inspection",
+                        kind="2") == breaches_before + 2
+    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="inspection", kind="2",
+                        state="breached") == 2
+    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="inspection", kind="2", state="open") == 2
+    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="projects-funds", kind="1",
+                        state="open") is None
+    # resolved after 0 business days (same day as receipt): counted in the 0 bucket
+    assert metric_value(text, "rongtuk_sla_business_days_to_resolution_bucket", site="HUB", kind="1",
+                        le="0.0") >= 1
