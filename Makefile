@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit bench clean
+.PHONY: install run test test-unit bench bench-sla clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ test-unit: install
 
 bench: install
 	$(BIN)/python -m benchmarks.flow
+
+bench-sla: install
+	$(BIN)/python -m benchmarks.sla_sweep
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
