@@ -5,7 +5,7 @@ from sqlalchemy import func, select, update
 
 from services.reporting import timeline
 from services.reporting.models import case_events, case_summaries
-from shared.store import utcnow
+from shared.store import insert_ignoring_duplicates, utcnow
 
 
 def record_event(tx, event, source, event_type):
@@ -15,17 +15,18 @@ def record_event(tx, event, source, event_type):
                timeline.summary(event_type, event))
     fields = timeline.summary_fields(event_type, event)
     status = timeline.STATUS_BY_EVENT.get(event_type)
-    current = session.execute(select(case_summaries.c.status).where(
-        case_summaries.c.case_id == event["case_id"]).with_for_update()).first()
-    if current is None:
-        session.execute(case_summaries.insert().values(
-            case_id=event["case_id"], site_id=event["site_id"], status=status or "received",
-            updated_at=now, **fields))
+    created = insert_ignoring_duplicates(session, case_summaries, dict(
+        case_id=event["case_id"], site_id=event["site_id"], status=status or "received", updated_at=now,
+        **fields))
+    if created:  # the first event of a case, whichever it is, indexes it
         _add_entry(session, str(uuid.uuid4()), event["case_id"], "reporting", "case_indexed", now,
                    timeline.summary("case_indexed", event))
-    else:
-        session.execute(update(case_summaries).where(case_summaries.c.case_id == event["case_id"]).values(
-            status=timeline.later_status(current.status, status), updated_at=now, **fields))
+        return
+    # events of one case arrive on several queues at once: serialise on the summary row
+    current = session.execute(select(case_summaries.c.status).where(
+        case_summaries.c.case_id == event["case_id"]).with_for_update()).one()
+    session.execute(update(case_summaries).where(case_summaries.c.case_id == event["case_id"]).values(
+        status=timeline.later_status(current.status, status), updated_at=now, **fields))
 
 
 def _add_entry(session, event_id, case_id, service, event_type, occurred_at, text):
