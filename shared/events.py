@@ -51,6 +51,33 @@ class CaseReceivedV1(Envelope):
                                    required=True)
 
 
+class LocationV2(Schema):
+    class Meta:
+        unknown = RAISE
+
+    province = fields.String(allow_none=True, validate=validate.Length(max=100))
+    district = fields.String(allow_none=True, validate=validate.Length(max=100))
+    subdistrict = fields.String(allow_none=True, validate=validate.Length(max=100))
+    has_coordinates = fields.Boolean(required=True)
+
+
+class CaseReceivedV2(CaseReceivedV1):
+    """v1 plus the classification subject, where, confidentiality and links to earlier cases."""
+    category = fields.String(required=True, allow_none=True, validate=validate.Length(max=64))
+    location = fields.Nested(LocationV2, required=True, allow_none=True)
+    confidential = fields.Boolean(required=True)
+    field_check = fields.Boolean(required=True)
+    linked_case_id = UUIDString(required=True, allow_none=True)
+    link_reason = fields.String(required=True, allow_none=True, validate=validate.OneOf(("repeat", "dispute")))
+
+
+class CaseReopenedV1(Envelope):
+    """A closed case is open again: its result was disputed."""
+    tracking_number = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(("dispute",)))
+    field_check = fields.Boolean(required=True)
+
+
 class CaseRoutedV1(Envelope):
     tracking_number = fields.String(required=True)
     kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
@@ -127,6 +154,7 @@ class EventType:
     name: str
     version: int
     schema: type
+    upcast: object = None  # turns a loaded older version into the newest shape, so handlers see one
 
     def build(self, *, site_id, case_id, occurred_at=None, event_id=None, **payload):
         """The wire form of a new event; raises InvalidEvent if the payload breaks the contract."""
@@ -156,10 +184,11 @@ class EventType:
             raise InvalidEvent(f"{self.name}: version {body.get('version')!r} is not one of {known}",
                                {"version": [f"unsupported version; known: {known}"]})
         try:
-            return self.schema().load(body)
+            loaded = self.schema().load(body)
         except ValidationError as exc:
             raise InvalidEvent(f"{self.name} v{self.version} does not match its schema",
                                exc.messages) from exc
+        return self.upcast(loaded) if self.upcast else loaded
 
 
 def _plain(value):
@@ -170,7 +199,14 @@ def _plain(value):
     return value
 
 
-CASE_RECEIVED = EventType("intake", "case_received", 1, CaseReceivedV1)
+def _case_received_v1_to_v2(event):
+    return {**event, "version": 2, "category": None, "location": None, "confidential": False,
+            "field_check": False, "linked_case_id": None, "link_reason": None}
+
+
+CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v2)
+CASE_RECEIVED = EventType("intake", "case_received", 2, CaseReceivedV2)
+CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
 CASE_ROUTED = EventType("routing", "case_routed", 1, CaseRoutedV1)
 SLA_CLOCK_STARTED = EventType("sla", "sla_clock_started", 1, SlaClockStartedV1)
 SLA_WARNING = EventType("sla", "sla_warning", 1, SlaWarningV1)
@@ -183,7 +219,7 @@ SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
 NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
-    CASE_RECEIVED, CASE_ROUTED, SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED,
+    CASE_RECEIVED_V1, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED, SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED,
     SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED, SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
 
 

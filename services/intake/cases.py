@@ -1,15 +1,38 @@
 """Intake's use cases: record a complaint, keep the case record current, show it to its owner."""
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, or_, select, update
 
-from services.intake import tracking
-from services.intake.models import cases, complainants, tracking_sequences
-from shared.events import CASE_RECEIVED
+from services.intake import attachments as files
+from services.intake import duplicates, tracking
+from services.intake.models import (attachments, cases, complainants, identity_access_log, inbound_messages,
+                                    tracking_sequences)
+from shared.events import CASE_RECEIVED, CASE_REOPENED
 from shared.store import insert_ignoring_duplicates, utcnow
 
 BANGKOK = tracking.BANGKOK
+IDENTITY_FIELDS = ("name", "national_id", "phone", "email", "address", "line_user_id")
+FINGERPRINTED = {"national_id": "fp_national_id", "phone": "fp_phone", "email": "fp_email",
+                 "line_user_id": "fp_line"}
+
+
+class IntakeError(ValueError):
+    """The complaint cannot be taken as given; `errors` are per field, as the API reports them."""
+
+    def __init__(self, errors):
+        super().__init__("invalid complaint")
+        self.errors = errors
+
+
+@dataclass
+class IntakeContext:
+    """What the use cases need beyond the database: the catalogue, the sealer, the file store."""
+    catalogue: object
+    sealer: object
+    files: object
 
 
 def next_sequence(session, site_id, fiscal_year):
@@ -24,41 +47,124 @@ def next_sequence(session, site_id, fiscal_year):
     ).scalar_one()
 
 
-def receive_case(tx, data, now=None):
-    """Record a complaint and emit case_received; returns what the complainant is told."""
+def receive_case(tx, data, ctx, now=None, recorded_by=None):
+    """Record a complaint and emit case_received; returns what the complainant is told.
+
+    A complaint disputing a recently closed case reopens it instead; one from the same
+    complainant with similar words within 30 days is linked to the earlier case.
+    """
     now = now or utcnow()
     session = tx.session
+    kind, confidential = _classify(data, ctx.catalogue)
+    uploads = _uploads(data)
+
+    disputed = None
+    if data.get("disputes"):
+        disputed = find_for_owner(session, data["disputes"]["tracking_number"], data["disputes"]["access_code"])
+        if disputed is None:
+            raise IntakeError({"disputes": ["No case with that tracking number and access code."]})
+        if duplicates.dispute_action(disputed.status, disputed.closed_at, now) == "reopen":
+            return _reopen(tx, disputed, now)
+
+    identity = {k: v for k, v in (data.get("complainant") or {}).items() if v}
+    complainant_id = _record_complainant(session, identity, ctx.sealer, now) if identity else None
+    link_id, link_reason = (disputed.id, "dispute") if disputed else (None, None)
+    if complainant_id and not disputed:
+        repeat = _find_repeat(session, identity, ctx.sealer, f"{data['subject']}\n{data['description']}", now)
+        if repeat:
+            link_id, link_reason = repeat.case_id, "repeat"
+
     case_id = str(uuid.uuid4())
     fiscal_year = tracking.fiscal_year_be(now)
-    number = tracking.format_tracking_number(tx.site_id, fiscal_year,
-                                             next_sequence(session, tx.site_id, fiscal_year))
+    number = tracking.format_tracking_number(tx.site_id, fiscal_year, next_sequence(session, tx.site_id, fiscal_year))
     access_code = tracking.new_access_code()
-
-    contact = {k: v for k, v in (data.get("complainant") or {}).items() if v}
-    complainant_id = None
-    if contact:
-        complainant_id = str(uuid.uuid4())
-        session.execute(complainants.insert().values(id=complainant_id, created_at=now, **contact))
-
+    location = data.get("location") or {}
     session.execute(cases.insert().values(
         id=case_id, tracking_number=number, access_code_hash=tracking.hash_access_code(access_code, case_id),
-        site_id=tx.site_id, channel=data["channel"], kind=data["kind"], subject=data["subject"],
-        description=data["description"], complainant_id=complainant_id, status="received",
-        received_at=now, updated_at=now,
-    ))
-    tx.emit(CASE_RECEIVED, case_id=case_id, occurred_at=now, tracking_number=number,
-            channel=data["channel"], kind=data["kind"], subject=data["subject"],
-            description=data["description"], received_at=now, complainant_ref=complainant_id,
-            contact_channels=[c for c in ("email", "phone") if contact.get(c)])
-    return {"case_id": case_id, "tracking_number": number, "access_code": access_code,
-            "status": "received", "received_at": _local(now)}
+        site_id=tx.site_id, channel=data["channel"], channel_ref=json.dumps(data.get("channel_ref") or {},
+                                                                             ensure_ascii=False),
+        kind=kind, category=data.get("category"), subject=data["subject"], description=data["description"],
+        complainant_id=complainant_id, status="received", received_at=now, updated_at=now,
+        recorded_by=recorded_by, confidential=confidential, field_check=bool(disputed),
+        linked_case_id=link_id, link_reason=link_reason, **{k: location.get(k) for k in (
+            "province", "district", "subdistrict", "latitude", "longitude", "address")}))
+    for upload in uploads:
+        session.execute(attachments.insert().values(
+            id=str(uuid.uuid4()), case_id=case_id, filename=upload.filename, content_type=upload.content_type,
+            size=len(upload.data), sha256=ctx.files.put(upload.data), created_at=now))
+    tx.emit(CASE_RECEIVED, case_id=case_id, occurred_at=now, tracking_number=number, channel=data["channel"],
+            kind=kind, subject=data["subject"], description=data["description"], received_at=now,
+            complainant_ref=complainant_id,
+            contact_channels=[c for c in ("email", "phone", "line") if identity.get(
+                "line_user_id" if c == "line" else c)],
+            category=data.get("category"), confidential=confidential, field_check=bool(disputed),
+            linked_case_id=link_id, link_reason=link_reason,
+            location={"province": location.get("province"), "district": location.get("district"),
+                      "subdistrict": location.get("subdistrict"),
+                      "has_coordinates": location.get("latitude") is not None} if location else None)
+    return {"case_id": case_id, "tracking_number": number, "access_code": access_code, "status": "received",
+            "received_at": _local(now), "reopened": False,
+            "linked_to": _tracking_of(session, link_id) if link_id else None}
+
+
+def _classify(data, catalogue):
+    category = data.get("category")
+    subject = catalogue.get(category) if category else None
+    if category and subject is None:
+        raise IntakeError({"category": [f"Unknown category {category!r}."]})
+    kind = data.get("kind") or subject.kind
+    return kind, bool(data.get("confidential")) or bool(subject and subject.confidential)
+
+
+def _uploads(data):
+    uploads = [files.Upload(a["filename"], a["content_type"], a["data"]) for a in data.get("attachments") or []]
+    try:
+        return files.check(uploads)
+    except files.AttachmentError as exc:
+        raise IntakeError({"attachments": [str(exc)]}) from exc
+
+
+def _record_complainant(session, identity, sealer, now):
+    complainant_id = str(uuid.uuid4())
+    prints = {column: sealer.fingerprint(field, identity[field].casefold())
+              for field, column in FINGERPRINTED.items() if identity.get(field)}
+    session.execute(complainants.insert().values(id=complainant_id, created_at=now,
+                                                 sealed=sealer.seal(identity), **prints))
+    return complainant_id
+
+
+def _find_repeat(session, identity, sealer, text, now):
+    conditions = [getattr(complainants.c, column) == sealer.fingerprint(field, identity[field].casefold())
+                  for field, column in FINGERPRINTED.items() if identity.get(field)]
+    if not conditions:
+        return None
+    rows = session.execute(
+        select(cases.c.id, cases.c.tracking_number, cases.c.received_at, cases.c.subject, cases.c.description)
+        .select_from(cases.join(complainants, cases.c.complainant_id == complainants.c.id))
+        .where(or_(*conditions), cases.c.received_at >= now - duplicates.REPEAT_WINDOW)
+        .order_by(cases.c.received_at.desc()).limit(50)).all()
+    return duplicates.find_repeat(text, now, [
+        duplicates.Earlier(r.id, r.tracking_number, r.received_at, f"{r.subject}\n{r.description}") for r in rows])
+
+
+def _reopen(tx, disputed, now):
+    tx.session.execute(update(cases).where(cases.c.id == disputed.id).values(
+        status="reopened", closed_at=None, field_check=True, updated_at=now))
+    tx.emit(CASE_REOPENED, case_id=disputed.id, occurred_at=now, tracking_number=disputed.tracking_number,
+            reason="dispute", field_check=True)
+    return {"case_id": disputed.id, "tracking_number": disputed.tracking_number, "access_code": None,
+            "status": "reopened", "received_at": _local(disputed.received_at), "reopened": True, "linked_to": None}
+
+
+def _tracking_of(session, case_id):
+    return session.execute(select(cases.c.tracking_number).where(cases.c.id == case_id)).scalar_one_or_none()
 
 
 def record_routing(tx, event):
     """case_routed: the case now has a unit; a received case becomes routed (a later status stays)."""
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
         unit_id=event["unit_id"], unit_name=event["unit_name"], updated_at=utcnow(),
-        status=case((cases.c.status == "received", "routed"), else_=cases.c.status)))
+        status=case((cases.c.status.in_(("received", "reopened")), "routed"), else_=cases.c.status)))
 
 
 def record_deadline(tx, event):
@@ -82,27 +188,64 @@ def public_view(row, timeline, clocks=None):
         "status": row.status,
         "channel": row.channel,
         "kind": row.kind,
+        "category": row.category,
         "subject": row.subject,
         "received_at": _local(row.received_at),
         "unit": {"id": row.unit_id, "name": row.unit_name} if row.unit_id else None,
         "deadline": _local(row.due_at) if row.due_at else None,
+        "field_check": bool(row.field_check),
         "clocks": clocks,
         "timeline": timeline,
     }
 
 
-def contact_for_notice(session, case_id):
-    """How to reach a case's complainant, for notify only; {} when they left no contact."""
+def identity_of(session, case_id, sealer):
+    """The complainant's identity behind a case, unsealed; {} when anonymous."""
     row = session.execute(
-        select(complainants.c.name, complainants.c.email, complainants.c.phone, cases.c.tracking_number)
+        select(complainants, cases.c.confidential, cases.c.tracking_number)
         .select_from(cases.join(complainants, cases.c.complainant_id == complainants.c.id))
         .where(cases.c.id == case_id)).first()
     if row is None:
-        return {}
-    return {k: v for k, v in row._asdict().items() if v}
+        return {}, False
+    if row.sealed:
+        identity = sealer.unseal(row.sealed)
+    else:  # rows recorded before identities were sealed
+        identity = {k: getattr(row, k) for k in ("name", "email", "phone") if getattr(row, k)}
+    return identity, bool(row.confidential)
+
+
+def reveal_identity(tx, case_id, requested_by, purpose, sealer, now=None):
+    """The dedicated way to see who complained: every call is recorded with who asked and why."""
+    if not requested_by or not purpose or not purpose.strip():
+        raise IntakeError({"purpose": ["Say who asks and why: the request is recorded."]})
+    identity, confidential = identity_of(tx.session, case_id, sealer)
+    tx.session.execute(identity_access_log.insert().values(
+        case_id=case_id, requested_by=requested_by[:128], purpose=purpose.strip(), at=now or utcnow()))
+    return {"identity": identity, "confidential": confidential}
+
+
+def contact_for_notice(tx, case_id, sealer):
+    """How notify reaches a case's complainant; recorded in the access log when the case is confidential."""
+    identity, confidential = identity_of(tx.session, case_id, sealer)
+    if confidential and identity:
+        tx.session.execute(identity_access_log.insert().values(
+            case_id=case_id, requested_by="notify", purpose="acknowledgment to the complainant", at=utcnow()))
+    return {k: identity[k] for k in ("name", "email", "phone", "line_user_id") if identity.get(k)}
 
 
 def _local(moment: datetime):
     return moment.astimezone(BANGKOK).isoformat() if moment else None
 
 
+def receive_inbound(tx, channel, external_id, data, ctx, now=None):
+    """A complaint from a polled or pushed channel (e-mail, LINE): processed once per external id,
+    however often it is fetched again; returns what receive_case returns, or None for a repeat."""
+    now = now or utcnow()
+    if not insert_ignoring_duplicates(tx.session, inbound_messages, {
+            "channel": channel, "external_id": external_id[:255], "received_at": now}):
+        return None
+    created = receive_case(tx, data, ctx, now=now)
+    tx.session.execute(update(inbound_messages).where(inbound_messages.c.channel == channel,
+                                                      inbound_messages.c.external_id == external_id[:255])
+                       .values(case_id=created["case_id"]))
+    return created

@@ -1,5 +1,5 @@
-"""Intake's tables: the case record, complainants and tracking sequences."""
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text
+"""Intake's tables: the case record, complainants (sealed), attachments, API keys, tracking sequences."""
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 from shared.store import UtcDateTime
 
@@ -8,10 +8,19 @@ metadata = MetaData()
 complainants = Table(
     "complainants", metadata,
     Column("id", String(36), primary_key=True),
-    Column("name", String(200)),
+    Column("name", String(200)),    # legacy rows only: identity is now sealed
     Column("email", String(254)),
     Column("phone", String(32)),
+    Column("sealed", Text),          # the identity, encrypted (services/intake/sealing.py)
+    Column("fp_national_id", String(64)),  # keyed fingerprints, to find repeats without unsealing
+    Column("fp_phone", String(64)),
+    Column("fp_email", String(64)),
+    Column("fp_line", String(64)),
     Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_complainants_fp_national_id", "fp_national_id"),
+    Index("ix_complainants_fp_phone", "fp_phone"),
+    Index("ix_complainants_fp_email", "fp_email"),
+    Index("ix_complainants_fp_line", "fp_line"),
 )
 
 cases = Table(
@@ -31,6 +40,60 @@ cases = Table(
     Column("due_at", UtcDateTime),
     Column("received_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("category", String(64)),
+    Column("channel_ref", Text),        # JSON: the channel's own reference (letter number, call taker...)
+    Column("recorded_by", String(128)),  # the officer or client who recorded it, when not self-submitted
+    Column("province", String(100)),
+    Column("district", String(100)),
+    Column("subdistrict", String(100)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("address", Text),
+    Column("confidential", Boolean, nullable=False, server_default="0"),
+    Column("field_check", Boolean, nullable=False, server_default="0"),
+    Column("closed_at", UtcDateTime),
+    Column("linked_case_id", String(36)),
+    Column("link_reason", String(16)),  # repeat | dispute
+    Index("ix_cases_complainant_received", "complainant_id", "received_at"),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),  # the file is kept under DATA_DIR/attachments by this name
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+identity_access_log = Table(
+    "identity_access_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), nullable=False),
+    Column("requested_by", String(128), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),  # client (Open311 apps) | officer
+    Column("prefix", String(12), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+inbound_messages = Table(
+    "inbound_messages", metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("external_id", String(255), primary_key=True),  # e.g. an e-mail's Message-ID, a LINE event id
+    Column("case_id", String(36)),
+    Column("received_at", UtcDateTime, nullable=False),
 )
 
 tracking_sequences = Table(

@@ -1,6 +1,10 @@
-"""What the intake API accepts and returns."""
-from marshmallow import RAISE, Schema, fields, validate
+"""What the intake API accepts and returns (also the source of the OpenAPI document)."""
+import base64
+import binascii
 
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from services.intake import identity
 from shared.events import CHANNELS, KINDS
 from shared.fields import StrictInteger, Text
 
@@ -8,14 +12,74 @@ SUBJECT_MAX = 200
 DESCRIPTION_MAX = 5000
 
 
+class NationalId(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return identity.normalise_national_id(super()._deserialize(value, attr, data, **kwargs))
+        except identity.InvalidIdentifier as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class Phone(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return identity.normalise_phone(super()._deserialize(value, attr, data, **kwargs))
+        except identity.InvalidIdentifier as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 class ComplainantSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = Text(validate=validate.Length(max=200), allow_none=True)
+    name = Text(validate=validate.Length(max=200), allow_none=True, metadata={"example": "สมหญิง ใจดี"})
+    national_id = NationalId(allow_none=True, metadata={"description": "13 digits, checksum validated"})
+    phone = Phone(allow_none=True, metadata={"description": "Thai mobile or landline; stored as +66..."})
     email = fields.Email(validate=validate.Length(max=254), allow_none=True)
-    phone = fields.String(validate=[validate.Length(max=32), validate.Regexp(r"^\+?[0-9 ()-]{6,32}$",
-                          error="Not a valid phone number.")], allow_none=True)
+    address = Text(multiline=True, validate=validate.Length(max=500), allow_none=True)
+    line_user_id = fields.String(validate=validate.Regexp(r"^U[0-9a-f]{32}$"), allow_none=True)
+
+
+class LocationSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    province = Text(validate=validate.Length(max=100), allow_none=True)
+    district = Text(validate=validate.Length(max=100), allow_none=True)
+    subdistrict = Text(validate=validate.Length(max=100), allow_none=True)
+    latitude = fields.Float(validate=validate.Range(min=5.0, max=21.0), allow_none=True, allow_nan=False)
+    longitude = fields.Float(validate=validate.Range(min=97.0, max=106.0), allow_none=True, allow_nan=False)
+    address = Text(multiline=True, validate=validate.Length(max=500), allow_none=True)
+
+    @validates_schema
+    def both_coordinates(self, data, **kwargs):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
+
+
+class DisputeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    access_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class AttachmentSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    filename = Text(required=True, validate=validate.Length(min=1, max=255))
+    content_type = fields.String(required=True, validate=validate.Length(max=100))
+    content_base64 = fields.String(required=True, metadata={"description": "the file, base64-encoded"})
+
+    @post_load
+    def decode(self, data, **kwargs):
+        try:
+            data["data"] = base64.b64decode(data.pop("content_base64"), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError("Not valid base64.", "content_base64") from exc
+        return data
 
 
 class NewCaseSchema(Schema):
@@ -23,7 +87,42 @@ class NewCaseSchema(Schema):
         unknown = RAISE
 
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    channel_ref = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
+                              values=fields.String(validate=validate.Length(max=200)),
+                              validate=validate.Length(max=10), allow_none=True,
+                              metadata={"description": "the channel's own reference, e.g. "
+                                                       "{\"letter_number\": \"นร 0105/123\", \"letter_date\": \"2026-11-20\"}"})
+    kind = StrictInteger(validate=validate.OneOf(KINDS), allow_none=True,
+                         metadata={"description": "1 suggestion/inquiry, 2 minor complaint, 3 major complaint, "
+                                                  "4 lawsuit/media; defaults to the category's kind"})
+    category = fields.String(validate=validate.Length(max=64), allow_none=True,
+                             metadata={"description": "a subject code of the site's catalogue"})
     subject = Text(required=True, validate=validate.Length(min=1, max=SUBJECT_MAX))
     description = Text(multiline=True, required=True, validate=validate.Length(min=1, max=DESCRIPTION_MAX))
+    location = fields.Nested(LocationSchema, allow_none=True)
     complainant = fields.Nested(ComplainantSchema, allow_none=True)
+    confidential = fields.Boolean(load_default=False, metadata={"description": "protect my identity"})
+    disputes = fields.Nested(DisputeSchema, allow_none=True,
+                             metadata={"description": "the earlier case whose result this complaint disputes"})
+    attachments = fields.List(fields.Nested(AttachmentSchema), validate=validate.Length(max=10), load_default=list)
+
+    @validates_schema
+    def kind_or_category(self, data, **kwargs):
+        if data.get("kind") is None and not data.get("category"):
+            raise ValidationError("Give a kind, or a category to take it from.", "kind")
+
+
+class CreatedSchema(Schema):
+    case_id = fields.String()
+    tracking_number = fields.String(metadata={"example": "HUB-2570-000001"})
+    access_code = fields.String(metadata={"description": "shown once; needed to follow the case"})
+    status = fields.String()
+    received_at = fields.String()
+    reopened = fields.Boolean()
+    linked_to = fields.String(allow_none=True)
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True)
+    message = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw())

@@ -1,0 +1,23 @@
+"""Intake's dependencies: the catalogue, the sealer and the attachment store, set up once."""
+from nameko.extensions import DependencyProvider
+
+from services.intake.attachments import AttachmentStore
+from services.intake.cases import IntakeContext
+from services.intake.catalogue import Catalogue
+from services.intake.sealing import Sealer, key_from_config
+from shared.config import PROJECT_ROOT, data_dir, setting
+
+
+class Intake(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        path = setting(config, "INTAKE", "subjects", "deploy/subjects.yml")
+        path = path if str(path).startswith("/") else PROJECT_ROOT / path
+        self.context = IntakeContext(
+            catalogue=Catalogue.load(path),
+            sealer=Sealer(key_from_config(setting(config, "INTAKE", "seal_key", None), data_dir(config))),
+            files=AttachmentStore(data_dir(config) / "attachments"),
+        )
+
+    def get_dependency(self, worker_ctx):
+        return self.context

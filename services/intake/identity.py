@@ -1,0 +1,53 @@
+"""The complainant's identifiers: Thai national ID numbers and phone numbers, checked and normalised."""
+import re
+
+_NON_DIGITS = re.compile(r"[\s\-().]")
+
+
+class InvalidIdentifier(ValueError):
+    pass
+
+
+def national_id_checksum(first_twelve: str) -> int:
+    """The 13th digit of a Thai national ID: (11 - sum(d_i * (13 - i)) mod 11) mod 10."""
+    total = sum(int(digit) * (13 - position) for position, digit in enumerate(first_twelve))
+    return (11 - total % 11) % 10
+
+
+def normalise_national_id(text: str) -> str:
+    """13 digits with a valid checksum, dashes and spaces removed (1-2345-67890-12-1 is written so)."""
+    digits = _NON_DIGITS.sub("", text or "")
+    if not re.fullmatch(r"\d{13}", digits):
+        raise InvalidIdentifier("A Thai national ID has 13 digits.")
+    if digits[0] == "0":
+        raise InvalidIdentifier("A Thai national ID does not start with 0.")
+    if national_id_checksum(digits[:12]) != int(digits[12]):
+        raise InvalidIdentifier("The check digit of this national ID is wrong.")
+    return digits
+
+
+def normalise_phone(text: str) -> str:
+    """A Thai phone number in E.164 (+66...). Mobile: 06/08/09 + 8 digits; landline: 02-07 + 7 digits."""
+    raw = (text or "").strip()
+    digits = _NON_DIGITS.sub("", raw)
+    if digits.startswith("+66"):
+        national = "0" + digits[3:]
+    elif digits.startswith("0066"):
+        national = "0" + digits[4:]
+    elif digits.startswith("66") and len(digits) in (10, 11):
+        national = "0" + digits[2:]
+    else:
+        national = digits
+    if not national.isdigit():
+        raise InvalidIdentifier("A phone number has only digits, spaces, dashes and a leading +66.")
+    if re.fullmatch(r"0[689]\d{8}", national) or re.fullmatch(r"0[2-7]\d{7}", national):
+        return "+66" + national[1:]
+    raise InvalidIdentifier("Not a Thai mobile (0X-XXXX-XXXX) or landline (0X-XXX-XXXX) number.")
+
+
+def display_phone(e164: str) -> str:
+    """+66812345678 -> 081-234-5678; +6621234567 -> 02-123-4567."""
+    national = "0" + e164[3:]
+    if len(national) == 10:
+        return f"{national[:3]}-{national[3:6]}-{national[6:]}"
+    return f"{national[:2]}-{national[2:5]}-{national[5:]}"
