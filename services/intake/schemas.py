@@ -106,7 +106,7 @@ class NewCaseSchema(Schema):
                              metadata={"description": "the earlier case whose result this complaint disputes"})
     attachments = fields.List(fields.Nested(AttachmentSchema), validate=validate.Length(max=10), load_default=list)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def kind_or_category(self, data, **kwargs):
         if data.get("kind") is None and not data.get("category"):
             raise ValidationError("Give a kind, or a category to take it from.", "kind")

@@ -4,6 +4,7 @@ import logging
 from nameko.dependency_providers import Config
 
 from services.intake import cases
+from services.intake.dependencies import Intake
 from services.intake.schemas import NewCaseSchema
 from shared.delivery import event_handler
 from shared.metrics import Metrics
@@ -22,6 +23,7 @@ class IntakeService:
     db = Database()
     metrics = Metrics()
     config = Config()
+    intake = Intake()
     reporting = RpcProxy("reporting")
     sla = RpcProxy("sla")
 
@@ -29,9 +31,11 @@ class IntakeService:
     def create_case(self, request):
         try:
             data = load_or_400(new_case_schema, read_json_object(request))
+            created = self.db.run(cases.receive_case, data, self.intake)
         except InvalidRequest as exc:
             return exc.response()
-        created = self.db.run(cases.receive_case, data)
+        except cases.IntakeError as exc:
+            return InvalidRequest(exc.errors).response()
         return json_response(201, created,
                              headers={"Location": f"/api/v1/cases/{created['tracking_number']}"})
 
@@ -71,5 +75,4 @@ class IntakeService:
 
     @rpc
     def contact_for_notice(self, case_id):
-        with self.db.reading() as session:
-            return cases.contact_for_notice(session, case_id)
+        return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer)

@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from services.intake.service import IntakeService
 from services.routing import assignments
 from services.routing.service import RoutingService
-from shared.events import CASE_RECEIVED
+from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
 from shared.outbox import OutboxRelay
 from tests.helpers import api_for, count_rows, run_cli, thai_case, wait_for, write_config
 

@@ -9,7 +9,7 @@ from services.routing import assignments
 from services.routing.service import RoutingService
 from shared import deadletters
 from shared.config import database_url
-from shared.events import CASE_RECEIVED
+from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
 from shared.store import make_engine
 from tests.helpers import count_rows, wait_for
 

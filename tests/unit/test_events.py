@@ -6,7 +6,7 @@ import pytest
 
 from shared import events
 from shared.events import (
-    CASE_RECEIVED,
+    CASE_RECEIVED_V1 as CASE_RECEIVED,
     CASE_ROUTED,
     NOTIFICATION_RECORDED,
     SLA_CLOCK_STARTED,
@@ -318,6 +318,8 @@ def test_module_load_dispatches_to_the_registered_type(name):
 def test_registry_knows_exactly_the_contracts_events():
     assert set(events.REGISTRY) == {
         ("intake", "case_received", 1),
+        ("intake", "case_received", 2),
+        ("intake", "case_reopened", 1),
         ("routing", "case_routed", 1),
         ("sla", "sla_clock_started", 1),
         ("sla", "sla_warning", 1),
@@ -331,7 +333,7 @@ def test_registry_knows_exactly_the_contracts_events():
     }
     assert all(event.source == source and event.name == name
                for (source, name, _), event in events.REGISTRY.items())
-    assert events.versions("intake", "case_received") == [1]
+    assert events.versions("intake", "case_received") == [1, 2]
     assert events.versions("intake", "case_closed") == []
 
 

@@ -33,7 +33,9 @@ def errors_of(data):
 def test_valid_thai_case_loads():
     loaded = NewCaseSchema().load(case())
 
-    assert loaded == VALID
+    expected = {**VALID, "attachments": [], "confidential": False,
+                "complainant": {**VALID["complainant"], "phone": "+66812345678"}}  # phone normalised
+    assert loaded == expected
 
 
 def test_loaded_text_is_nfc_and_trimmed():
@@ -48,7 +50,8 @@ def test_loaded_text_is_nfc_and_trimmed():
 def test_missing_required_field_is_reported_on_that_field(field):
     messages = errors_of(case(**{field: ...}))
 
-    assert messages == {field: ["Missing data for required field."]}
+    expected = "Give a kind, or a category to take it from." if field == "kind" else "Missing data for required field."
+    assert messages == {field: [expected]}
 
 
 def test_every_missing_field_is_reported_at_once():
@@ -150,7 +153,8 @@ def test_bad_complainant_email_is_refused(email):
 def test_bad_complainant_phone_is_refused():
     messages = errors_of(case(complainant={"phone": "โทร 081"}))
 
-    assert messages == {"complainant": {"phone": ["Not a valid phone number."]}}
+    assert messages == {"complainant": {"phone": [
+        "A phone number has only digits, spaces, dashes and a leading +66."]}}
 
 
 def test_complainant_is_optional():

@@ -26,7 +26,7 @@ def loaded(event_type, **payload):
 
 @pytest.fixture
 def case_received():
-    return loaded(events.CASE_RECEIVED, tracking_number="HUB-2569-000042", channel="line", kind=1,
+    return loaded(events.CASE_RECEIVED_V1, tracking_number="HUB-2569-000042", channel="line", kind=1,
                   subject=SUBJECT, description=DESCRIPTION, received_at=RECEIVED_AT,
                   complainant_ref=COMPLAINANT_REF, contact_channels=["phone", "line"])
 
