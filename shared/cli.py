@@ -42,6 +42,7 @@ def main(ctx, config_path):
     rongtuk dlq list            show messages that handlers gave up on
     rongtuk dlq replay ID|--all deliver dead letters again once the cause is fixed
     rongtuk calendar ...        the extra holidays and working days the Cabinet announces
+    rongtuk apikey ...          keys for Open311 client apps and officers' tools
     rongtuk sla deadline ...    the resolution deadline of a case received at a given time
     """
     ctx.obj = config_path
@@ -267,6 +268,72 @@ def calendar_list(config_path, year, site):
         engine.dispose()
     for entry in days:
         click.echo(f"{entry['day']}  {entry['kind']:<8} {entry['source']:<8} {entry['name']}")
+
+
+@main.group()
+def apikey():
+    """API keys: `client` keys let Open311 apps post requests; `officer` keys record who took a
+    complaint by phone, at the counter or by letter, and may reveal a complainant's identity."""
+
+
+def _intake_store(config_path):
+    from shared.config import site_id
+    from shared.store import Store, make_engine
+    config = load_config(config_path)
+    engine = make_engine(database_url(config, "intake"))
+    return Store(engine, "intake", site_id(config), "cli", on_emitted=lambda: None), engine
+
+
+@apikey.command("create")
+@click.option("--name", required=True, help="Who uses it, e.g. 'Traffy Fondue' or an officer's name.")
+@click.option("--role", type=click.Choice(["client", "officer"]), default="client", show_default=True)
+@click.pass_obj
+def apikey_create(config_path, name, role):
+    """Create a key and print it once (only its hash is kept)."""
+    from services.intake import apikeys
+    store, engine = _intake_store(config_path)
+    try:
+        created = store.run(apikeys.create, name, role)
+    except apikeys.ApiKeyError as exc:
+        raise click.ClickException(str(exc))
+    finally:
+        engine.dispose()
+    click.echo(f"id:   {created['id']}\nrole: {created['role']}\nkey:  {created['key']}")
+
+
+@apikey.command("list")
+@click.pass_obj
+def apikey_list(config_path):
+    """Every key: id, role, the first characters, when made and revoked."""
+    from services.intake import apikeys
+    store, engine = _intake_store(config_path)
+    try:
+        with store.reading() as session:
+            keys = apikeys.listing(session)
+    finally:
+        engine.dispose()
+    if not keys:
+        click.echo("no API keys")
+    for key in keys:
+        revoked = f"revoked {key['revoked_at']:%Y-%m-%d}" if key["revoked_at"] else "active"
+        click.echo(f"{key['id']}  {key['role']:<8} {key['prefix']}…  {key['created_at']:%Y-%m-%d}  "
+                   f"{revoked:<18} {key['name']}")
+
+
+@apikey.command("revoke")
+@click.argument("key_id")
+@click.pass_obj
+def apikey_revoke(config_path, key_id):
+    """Revoke a key by its id; requests with it are refused from then on."""
+    from services.intake import apikeys
+    store, engine = _intake_store(config_path)
+    try:
+        store.run(apikeys.revoke, key_id)
+    except apikeys.ApiKeyError as exc:
+        raise click.ClickException(str(exc))
+    finally:
+        engine.dispose()
+    click.echo(f"revoked {key_id}")
 
 
 @main.group()

@@ -88,9 +88,10 @@ class SharedWsgiApp:
             provider, values = adapter.match()
             request.path_values = values
             response = provider.handle_request(request)
-        except HTTPException as exc:
+        except HTTPException as exc:  # keep what the exception says in headers (Allow on a 405)
+            headers = [(k, v) for k, v in exc.get_headers(environ) if k.lower() != "content-type"]
             response = json_response(exc.code, {"error": exc.name.lower().replace(" ", "_"),
-                                                "message": exc.description})
+                                                "message": exc.description}, headers=headers)
         return response(environ, start_response)
 
 

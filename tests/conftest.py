@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from shared.config import DISTRIBUTED_CONFIG, EMBEDDED_CONFIG, SERVICE_NAMES, load_config
-from tests.helpers import FAST, PG_ADMIN_URL, free_port, merge
+from tests.helpers import FAST, PG_ADMIN_URL, EmbeddedSites, free_port, merge
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +72,11 @@ def distributed_config(rabbit_config, pg_databases, tmp_path):
     config.pop("LOGGING", None)
     migrations.upgrade(config)
     return config
+
+
+@pytest.fixture
+def start_embedded(tmp_path):
+    """Start `rongtuk run` as a user would, with extra environment variables; stopped at the end."""
+    sites = EmbeddedSites(tmp_path)
+    yield sites.start
+    sites.stop_all()

@@ -1,6 +1,8 @@
 """Helpers for the service and integration tests."""
 import copy
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -148,3 +150,44 @@ class FakeTime:
 
     def __call__(self):
         return self.moment
+
+
+class EmbeddedSites:
+    """`rongtuk run` processes as a user starts them, each on a free port, all in one folder."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.started = []
+
+    def start(self, **extra_env):
+        """Start one; returns an Api with .data_dir, .log_path and .env (for the CLI on the same site)."""
+        port = free_port()
+        env = {**os.environ, "PORT": str(port), "DATA_DIR": str(self.folder / "data"), "LOG_LEVEL": "INFO",
+               **extra_env}
+        env.pop("RONGTUK_CONFIG", None)
+        log_path = self.folder / "rongtuk.log"
+        log = open(log_path, "w+")
+        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], cwd=PROJECT_ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        self.started.append((process, log))
+        api = Api(f"http://127.0.0.1:{port}")
+
+        def healthy():
+            assert process.poll() is None, f"rongtuk run exited: {log_path.read_text()}"
+            try:
+                return requests.get(f"{api.base}/healthz", timeout=1).status_code == 200
+            except requests.ConnectionError:
+                return False
+
+        wait_for(healthy, timeout=30, interval=0.2, message="rongtuk run to answer /healthz")
+        api.data_dir, api.log_path, api.env = self.folder / "data", log_path, env
+        return api
+
+    def stop_all(self):
+        for process, log in self.started:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()

@@ -10,6 +10,7 @@ from services.intake import attachments as files
 from services.intake import duplicates, tracking
 from services.intake.models import (attachments, cases, complainants, identity_access_log, inbound_messages,
                                     tracking_sequences)
+from services.intake.status import CLOSED_STATUSES
 from shared.events import CASE_RECEIVED, CASE_REOPENED
 from shared.store import insert_ignoring_duplicates, utcnow
 
@@ -249,3 +250,35 @@ def receive_inbound(tx, channel, external_id, data, ctx, now=None):
                                                       inbound_messages.c.external_id == external_id[:255])
                        .values(case_id=created["case_id"]))
     return created
+
+
+def public_requests(session, filters):
+    """Cases as Open311 lists them: never confidential ones; newest first, at most filters['limit']."""
+    query = select(cases).where(cases.c.confidential.is_(False))
+    if filters.get("ids"):
+        query = query.where(cases.c.tracking_number.in_(filters["ids"]))
+    if filters.get("codes"):
+        query = query.where(cases.c.category.in_(filters["codes"]))
+    if filters.get("start"):
+        query = query.where(cases.c.received_at >= filters["start"])
+    if filters.get("end"):
+        query = query.where(cases.c.received_at <= filters["end"])
+    statuses = set(filters.get("statuses") or ())
+    if statuses == {"closed"}:
+        query = query.where(cases.c.status.in_(CLOSED_STATUSES))
+    elif statuses == {"open"}:
+        query = query.where(cases.c.status.not_in(CLOSED_STATUSES))
+    return session.execute(query.order_by(cases.c.received_at.desc()).limit(filters.get("limit", 1000))).all()
+
+
+def public_request(session, tracking_number=None, case_id=None):
+    query = select(cases).where(cases.c.confidential.is_(False))
+    if tracking_number is not None:
+        query = query.where(cases.c.tracking_number == tracking_number.strip().upper())
+    else:
+        query = query.where(cases.c.id == case_id)
+    return session.execute(query).first()
+
+
+def by_tracking_number(session, tracking_number):
+    return session.execute(select(cases).where(cases.c.tracking_number == tracking_number.strip().upper())).first()

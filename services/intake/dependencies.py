@@ -5,6 +5,7 @@ from services.intake.attachments import AttachmentStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
 from services.intake.sealing import Sealer, key_from_config
+from services.intake.throttle import Throttle
 from shared.config import PROJECT_ROOT, data_dir, setting
 
 
@@ -21,3 +22,14 @@ class Intake(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.context
+
+
+class Throttling(DependencyProvider):
+    """Failed tracking look-ups per client address, across the workers of this process."""
+
+    def setup(self):
+        self.throttle = Throttle(limit=int(setting(self.container.config, "INTAKE", "lookup_failures", 10)),
+                                 window=float(setting(self.container.config, "INTAKE", "lookup_window", 600)))
+
+    def get_dependency(self, worker_ctx):
+        return self.throttle

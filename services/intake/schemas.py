@@ -2,7 +2,7 @@
 import base64
 import binascii
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from services.intake import identity
 from shared.events import CHANNELS, KINDS
@@ -88,9 +88,8 @@ class NewCaseSchema(Schema):
 
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     channel_ref = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
-                              values=fields.String(validate=validate.Length(max=200)),
-                              validate=validate.Length(max=10), allow_none=True,
-                              metadata={"description": "the channel's own reference, e.g. "
+                              values=fields.String(validate=validate.Length(max=200)), allow_none=True,
+                              metadata={"description": "the channel's own reference, at most 10 entries, e.g. "
                                                        "{\"letter_number\": \"นร 0105/123\", \"letter_date\": \"2026-11-20\"}"})
     kind = StrictInteger(validate=validate.OneOf(KINDS), allow_none=True,
                          metadata={"description": "1 suggestion/inquiry, 2 minor complaint, 3 major complaint, "
@@ -105,6 +104,11 @@ class NewCaseSchema(Schema):
     disputes = fields.Nested(DisputeSchema, allow_none=True,
                              metadata={"description": "the earlier case whose result this complaint disputes"})
     attachments = fields.List(fields.Nested(AttachmentSchema), validate=validate.Length(max=10), load_default=list)
+
+    @validates("channel_ref")
+    def few_references(self, value, **kwargs):
+        if value and len(value) > 10:
+            raise ValidationError("At most 10 entries.")
 
     @validates_schema(skip_on_field_errors=False)
     def kind_or_category(self, data, **kwargs):
@@ -126,3 +130,61 @@ class ErrorSchema(Schema):
     error = fields.String(required=True)
     message = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class UnitSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class TimelineEntrySchema(Schema):
+    at = fields.String(required=True, metadata={"description": "ISO-8601, +07:00"})
+    service = fields.String(required=True)
+    event = fields.String(required=True)
+    summary = fields.String(required=True, metadata={"description": "in Thai"})
+
+
+class ClockStepSchema(Schema):
+    step = fields.String(required=True)
+    role = fields.String(allow_none=True)
+    at = fields.String(required=True)
+
+
+class ClockSchema(Schema):
+    target = fields.String(required=True)
+    generation = fields.Integer(required=True)
+    state = fields.String(required=True)
+    started_at = fields.String(required=True)
+    due_at = fields.String(required=True)
+    business_days = fields.Integer(allow_none=True)
+    paused_business_days = fields.Integer(required=True)
+    outcome = fields.String(allow_none=True)
+    time_left_seconds = fields.Integer(required=True)
+    time_left = fields.String(required=True)
+    steps = fields.List(fields.Nested(ClockStepSchema), required=True)
+
+
+class CaseViewSchema(Schema):
+    tracking_number = fields.String(required=True)
+    status = fields.String(required=True)
+    channel = fields.String(required=True)
+    kind = fields.Integer(required=True)
+    category = fields.String(allow_none=True)
+    subject = fields.String(required=True)
+    received_at = fields.String(required=True)
+    unit = fields.Nested(UnitSchema, allow_none=True)
+    deadline = fields.String(allow_none=True)
+    field_check = fields.Boolean(required=True)
+    clocks = fields.List(fields.Nested(ClockSchema), allow_none=True,
+                         metadata={"description": "null when the SLA service did not answer in time"})
+    timeline = fields.List(fields.Nested(TimelineEntrySchema), allow_none=True,
+                           metadata={"description": "null when the reporting service did not answer in time"})
+
+
+class RevealRequestSchema(Schema):
+    purpose = fields.String(required=True, metadata={"description": "why the identity is needed; recorded"})
+
+
+class RevealedSchema(Schema):
+    identity = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    confidential = fields.Boolean(required=True)

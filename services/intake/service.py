@@ -1,20 +1,26 @@
-"""intake: the case record and the public front door."""
+"""intake: the case record and the public front door (JSON API, Open311 GeoReport v2)."""
+import json
 import logging
 
 from nameko.dependency_providers import Config
+from werkzeug.wrappers import Response
 
-from services.intake import cases
-from services.intake.dependencies import Intake
+from services.intake import apikeys, cases, line, open311, openapi
+from services.intake.dependencies import Intake, Throttling
 from services.intake.schemas import NewCaseSchema
+from shared.config import setting, site_id
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcProxy, RpcTimeout, call_with_timeout, rpc, rpc_timeout
-from shared.store import Database
+from shared.store import Database, utcnow
 from shared.web import InvalidRequest, http, json_response, load_or_400, read_json_object
 
 log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
 NOT_FOUND = {"error": "not_found", "message": "No case with that tracking number and access code."}
+FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this."}
+OPEN311 = "/open311/v2"
+FMT = "<any(json,xml):fmt>"
 
 
 class IntakeService:
@@ -24,34 +30,154 @@ class IntakeService:
     metrics = Metrics()
     config = Config()
     intake = Intake()
+    throttle = Throttling()
     reporting = RpcProxy("reporting")
     sla = RpcProxy("sla")
 
+    # -- the JSON API ---------------------------------------------------------------------------
+
     @http("POST", "/api/v1/cases")
     def create_case(self, request):
+        officer = self._caller(request, ("officer",))
+        if officer is False:
+            return json_response(403, FORBIDDEN)
         try:
             data = load_or_400(new_case_schema, read_json_object(request))
-            created = self.db.run(cases.receive_case, data, self.intake)
+            created = self.db.run(cases.receive_case, data, self.intake,
+                                  recorded_by=officer["name"] if officer else None)
         except InvalidRequest as exc:
             return exc.response()
         except cases.IntakeError as exc:
             return InvalidRequest(exc.errors).response()
-        return json_response(201, created,
-                             headers={"Location": f"/api/v1/cases/{created['tracking_number']}"})
+        return json_response(201, created, headers={"Location": f"/api/v1/cases/{created['tracking_number']}"})
 
     @http("GET", "/api/v1/cases/<tracking_number>")
     def get_case(self, request, tracking_number):
+        client = request.remote_addr or "-"
+        wait = self.throttle.blocked_for(client)
+        if wait:
+            return json_response(429, {"error": "too_many_requests", "message": "Too many wrong look-ups."},
+                                 headers={"Retry-After": str(wait)})
         with self.db.reading() as session:
             row = cases.find_for_owner(session, tracking_number, request.args.get("access_code", ""))
         if row is None:  # a wrong code and an unknown number look the same
+            self.throttle.failed(client)
             return json_response(404, NOT_FOUND)
         timeline = self._ask(self.reporting.case_timeline, row.id)
         clocks = self._ask(self.sla.case_clocks, row.id)
         return json_response(200, cases.public_view(row, timeline, clocks))
 
+    @http("POST", "/api/v1/cases/<tracking_number>/complainant")
+    def reveal_complainant(self, request, tracking_number):
+        """Who complained: for officers only, each request recorded with who asked and why."""
+        officer = self._caller(request, ("officer",))
+        if not officer:
+            return json_response(403, FORBIDDEN)
+        with self.db.reading() as session:
+            row = cases.by_tracking_number(session, tracking_number)
+        if row is None:
+            return json_response(404, {"error": "not_found"})
+        try:
+            body = read_json_object(request)
+            revealed = self.db.run(cases.reveal_identity, row.id, officer["name"], str(body.get("purpose") or ""),
+                                   self.intake.sealer)
+        except InvalidRequest as exc:
+            return exc.response()
+        except cases.IntakeError as exc:
+            return InvalidRequest(exc.errors).response()
+        return json_response(200, revealed)
+
+    @http("POST", "/webhooks/line")
+    def line_webhook(self, request):
+        """LINE Messaging API: only correctly signed bodies are read; each text message becomes a case."""
+        secret = setting(self.config, "LINE", "channel_secret", "")
+        if not secret:
+            return json_response(404, {"error": "not_found", "message": "The LINE channel is not configured."})
+        body = request.get_data(cache=False)
+        if not line.verify(secret, body, request.headers.get("X-Line-Signature")):
+            return json_response(401, {"error": "unauthorized", "message": "Bad X-Line-Signature."})
+        try:
+            messages = line.complaints(json.loads(body))
+        except (ValueError, line.LineError) as exc:
+            return json_response(400, {"error": "invalid_request", "message": str(exc)})
+        created = []
+        for external_id, data in messages:
+            try:
+                result = self.db.run(cases.receive_inbound, "line", external_id, data, self.intake)
+            except cases.IntakeError as exc:
+                log.warning("a LINE message could not become a case: %s", list(exc.errors))
+                continue
+            if result:
+                created.append(result["tracking_number"])
+        return json_response(200, {"created": created})
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi(self, request):
+        return json_response(200, openapi.document(request.host_url.rstrip("/")))
+
     @http("GET", "/healthz")
     def health(self, request):
         return json_response(200, {"status": "ok"})
+
+    # -- Open311 GeoReport v2 -------------------------------------------------------------------
+
+    @http("GET", f"{OPEN311}/discovery.{FMT}")
+    def open311_discovery(self, request, fmt):
+        return self._open311(request, fmt, "discovery",
+                             lambda: open311.discovery(request.host_url.rstrip("/"), f"Rongtuk {site_id(self.config)}"))
+
+    @http("GET", f"{OPEN311}/services.{FMT}")
+    def open311_services(self, request, fmt):
+        return self._open311(request, fmt, "services", lambda: open311.service_list(self.intake.catalogue))
+
+    @http("GET", f"{OPEN311}/services/<service_code>.{FMT}")
+    def open311_service_definition(self, request, service_code, fmt):
+        return self._open311(request, fmt, "service_definition",
+                             lambda: open311.service_definition(self.intake.catalogue, service_code))
+
+    @http("POST", f"{OPEN311}/requests.{FMT}")
+    def open311_post_request(self, request, fmt):
+        def post():
+            client = self._caller(request, ("client", "officer"), key=request.form.get("api_key"))
+            if not client:
+                raise open311.Open311Error(403, "api_key is missing or not valid")
+            data = open311.request_to_case(request.form, self.intake.catalogue, client["name"])
+            try:
+                created = self.db.run(cases.receive_case, data, self.intake)
+            except cases.IntakeError as exc:
+                raise open311.Open311Error(400, "; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from exc
+            return open311.created(created["tracking_number"], created["access_code"], created["case_id"])
+        return self._open311(request, fmt, "service_requests", post)
+
+    @http("GET", f"{OPEN311}/requests.{FMT}")
+    def open311_requests(self, request, fmt):
+        def search():
+            with self.db.reading() as session:
+                rows = cases.public_requests(session, open311.query(request.args, utcnow()))
+            return [self._request_view(row) for row in rows]
+        return self._open311(request, fmt, "service_requests", search)
+
+    @http("GET", f"{OPEN311}/requests/<request_id>.{FMT}")
+    def open311_request(self, request, request_id, fmt):
+        def one():
+            with self.db.reading() as session:
+                row = cases.public_request(session, tracking_number=request_id)
+            if row is None:
+                raise open311.Open311Error(404, f"service_request_id {request_id} not found")
+            return [self._request_view(row)]
+        return self._open311(request, fmt, "service_requests", one)
+
+    @http("GET", f"{OPEN311}/tokens/<token>.{FMT}")
+    def open311_token(self, request, token, fmt):
+        def lookup():
+            with self.db.reading() as session:
+                row = cases.public_request(session, case_id=token)
+            if row is None:
+                raise open311.Open311Error(404, f"token {token} not found")
+            return open311.token_view(token, row.tracking_number)
+        return self._open311(request, fmt, "service_requests", lookup)
+
+    # -- events and RPC -------------------------------------------------------------------------
 
     @event_handler("routing", "case_routed")
     def on_case_routed(self, event):
@@ -65,6 +191,40 @@ class IntakeService:
     def on_sla_deadline_changed(self, event):
         self.db.handle(event, cases.record_deadline)
 
+    @rpc
+    def contact_for_notice(self, case_id):
+        return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer)
+
+    @rpc(expected_exceptions=cases.IntakeError)
+    def reveal_identity(self, case_id, requested_by, purpose):
+        return self.db.run(cases.reveal_identity, case_id, requested_by, purpose, self.intake.sealer)
+
+    # -- helpers (decoding and encoding only) ---------------------------------------------------
+
+    def _caller(self, request, roles, key=None):
+        """The API key's holder; None when no key was given; False when one was given but is not valid."""
+        key = key if key is not None else request.headers.get("X-Api-Key")
+        if not key:
+            return None
+        with self.db.reading() as session:
+            return apikeys.authenticate(session, key, roles) or False
+
+    def _open311(self, request, fmt, shape, produce):
+        jurisdiction = request.values.get("jurisdiction_id")
+        try:
+            if jurisdiction and jurisdiction.upper() != site_id(self.config):
+                raise open311.Open311Error(404, f"jurisdiction_id {jurisdiction} not found")
+            status, (body, content_type) = 200, open311.render(produce(), shape, fmt)
+            if request.method == "POST":
+                status = 201
+        except open311.Open311Error as exc:
+            status, (body, content_type) = exc.code, open311.error_body([exc], fmt)
+        return Response(body, status=status, content_type=content_type)
+
+    def _request_view(self, row):
+        public = bool((self.config.get("OPEN311") or {}).get("public_descriptions", True))
+        return open311.request_view(row, self.intake.catalogue, public)
+
     def _ask(self, method, *args):
         """Another service's part of the case page; None when it does not answer in time."""
         try:
@@ -72,7 +232,3 @@ class IntakeService:
         except RpcTimeout:
             log.warning("no answer from %s; case shown without it", method.service_name)
             return None
-
-    @rpc
-    def contact_for_notice(self, case_id):
-        return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer)

@@ -26,19 +26,28 @@ def plan_acknowledgment(tx, event, contact):
     delivery_id = str(uuid.uuid4())
     row = dict(id=delivery_id, case_id=event["case_id"], purpose="acknowledgment", attempts=0,
                created_at=now, updated_at=now)
-    email = contact.get("email")
-    if not email:
+    channel, recipient = _reachable(contact)
+    if not channel:
         tx.session.execute(deliveries.insert().values(status="no_contact", channel=None, **row))
         _record(tx, event["case_id"], delivery_id, None, "no_contact", 0)
         return None
     message = messages.acknowledgment(event["tracking_number"], contact.get("name"))
     tx.session.execute(deliveries.insert().values(
-        status="pending", channel="email", recipient=email, subject=message.subject, body=message.body,
+        status="pending", channel=channel, recipient=recipient, subject=message.subject, body=message.body,
         next_attempt_at=now + STALE_PENDING, **row))
     return delivery_id
 
 
-def attempt(store, mailer, delivery_id):
+def _reachable(contact):
+    """The channel to answer on: e-mail when given, else LINE (where the complaint came from)."""
+    if contact.get("email"):
+        return "email", contact["email"]
+    if contact.get("line_user_id"):
+        return "line", contact["line_user_id"]
+    return None, None
+
+
+def attempt(store, senders, delivery_id):
     """Send one logged delivery and record the outcome (never raises for a mail failure)."""
     with store.reading() as session:
         row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
@@ -46,8 +55,8 @@ def attempt(store, mailer, delivery_id):
         return None
     error = None
     try:
-        mailer.send(row.recipient, row.subject, row.body)
-    except Exception as exc:  # SMTP down, refused, timed out: logged and retried later
+        senders[row.channel].send(row.recipient, row.subject, row.body)
+    except Exception as exc:  # SMTP or LINE down, refused, timed out: logged and retried later
         error = f"{type(exc).__name__}: {exc}"
         log.warning("delivery %s failed (attempt %d): %s", delivery_id, row.attempts + 1, type(exc).__name__)
     return store.run(record_attempt, delivery_id, error)

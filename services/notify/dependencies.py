@@ -1,14 +1,15 @@
-"""Notify's dependencies: the mailer, configured from SMTP settings."""
+"""Notify's dependencies: a sender per channel (e-mail over SMTP or to files, LINE pushes)."""
 from nameko.extensions import DependencyProvider
 
+from services.notify.line_push import LinePusher
 from services.notify.mailer import Mailer
 from shared.config import data_dir, setting
 
 
-class MailerProvider(DependencyProvider):
+class Senders(DependencyProvider):
     def setup(self):
         config = self.container.config
-        self.mailer = Mailer(
+        mailer = Mailer(
             sender=setting(config, "SMTP", "sender", "Rongtuk <no-reply@rongtuk.local>"),
             host=setting(config, "SMTP", "host", "") or None,
             port=setting(config, "SMTP", "port", 25),
@@ -17,6 +18,9 @@ class MailerProvider(DependencyProvider):
             starttls=bool(setting(config, "SMTP", "starttls", False)),
             folder=data_dir(config) / "mail",
         )
+        line = LinePusher(setting(config, "LINE", "api_base", "https://api.line.me"),
+                          setting(config, "LINE", "channel_access_token", "") or None)
+        self.senders = {"email": mailer, "line": line}
 
     def get_dependency(self, worker_ctx):
-        return self.mailer
+        return self.senders

@@ -3,7 +3,7 @@ from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from services.notify import deliveries
-from services.notify.dependencies import MailerProvider
+from services.notify.dependencies import Senders
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcProxy, call_with_timeout, rpc_timeout
@@ -16,22 +16,22 @@ class NotifyService:
     db = Database()
     metrics = Metrics()
     config = Config()
-    mailer = MailerProvider()
+    senders = Senders()
     intake = RpcProxy("intake")
 
     @event_handler("intake", "case_received")
     def acknowledge_case(self, event):
         contact = {}
-        if "email" in event["contact_channels"]:
+        if {"email", "line"} & set(event["contact_channels"]):
             contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"],
                                         timeout=rpc_timeout(self.config))
         delivery_id = self.db.handle(event, deliveries.plan_acknowledgment, contact)
         if delivery_id:
-            deliveries.attempt(self.db, self.mailer, delivery_id)
+            deliveries.attempt(self.db, self.senders, delivery_id)
 
     @timer(interval=30)
     def retry_deliveries(self):
         with self.db.reading() as session:
             due = deliveries.due_for_retry(session)
         for delivery_id in due:
-            deliveries.attempt(self.db, self.mailer, delivery_id)
+            deliveries.attempt(self.db, self.senders, delivery_id)

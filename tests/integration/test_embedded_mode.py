@@ -1,8 +1,6 @@
 """Embedded mode as a user runs it: `rongtuk run` in its own process, memory transport, SQLite."""
 import email
 import email.policy
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -10,8 +8,8 @@ import sys
 import pytest
 import requests
 
-from shared.config import PROJECT_ROOT, SERVICE_NAMES
-from tests.helpers import Api, free_port, metric_value, thai_case, wait_for
+from shared.config import SERVICE_NAMES
+from tests.helpers import free_port, metric_value, thai_case, wait_for
 
 ENTRYPOINTS = {
     "intake": ["create_case", "get_case", "on_case_routed", "on_sla_clock_started", "contact_for_notice"],
@@ -21,45 +19,6 @@ ENTRYPOINTS = {
     "reporting": ["on_case_received", "on_case_routed", "on_sla_clock_started", "on_notification_recorded",
                   "case_timeline"],
 }
-
-
-@pytest.fixture
-def start_embedded(tmp_path):
-    """Start `rongtuk run` as a user would, with extra environment variables; stopped at the end."""
-    started = []
-
-    def start(**extra_env):
-        port = free_port()
-        env = {**os.environ, "PORT": str(port), "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "INFO",
-               **extra_env}
-        env.pop("RONGTUK_CONFIG", None)
-        log_path = tmp_path / "rongtuk.log"
-        log = open(log_path, "w+")
-        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], cwd=PROJECT_ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        started.append((process, log))
-        api = Api(f"http://127.0.0.1:{port}")
-
-        def healthy():
-            assert process.poll() is None, f"rongtuk run exited: {log_path.read_text()}"
-            try:
-                return requests.get(f"{api.base}/healthz", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
-
-        wait_for(healthy, timeout=30, interval=0.2, message="rongtuk run to answer /healthz")
-        api.data_dir = tmp_path / "data"
-        api.log_path = log_path
-        return api
-
-    yield start
-    for process, log in started:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture

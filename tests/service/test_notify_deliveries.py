@@ -56,33 +56,33 @@ def test_a_delivery_is_sent_and_logged(store):
     mailer = FakeMailer()
     delivery_id = store.run(deliveries.plan_acknowledgment, case_event(),
                             {"email": "somchai@example.org", "name": "สมชาย"})
-    assert deliveries.attempt(store, mailer, delivery_id) == "delivered"
+    assert deliveries.attempt(store, {"email": mailer}, delivery_id) == "delivered"
     to, subject, body = mailer.sent[0]
     assert to == "somchai@example.org" and "HUB-2569-000042" in subject and "คุณสมชาย" in body
     row = logged(store)
     assert (row.status, row.attempts, row.next_attempt_at) == ("delivered", 1, None)
     assert recorded_outcomes(store) == ["delivered"]
-    assert deliveries.attempt(store, mailer, delivery_id) is None  # never sent twice
+    assert deliveries.attempt(store, {"email": mailer}, delivery_id) is None  # never sent twice
     assert len(mailer.sent) == 1
 
 
 def test_a_failed_delivery_is_retried_with_backoff_until_it_goes_through(store):
     delivery_id = store.run(deliveries.plan_acknowledgment, case_event(), {"email": "somchai@example.org"})
-    assert deliveries.attempt(store, FakeMailer(fail=True), delivery_id) == "failed"
+    assert deliveries.attempt(store, {"email": FakeMailer(fail=True)}, delivery_id) == "failed"
     row = logged(store)
     assert row.attempts == 1 and "ConnectionRefusedError" in row.last_error
     assert row.next_attempt_at > utcnow() + timedelta(seconds=25)
     with store.reading() as session:
         assert deliveries.due_for_retry(session) == []
         assert deliveries.due_for_retry(session, now=row.next_attempt_at) == [delivery_id]
-    assert deliveries.attempt(store, FakeMailer(), delivery_id) == "delivered"
+    assert deliveries.attempt(store, {"email": FakeMailer()}, delivery_id) == "delivered"
     assert recorded_outcomes(store) == ["failed", "delivered"]
 
 
 def test_retries_stop_after_the_last_attempt(store):
     delivery_id = store.run(deliveries.plan_acknowledgment, case_event(), {"email": "somchai@example.org"})
     for _ in range(deliveries.MAX_ATTEMPTS):
-        deliveries.attempt(store, FakeMailer(fail=True), delivery_id)
+        deliveries.attempt(store, {"email": FakeMailer(fail=True)}, delivery_id)
     row = logged(store)
     assert (row.status, row.attempts, row.next_attempt_at) == ("failed", deliveries.MAX_ATTEMPTS, None)
     with store.reading() as session:

@@ -1,0 +1,56 @@
+"""The LINE channel: webhook events of the LINE Messaging API, verified and turned into complaints.
+
+LINE signs each webhook body with the channel secret: X-Line-Signature is the base64 of its
+HMAC-SHA256. A user's text message becomes a case (the LINE user id as the complainant's
+contact); other events (follows, stickers, images without text) are acknowledged and ignored.
+"""
+import base64
+import hashlib
+import hmac
+import unicodedata
+
+NO_SUBJECT = "ร้องเรียนผ่าน LINE"
+
+
+class LineError(ValueError):
+    pass
+
+
+def signature(secret: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def verify(secret: str, body: bytes, given: str | None) -> bool:
+    return bool(secret) and bool(given) and hmac.compare_digest(signature(secret, body), given)
+
+
+def complaints(payload):
+    """[(external_id, case data)] for the text messages of users in a webhook payload."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+        raise LineError("a LINE webhook body has an events list")
+    found = []
+    for event in payload["events"]:
+        if not isinstance(event, dict) or event.get("type") != "message":
+            continue
+        message, source = event.get("message") or {}, event.get("source") or {}
+        if message.get("type") != "text" or source.get("type") != "user" or not source.get("userId"):
+            continue
+        text = _clean(str(message.get("text") or ""))
+        if not text:
+            continue
+        external_id = str(event.get("webhookEventId") or message.get("id") or "")
+        if not external_id:
+            raise LineError("a message event without webhookEventId or message id")
+        first_line = text.splitlines()[0][:200]
+        found.append((external_id, {
+            "channel": "line", "channel_ref": {"line_message_id": str(message.get("id", ""))[:200]},
+            "kind": 2, "category": None, "subject": first_line or NO_SUBJECT, "description": text[:5000],
+            "location": None, "complainant": {"line_user_id": str(source["userId"])[:64]},
+            "confidential": False, "disputes": None, "attachments": [],
+        }))
+    return found
+
+
+def _clean(text):
+    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()

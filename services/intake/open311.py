@@ -1,0 +1,274 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the civic-issue API apps already speak.
+
+Pure translation between the spec's forms, JSON and XML and our case record. Services are the
+subjects of the site's catalogue; a request is a case, its id the tracking number; status is
+open/closed with our finer status in status_notes; expected_datetime is the SLA deadline and
+agency_responsible the unit. Confidential cases are never listed or shown here.
+"""
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+
+from services.intake import identity
+from services.intake.status import CLOSED_STATUSES
+from services.intake.tracking import BANGKOK
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+DESCRIPTION_MAX = 4000
+LIST_LIMIT = 1000
+DEFAULT_WINDOW = timedelta(days=90)
+KIND_NAMES = {1: "ข้อคิดเห็น ข้อเสนอแนะ ชมเชย สอบถาม", 2: "ข้อร้องเรียนเรื่องเล็กน้อย", 3: "ข้อร้องเรียนเรื่องใหญ่",
+              4: "การฟ้องร้องหรือเป็นข่าว"}
+
+
+class Open311Error(Exception):
+    """An error the spec reports as [{code, description}] with the same HTTP status."""
+
+    def __init__(self, code, description):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+# -- what the server offers ---------------------------------------------------------------------
+
+def discovery(base_url, contact):
+    return {"changeset": "2026-11-21T00:00:00+07:00", "contact": contact,
+            "key_service": "API keys are issued by the site's administrator (rongtuk apikey create).",
+            "endpoints": [{"specification": SPEC, "url": f"{base_url}/open311/v2", "changeset":
+                           "2026-11-21T00:00:00+07:00", "type": "production",
+                           "formats": ["text/xml", "application/json"]}]}
+
+
+def service_list(catalogue):
+    return [{"service_code": s.code, "service_name": s.name_th, "description": s.name_en, "metadata": True,
+             "type": "realtime", "keywords": s.name_en, "group": s.group} for s in catalogue]
+
+
+def service_definition(catalogue, code):
+    subject = catalogue.get(code)
+    if subject is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    return {"service_code": subject.code, "attributes": [
+        {"variable": True, "code": "subject", "datatype": "string", "required": False,
+         "datatype_description": "ไม่เกิน 200 ตัวอักษร", "order": 1, "description": "หัวเรื่อง"},
+        {"variable": True, "code": "kind", "datatype": "singlevaluelist", "required": False,
+         "datatype_description": f"ค่าเริ่มต้น {subject.kind}", "order": 2, "description": "ประเภทเรื่อง",
+         "values": [{"key": str(k), "name": name} for k, name in KIND_NAMES.items()]},
+        {"variable": True, "code": "confidential", "datatype": "singlevaluelist", "required": False,
+         "datatype_description": "yes เพื่อปกปิดชื่อผู้ร้อง", "order": 3, "description": "ปกปิดชื่อผู้ร้อง",
+         "values": [{"key": "yes", "name": "ปกปิดชื่อผู้ร้อง"}, {"key": "no", "name": "ไม่ต้องปกปิด"}]},
+    ]}
+
+
+# -- a new request --------------------------------------------------------------------------------
+
+def request_to_case(form, catalogue, client_name):
+    """A POST requests form as the case record intake takes; Open311Error(400) says what is wrong."""
+    code = _one(form, "service_code")
+    if not code:
+        raise Open311Error(400, "service_code is required")
+    subject = catalogue.get(code)
+    if subject is None:
+        raise Open311Error(400, f"service_code {code} not found")
+    description = _one(form, "description")
+    if len(description) > DESCRIPTION_MAX:
+        raise Open311Error(400, f"description is longer than {DESCRIPTION_MAX} characters")
+    location = _location(form)
+    title = _one(form, "attribute[subject]") or _first_line(description) or subject.name_th
+    kind = _one(form, "attribute[kind]")
+    if kind and kind not in ("1", "2", "3", "4"):
+        raise Open311Error(400, "attribute[kind] must be 1, 2, 3 or 4")
+    confidential = _one(form, "attribute[confidential]").lower()
+    if confidential not in ("", "yes", "no", "true", "false"):
+        raise Open311Error(400, "attribute[confidential] must be yes or no")
+    complainant = {}
+    name = " ".join(p for p in (_one(form, "first_name"), _one(form, "last_name")) if p)
+    if name:
+        complainant["name"] = name[:200]
+    if _one(form, "email"):
+        if "@" not in _one(form, "email") or len(_one(form, "email")) > 254:
+            raise Open311Error(400, "email is not a valid address")
+        complainant["email"] = _one(form, "email")
+    if _one(form, "phone"):
+        try:
+            complainant["phone"] = identity.normalise_phone(_one(form, "phone"))
+        except identity.InvalidIdentifier as exc:
+            raise Open311Error(400, f"phone: {exc}") from exc
+    channel_ref = {k: v[:200] for k, v in {"open311_client": client_name, "device_id": _one(form, "device_id"),
+                                            "account_id": _one(form, "account_id"),
+                                            "media_url": _one(form, "media_url")}.items() if v}
+    return {"channel": "web", "channel_ref": channel_ref, "category": subject.code,
+            "kind": int(kind) if kind else None, "subject": title[:200],
+            "description": description or subject.name_th, "location": location,
+            "complainant": complainant or None, "confidential": confidential in ("yes", "true"),
+            "disputes": None, "attachments": []}
+
+
+def _one(form, key):
+    return (form.get(key) or "").strip()
+
+
+def _first_line(text):
+    return text.strip().splitlines()[0][:200] if text.strip() else ""
+
+
+def _location(form):
+    lat, lon = _one(form, "lat"), _one(form, "long")
+    address = _one(form, "address_string") or _one(form, "address_id")
+    if not (lat and lon) and not address:
+        raise Open311Error(400, "a location is required: lat and long, or address_string, or address_id")
+    location = {"address": address[:500] or None}
+    if lat or lon:
+        try:
+            location["latitude"], location["longitude"] = float(lat), float(lon)
+        except ValueError:
+            raise Open311Error(400, "lat and long must be decimal degrees") from None
+        if not (5.0 <= location["latitude"] <= 21.0 and 97.0 <= location["longitude"] <= 106.0):
+            raise Open311Error(400, "lat and long are outside Thailand")
+    return location
+
+
+def created(tracking_number, access_code, case_id):
+    notice = (f"รับเรื่องแล้ว เลขที่ {tracking_number} รหัสติดตาม {access_code} "
+              f"(เก็บไว้ใช้ติดตามความคืบหน้า)")
+    return [{"service_request_id": tracking_number, "service_notice": notice, "account_id": None,
+             "token": case_id}]
+
+
+# -- looking requests up ------------------------------------------------------------------------
+
+def query(args, now):
+    """GET requests filters: service_request_id, service_code, start_date, end_date, status."""
+    ids = [i.strip().upper() for i in (args.get("service_request_id") or "").split(",") if i.strip()]
+    codes = [c.strip() for c in (args.get("service_code") or "").split(",") if c.strip()]
+    statuses = [s.strip().lower() for s in (args.get("status") or "").split(",") if s.strip()]
+    if any(s not in ("open", "closed") for s in statuses):
+        raise Open311Error(400, "status must be open, closed, or both separated by a comma")
+    start, end = _date(args, "start_date"), _date(args, "end_date")
+    if not ids and start is None and end is None:
+        start = now - DEFAULT_WINDOW
+    if start and end and start > end:
+        raise Open311Error(400, "start_date is after end_date")
+    return {"ids": ids, "codes": codes, "statuses": statuses, "start": start, "end": end, "limit": LIST_LIMIT}
+
+
+def _date(args, key):
+    text = (args.get(key) or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Open311Error(400, f"{key} must be a W3C date-time, e.g. 2026-11-21T09:00:00+07:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK)
+
+
+def open_or_closed(status):
+    return "closed" if status in CLOSED_STATUSES else "open"
+
+
+def request_view(row, catalogue, public_descriptions=True):
+    subject = catalogue.get(row.category) if row.category else None
+    return {"service_request_id": row.tracking_number, "status": open_or_closed(row.status),
+            "status_notes": row.status, "service_name": subject.name_th if subject else None,
+            "service_code": row.category, "description": row.description if public_descriptions else None,
+            "agency_responsible": row.unit_name, "service_notice": None,
+            "requested_datetime": _w3c(row.received_at), "updated_datetime": _w3c(row.updated_at),
+            "expected_datetime": _w3c(row.due_at), "address": row.address, "address_id": None, "zipcode": None,
+            "lat": row.latitude, "long": row.longitude, "media_url": _media_url(row)}
+
+
+def _media_url(row):
+    try:
+        return (json.loads(row.channel_ref or "{}") or {}).get("media_url")
+    except ValueError:
+        return None
+
+
+def _w3c(moment):
+    return moment.astimezone(BANGKOK).isoformat(timespec="seconds") if moment else None
+
+
+def token_view(token, tracking_number):
+    return [{"service_request_id": tracking_number, "token": token}]
+
+
+# -- formats ------------------------------------------------------------------------------------
+
+def render(payload, shape, fmt):
+    """(body, content type) of a payload: JSON as it is, XML in the spec's element names."""
+    if fmt == "json":
+        return json.dumps(payload, ensure_ascii=False), CONTENT_TYPES["json"]
+    root = XML_SHAPES[shape](payload)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True), CONTENT_TYPES["xml"]
+
+
+def error_body(errors, fmt):
+    payload = [{"code": e.code, "description": e.description} for e in errors]
+    return render(payload, "errors", fmt)
+
+
+def _element(parent, name, value):
+    child = ET.SubElement(parent, name)
+    if isinstance(value, bool):
+        child.text = "true" if value else "false"
+    elif value is not None:
+        child.text = str(value)
+    return child
+
+
+def _records(root_name, item_name):
+    def build(items):
+        root = ET.Element(root_name)
+        for item in items:
+            node = ET.SubElement(root, item_name)
+            for key, value in item.items():
+                _element(node, key, value)
+        return root
+    return build
+
+
+def _definition(payload):
+    root = ET.Element("service_definition")
+    _element(root, "service_code", payload["service_code"])
+    attributes = ET.SubElement(root, "attributes")
+    for attribute in payload["attributes"]:
+        node = ET.SubElement(attributes, "attribute")
+        for key, value in attribute.items():
+            if key == "values":
+                values = ET.SubElement(node, "values")
+                for entry in value:
+                    item = ET.SubElement(values, "value")
+                    _element(item, "key", entry["key"])
+                    _element(item, "name", entry["name"])
+            else:
+                _element(node, key, value)
+    return root
+
+
+def _discovery(payload):
+    root = ET.Element("discovery")
+    for key in ("changeset", "contact", "key_service"):
+        _element(root, key, payload[key])
+    endpoints = ET.SubElement(root, "endpoints")
+    for endpoint in payload["endpoints"]:
+        node = ET.SubElement(endpoints, "endpoint")
+        for key, value in endpoint.items():
+            if key == "formats":
+                formats = ET.SubElement(node, "formats")
+                for fmt in value:
+                    _element(formats, "format", fmt)
+            else:
+                _element(node, key, value)
+    return root
+
+
+XML_SHAPES = {
+    "discovery": _discovery,
+    "services": _records("services", "service"),
+    "service_definition": _definition,
+    "service_requests": _records("service_requests", "request"),
+    "errors": _records("errors", "error"),
+}

@@ -1,0 +1,56 @@
+"""The OpenAPI 3 document of the native API, generated from the marshmallow schemas it validates with."""
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from services.intake import schemas
+
+JSON = "application/json"
+
+
+def _error(description):
+    return {"description": description, "content": {JSON: {"schema": "Error"}}}
+
+
+@lru_cache(maxsize=8)
+def document(server_url):
+    spec = APISpec(title="Rongtuk intake API", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()], servers=[{"url": server_url}],
+                   info={"description": "Complaints to a Thai government office: record one, follow it."})
+    spec.components.security_scheme("officerKey", {"type": "apiKey", "in": "header", "name": "X-Api-Key"})
+    for name, schema in [("NewCase", schemas.NewCaseSchema), ("Created", schemas.CreatedSchema),
+                         ("CaseView", schemas.CaseViewSchema), ("Error", schemas.ErrorSchema),
+                         ("RevealRequest", schemas.RevealRequestSchema), ("Revealed", schemas.RevealedSchema)]:
+        spec.components.schema(name, schema=schema)
+    tracking = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
+                "example": "HUB-2570-000001"}
+    spec.path(path="/api/v1/cases", operations={"post": {
+        "summary": "Record a complaint",
+        "description": "Anyone may post; an officer's X-Api-Key records who took it (calls, counters, letters).",
+        "security": [{}, {"officerKey": []}],
+        "requestBody": {"required": True, "content": {JSON: {"schema": "NewCase"}}},
+        "responses": {"201": {"description": "Recorded (or, for a dispute of a recently closed case, reopened)",
+                              "content": {JSON: {"schema": "Created"}}},
+                      "400": _error("Invalid input, field by field; nothing was stored"),
+                      "403": _error("An X-Api-Key was given but is not an officer's valid key"),
+                      "413": _error("The body is larger than 8 MiB")}}})
+    spec.path(path="/api/v1/cases/{tracking_number}", operations={"get": {
+        "summary": "Follow a case",
+        "parameters": [tracking, {"name": "access_code", "in": "query", "required": True,
+                                  "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "The case, without personal data", "content": {JSON: {"schema": "CaseView"}}},
+                      "404": _error("No case with that tracking number and access code"),
+                      "429": _error("Too many wrong look-ups from this address; see Retry-After")}}})
+    spec.path(path="/api/v1/cases/{tracking_number}/complainant", operations={"post": {
+        "summary": "Reveal who complained (officers; every request is recorded)",
+        "security": [{"officerKey": []}],
+        "parameters": [tracking],
+        "requestBody": {"required": True, "content": {JSON: {"schema": "RevealRequest"}}},
+        "responses": {"200": {"description": "The identity", "content": {JSON: {"schema": "Revealed"}}},
+                      "400": _error("No purpose given"), "403": _error("Not an officer's valid key"),
+                      "404": _error("No such case"), "413": _error("The body is larger than 8 MiB")}}})
+    spec.path(path="/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {
+        "description": "Up", "content": {JSON: {"schema": {"type": "object", "properties": {
+            "status": {"type": "string"}}}}}}}}})
+    return spec.to_dict()
