@@ -80,3 +80,9 @@ def start_embedded(tmp_path):
     sites = EmbeddedSites(tmp_path)
     yield sites.start
     sites.stop_all()
+
+
+@pytest.fixture
+def embedded(start_embedded):
+    """A running embedded site with the default settings."""
+    return start_embedded()

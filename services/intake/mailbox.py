@@ -89,16 +89,15 @@ def _header(message, name):
     defect (an unknown charset such as windows-874, a malformed address) or raises, the raw value
     is decoded word by word instead, so a broken header never makes the mail unreadable.
     """
+    raw = next((value for key, value in message.raw_items() if key.lower() == name.lower()), None)
+    if raw is None:
+        return None
     try:
-        value = message.get(name)
-        text = str(value) if value is not None and not getattr(value, "defects", ()) else None
+        parsed = message.get(name)
+        text = _decode_words(raw) if parsed.defects else str(parsed)
     except Exception:
-        value, text = True, None
-    if value is not None and text is None:
-        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), None)
-        text = _decode_words(raw) if raw is not None else None
-    text = " ".join(text.split()) if text else ""
-    return text or None
+        text = _decode_words(raw)
+    return " ".join(text.split()) or None
 
 
 def _decode_words(raw):
@@ -117,7 +116,11 @@ def _decode_words(raw):
             text.append(chunk.decode(codec, errors="replace"))
         except LookupError:
             text.append(chunk.decode("utf-8", errors="replace"))
-    return "".join(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = "".join(text)
+    try:  # 8-bit header bytes arrive as surrogate escapes: most often they are UTF-8
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeError:  # other lone surrogates: _clean drops them
+        return text
 
 
 def _sender(message):

@@ -21,11 +21,6 @@ ENTRYPOINTS = {
 }
 
 
-@pytest.fixture
-def embedded(start_embedded):
-    return start_embedded()
-
-
 def test_a_thai_complaint_goes_through_all_five_services(embedded):
     response = embedded.post_case(thai_case())
     assert response.status_code == 201

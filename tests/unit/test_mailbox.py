@@ -1,13 +1,19 @@
-"""services/intake/mailbox.py: an e-mail, as it arrives in the complaints mailbox, read into a case."""
+"""services/intake/mailbox.py: an e-mail, as it arrives in the complaints mailbox, read into a case;
+and the settings and folder names of services/intake/imap.py."""
+import base64
 import hashlib
+from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from services.intake import imap
 from services.intake.attachments import MAX_FILES
+from services.intake.imap import ImapSettings
 from services.intake.mailbox import NO_SUBJECT, NO_TEXT, InboundMail, MailboxError, message_to_case
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX, NewCaseSchema
 
@@ -133,7 +139,7 @@ def test_a_mail_without_message_id_is_known_by_the_hash_of_its_bytes():
 
 def test_thai_in_a_legacy_charset_is_decoded():
     body = "ไฟฟ้าส่องสว่างในซอยดับมาสองสัปดาห์"
-    raw = (b"From: =?windows-874?b?" + __import__("base64").b64encode("มานี มีนา".encode("cp874")) +
+    raw = (b"From: =?windows-874?b?" + base64.b64encode("มานี มีนา".encode("cp874")) +
            b"?= <manee@example.org>\r\nSubject: =?TIS-620?Q?" +
            "".join(f"={b:02X}" for b in "ไฟดับ".encode("tis-620")).encode() +
            b"?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-874\r\n"
@@ -218,3 +224,76 @@ def test_a_mail_that_is_only_a_pdf_keeps_the_pdf():
     assert data["attachments"] == [{"filename": "attachment-1.pdf", "content_type": "application/pdf",
                                     "data": b"%PDF-1.4\n"}]
     assert data["description"] == NO_TEXT
+
+
+def _a_full_mail():
+    message = thai_mail()
+    message.add_alternative("<p>ฉบับ <b>HTML</b></p>", subtype="html")
+    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="ใบเสร็จรับเงิน.pdf")
+    return wire(message)
+
+
+FULL_MAIL = _a_full_mail()
+
+
+def _read_or_refuse(raw):
+    """The contract for any input: a case, or MailboxError; nothing else ever escapes."""
+    try:
+        data = message_to_case(raw).data
+    except MailboxError:
+        return
+    assert data["subject"] and len(data["subject"]) <= SUBJECT_MAX
+    assert data["description"] and len(data["description"]) <= DESCRIPTION_MAX
+    assert "@" in data["complainant"]["email"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_case_or_a_mailbox_error(raw):
+    _read_or_refuse(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(FULL_MAIL) - 1), st.integers(0, 255)), max_size=20))
+def test_a_damaged_real_mail_gives_a_case_or_a_mailbox_error(damage):
+    raw = bytearray(FULL_MAIL)
+    for position, byte in damage:
+        raw[position] = byte
+    _read_or_refuse(bytes(raw))
+
+
+# --- services/intake/imap.py: its settings and folder names (the conversation is tested against
+# --- a real Dovecot in tests/integration/test_email_channel.py)
+
+def test_the_mailbox_settings_come_from_the_mailbox_section_and_keep_the_password_out_of_reprs():
+    settings = ImapSettings.from_config({"MAILBOX": {
+        "host": " imap.city.go.th ", "port": "993", "user": "complaints", "password": "s3cret",
+        "folder": "ร้องเรียน", "ssl": "true", "processed_folder": "ดำเนินการแล้ว"}})
+    assert settings == ImapSettings(host="imap.city.go.th", port=993, user="complaints", password="s3cret",
+                                    folder="ร้องเรียน", ssl=True, processed_folder="ดำเนินการแล้ว")
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize("config,port,ssl", [
+    ({"MAILBOX": {"host": "imap.example.org"}}, 143, False),
+    ({"MAILBOX": {"host": "imap.example.org", "ssl": True}}, 993, True),
+    ({"MAILBOX": {"host": "imap.example.org", "ssl": "false", "port": 1143}}, 1143, False),
+])
+def test_the_port_defaults_by_ssl(config, port, ssl):
+    settings = ImapSettings.from_config(config)
+    assert (settings.port, settings.ssl, settings.folder, settings.processed_folder) == (port, ssl, "INBOX", None)
+
+
+@pytest.mark.parametrize("config", [{}, {"MAILBOX": None}, {"MAILBOX": {"host": ""}}, {"MAILBOX": {"host": "  "}}])
+def test_no_host_means_no_email_channel(config):
+    assert ImapSettings.from_config(config) is None
+
+
+@pytest.mark.parametrize("name,wire", [
+    ("INBOX", '"INBOX"'),
+    ("~peter/mail/台北/日本語", '"~peter/mail/&U,BTFw-/&ZeVnLIqe-"'),  # RFC 3501's own example
+    ("ร้องเรียน & ติดตาม", '"&DiMOSQ4tDgcOQA4jDjUOIg4Z- &- &DhUONA4UDhUOMg4h-"'),
+    ('a "quoted" name', r'"a \"quoted\" name"'),
+])
+def test_folder_names_are_sent_in_modified_utf7_and_quoted(name, wire):
+    assert imap._quote(name) == wire

@@ -1,0 +1,295 @@
+"""Intake's small helpers: throttling, sealing identities, attachments and the subject catalogue."""
+import hashlib
+import os
+import stat
+
+import pytest
+from cryptography.fernet import Fernet
+
+from services.intake.attachments import (
+    ALLOWED_TYPES,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    AttachmentError,
+    AttachmentStore,
+    Upload,
+    check,
+)
+from services.intake.catalogue import Catalogue, CatalogueError, Subject
+from services.intake.sealing import SealError, Sealer, key_from_config
+from services.intake.throttle import Throttle
+
+IDENTITY = {"name": "นางสาวสมหญิง ใจดี", "national_id": "1103702071838", "phone": "+66812345678",
+            "email": "somying.j@example.co.th", "address": "99/9 หมู่ 4 ตำบลสุเทพ อำเภอเมือง จังหวัดเชียงใหม่ 50200",
+            "line_user_id": "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"}
+
+
+# --- throttle ------------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def test_ten_failures_block_the_client():
+    clock = FakeClock()
+    throttle = Throttle(clock=clock)
+    for _ in range(9):
+        throttle.failed("203.0.113.7")
+        clock.now += 1
+    assert throttle.blocked_for("203.0.113.7") == 0
+    throttle.failed("203.0.113.7")
+    wait = throttle.blocked_for("203.0.113.7")
+    assert isinstance(wait, int) and 0 < wait <= 601
+    # the first failure was 9 s ago: it leaves the 600 s window in about 591 s
+    assert 590 <= wait <= 592
+
+
+def test_other_clients_are_not_blocked():
+    clock = FakeClock()
+    throttle = Throttle(clock=clock)
+    for _ in range(10):
+        throttle.failed("203.0.113.7")
+    assert throttle.blocked_for("203.0.113.7") > 0
+    assert throttle.blocked_for("198.51.100.23") == 0
+
+
+def test_the_window_slides():
+    clock = FakeClock()
+    throttle = Throttle(limit=10, window=600.0, clock=clock)
+    for _ in range(10):
+        throttle.failed("203.0.113.7")
+        clock.now += 30  # failures at 1000, 1030, ..., 1270
+    assert throttle.blocked_for("203.0.113.7") > 0
+    clock.now = 1000 + 600  # the first is exactly 600 s old: still inside the window
+    assert throttle.blocked_for("203.0.113.7") > 0
+    clock.now = 1000 + 600.5  # the first has left the window: 9 remain
+    assert throttle.blocked_for("203.0.113.7") == 0
+    throttle.failed("203.0.113.7")  # a tenth again
+    assert throttle.blocked_for("203.0.113.7") > 0
+    clock.now = 1270 + 601  # all old ones gone, only the one at 1600.5 stays
+    assert throttle.blocked_for("203.0.113.7") == 0
+
+
+def test_blocked_for_counts_down_to_zero():
+    clock = FakeClock(0.0)
+    throttle = Throttle(limit=3, window=60.0, clock=clock)
+    for _ in range(3):
+        throttle.failed("client")
+    waits = []
+    for t in (0, 10, 30, 59, 59.9):
+        clock.now = t
+        waits.append(throttle.blocked_for("client"))
+    assert all(w > 0 for w in waits)
+    assert waits == sorted(waits, reverse=True)
+    clock.now = 60.1
+    assert throttle.blocked_for("client") == 0
+
+
+# --- sealing -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def key():
+    return Fernet.generate_key().decode()
+
+
+def test_seal_and_unseal_a_thai_identity(key):
+    sealer = Sealer(key)
+    token = sealer.seal(IDENTITY)
+    assert sealer.unseal(token) == IDENTITY
+    assert Sealer(key).unseal(token) == IDENTITY  # another process with the same key
+
+
+def test_a_bytes_key_works_too(key):
+    assert Sealer(key.encode()).unseal(Sealer(key).seal(IDENTITY)) == IDENTITY
+
+
+def test_the_token_does_not_contain_the_plaintext(key):
+    token = Sealer(key).seal(IDENTITY)
+    for value in IDENTITY.values():
+        assert value not in token
+    for fragment in ("สมหญิง", "1103702071838", "0812345678", "somying", "เชียงใหม่"):
+        assert fragment not in token
+    assert Sealer(key).seal(IDENTITY) != token  # a fresh IV each time
+
+
+def test_another_key_cannot_unseal(key):
+    token = Sealer(key).seal(IDENTITY)
+    with pytest.raises(SealError):
+        Sealer(Fernet.generate_key().decode()).unseal(token)
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token", "gAAAAABn" + "A" * 80])
+def test_a_damaged_token_cannot_be_unsealed(key, token):
+    with pytest.raises(SealError):
+        Sealer(key).unseal(token)
+
+
+@pytest.mark.parametrize("bad", ["", "correct horse battery staple", "c2VhbC1rZXk=", "ก" * 44,
+                                 Fernet.generate_key().decode()[:-2]])
+def test_a_malformed_key_is_refused(bad):
+    with pytest.raises(SealError):
+        Sealer(bad)
+
+
+def test_fingerprints_are_deterministic_per_key(key):
+    assert Sealer(key).fingerprint("phone", "+66812345678") == Sealer(key).fingerprint("phone", "+66812345678")
+    fingerprint = Sealer(key).fingerprint("national_id", "1103702071838")
+    assert len(fingerprint) == 64 and int(fingerprint, 16) >= 0
+    assert "1103702071838" not in fingerprint
+    assert fingerprint != hashlib.sha256(b"national_id:1103702071838").hexdigest()  # keyed, not a plain hash
+
+
+def test_fingerprints_differ_across_keys_kinds_and_values(key):
+    sealer, other = Sealer(key), Sealer(Fernet.generate_key().decode())
+    assert sealer.fingerprint("phone", "+66812345678") != other.fingerprint("phone", "+66812345678")
+    assert sealer.fingerprint("phone", "+66812345678") != sealer.fingerprint("line_user_id", "+66812345678")
+    assert sealer.fingerprint("email", "somying.j@example.co.th") != sealer.fingerprint(
+        "email", "somchai.j@example.co.th")
+
+
+def test_key_from_config_makes_a_key_once(tmp_path):
+    data_dir = tmp_path / "data" / "site"
+    first = key_from_config(None, data_dir)
+    path = data_dir / "seal.key"
+    assert path.exists()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert path.read_text().strip() == first
+    Sealer(first)  # a usable key
+    assert key_from_config(None, data_dir) == first
+    assert key_from_config("", data_dir) == first
+
+
+def test_key_from_config_prefers_the_configured_key(tmp_path, key):
+    assert key_from_config(key, tmp_path) == key
+    assert not (tmp_path / "seal.key").exists()
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+PHOTO = Upload("ถนนชำรุด.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"JFIF-photo-of-a-pothole" * 10)
+LETTER = Upload("หนังสือร้องเรียน.pdf", "application/pdf", b"%PDF-1.7\n" + "หนังสือร้องเรียน".encode() * 5)
+
+
+def test_check_returns_the_uploads_unchanged():
+    uploads = [PHOTO, LETTER]
+    assert check(uploads) is uploads
+    assert check([]) == []
+
+
+def test_every_allowed_type_passes():
+    assert check([Upload(f"file{ext}", content_type, b"x") for content_type, ext in ALLOWED_TYPES.items()])
+
+
+def test_at_most_ten_files():
+    assert MAX_FILES == 10
+    assert check([PHOTO] * 10)
+    with pytest.raises(AttachmentError, match="10"):
+        check([PHOTO] * 11)
+
+
+@pytest.mark.parametrize("content_type", ["application/x-msdownload", "text/html", "application/zip",
+                                          "image/svg+xml", "IMAGE/JPEG", ""])
+def test_a_disallowed_type_is_refused(content_type):
+    with pytest.raises(AttachmentError, match="not accepted"):
+        check([PHOTO, Upload("ไฟล์แนบ.exe", content_type, b"MZ\x90\x00")])
+
+
+def test_a_file_over_10_mb_is_refused():
+    assert check([Upload("สแกน.pdf", "application/pdf", b"%" * MAX_FILE_BYTES)])
+    with pytest.raises(AttachmentError, match="สแกน.pdf"):
+        check([Upload("สแกน.pdf", "application/pdf", b"%" * (MAX_FILE_BYTES + 1))])
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(AttachmentError, match="empty"):
+        check([Upload("ว่าง.txt", "text/plain", b"")])
+
+
+def test_the_store_round_trips_and_lays_files_out_by_checksum(tmp_path):
+    store = AttachmentStore(tmp_path / "files")
+    digest = store.put(PHOTO.data)
+    assert digest == hashlib.sha256(PHOTO.data).hexdigest()
+    assert store.path(digest) == tmp_path / "files" / digest[:2] / digest
+    assert store.path(digest).read_bytes() == PHOTO.data
+    assert store.get(digest) == PHOTO.data
+
+
+def test_the_same_content_is_kept_once(tmp_path):
+    store = AttachmentStore(tmp_path / "files")
+    first = store.put(LETTER.data)
+    assert store.put(LETTER.data) == first
+    other = store.put(PHOTO.data)
+    files = sorted(p for p in (tmp_path / "files").rglob("*") if p.is_file())
+    assert files == sorted([store.path(first), store.path(other)])  # no temporary files left behind
+
+
+def test_a_missing_file_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        AttachmentStore(tmp_path / "files").get("0" * 64)
+
+
+# --- catalogue -----------------------------------------------------------------------------------
+
+SHIPPED = "/work/main/deploy/subjects.yml"
+
+
+def test_the_shipped_catalogue_loads():
+    catalogue = Catalogue.load(SHIPPED)
+    codes = [s.code for s in catalogue]
+    assert codes[0] == "misconduct"
+    assert {"misconduct", "service-quality", "public-works", "information", "suggestion",
+            "media-lawsuit"} <= set(codes)
+    assert all(s.kind in (1, 2, 3, 4) and s.name_th and s.name_en for s in catalogue)
+
+
+def test_misconduct_is_confidential_and_major():
+    catalogue = Catalogue.load(SHIPPED)
+    misconduct = catalogue.get("misconduct")
+    assert misconduct == Subject(code="misconduct", name_th="การทุจริตหรือประพฤติมิชอบของเจ้าหน้าที่",
+                                 name_en="Corruption or misconduct of officials", kind=3, confidential=True,
+                                 group="ข้อร้องเรียน")
+    assert [s.code for s in catalogue if s.confidential] == ["misconduct"]
+    assert catalogue.get("information").kind == 1
+    assert catalogue.get("media-lawsuit").kind == 4
+    assert catalogue.get("potholes") is None
+
+
+def test_from_mapping_defaults():
+    catalogue = Catalogue.from_mapping({"subjects": [
+        {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": "2"},
+        {"code": 101, "name_th": "น้ำประปา", "name_en": "Tap water", "kind": 2, "group": "สาธารณูปโภค"}]})
+    dogs = catalogue.get("stray-dogs")
+    assert (dogs.name_en, dogs.kind, dogs.confidential, dogs.group) == ("สุนัขจรจัด", 2, False, "")
+    assert catalogue.get("101").name_en == "Tap water"
+
+
+@pytest.mark.parametrize("entry", [
+    {"code": "stray-dogs", "name_th": "สุนัขจรจัด"},                # no kind
+    {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": 5},
+    {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": 0},
+    {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": "สอง"},
+    {"code": "stray-dogs", "kind": 2},                              # no Thai name
+    {"name_th": "สุนัขจรจัด", "kind": 2},                            # no code
+    "stray-dogs",
+])
+def test_from_mapping_refuses_a_bad_subject(entry):
+    with pytest.raises(CatalogueError):
+        Catalogue.from_mapping({"subjects": [entry]})
+
+
+def test_from_mapping_refuses_duplicate_codes():
+    with pytest.raises(CatalogueError, match="unique"):
+        Catalogue.from_mapping({"subjects": [{"code": "roads", "name_th": "ถนน", "kind": 2},
+                                             {"code": "roads", "name_th": "ถนนชำรุด", "kind": 2}]})
+
+
+@pytest.mark.parametrize("data", [None, [], "subjects", {"subjects": None}, {"subjects": {"roads": 2}}, {}])
+def test_from_mapping_refuses_what_is_not_a_mapping_with_a_list(data):
+    with pytest.raises(CatalogueError):
+        Catalogue.from_mapping(data)
