@@ -28,6 +28,26 @@ class StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+ALLOWED_CONTROLS = frozenset("\n\t\r")
+
+
+def normalise_text(text):
+    """NFC, trimmed, and sara am composed (NFC leaves nikhahit + sara aa apart; keyboards and OCR
+    produce both forms)."""
+    return unicodedata.normalize("NFC", text).strip().replace("\u0e4d\u0e32", "\u0e33")
+
+
+def control_character(text, multiline=False):
+    """The first control character a text may not hold, or None."""
+    allowed = ALLOWED_CONTROLS if multiline else frozenset()
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed), None)
+
+
+def clean_text(text):
+    """Normalised, with control characters other than newline and tab dropped."""
+    return "".join(ch for ch in normalise_text(text) if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
 class Text(fields.String):
     """Human text: NFC-normalised (Thai typed on different keyboards compares equal), trimmed,
     and free of control characters (newlines and tabs allowed only where `multiline`)."""
@@ -37,11 +57,8 @@ class Text(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs)).strip()
-        # NFC leaves nikhahit + sara aa apart; Thai keyboards and OCR produce both forms of sara am
-        text = text.replace("\u0e4d\u0e32", "\u0e33")
-        allowed = {"\n", "\t", "\r"} if self.multiline else set()
-        for ch in text:
-            if unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed:
-                raise ValidationError(f"Contains a control character (U+{ord(ch):04X}).")
+        text = normalise_text(super()._deserialize(value, attr, data, **kwargs))
+        bad = control_character(text, self.multiline)
+        if bad is not None:
+            raise ValidationError(f"Contains a control character (U+{ord(bad):04X}).")
         return text

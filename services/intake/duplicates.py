@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
+from services.intake.status import CLOSED_STATUSES
+
 REPEAT_WINDOW = timedelta(days=30)
 SIMILAR = 0.55
 DISPUTE_REOPEN_WINDOW = timedelta(days=90)
@@ -47,6 +49,6 @@ def find_repeat(text, received_at, earlier_cases):
 
 def dispute_action(disputed_status, closed_at, now):
     """What a dispute of a case's result does: reopen a recently closed case, else link a new one."""
-    if disputed_status == "closed" and closed_at is not None and now - closed_at <= DISPUTE_REOPEN_WINDOW:
+    if disputed_status in CLOSED_STATUSES and closed_at is not None and now - closed_at <= DISPUTE_REOPEN_WINDOW:
         return "reopen"
     return "link"

@@ -2,6 +2,12 @@
 import re
 
 _NON_DIGITS = re.compile(r"[\s\-().]")
+# Thai numerals (๐-๙) are as much a citizen's digits as 0-9; other scripts' digits are not accepted
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def _digits(text):
+    return _NON_DIGITS.sub("", (text or "").translate(_THAI_DIGITS))
 
 
 class InvalidIdentifier(ValueError):
@@ -16,8 +22,8 @@ def national_id_checksum(first_twelve: str) -> int:
 
 def normalise_national_id(text: str) -> str:
     """13 digits with a valid checksum, dashes and spaces removed (1-2345-67890-12-1 is written so)."""
-    digits = _NON_DIGITS.sub("", text or "")
-    if not re.fullmatch(r"\d{13}", digits):
+    digits = _digits(text)
+    if not re.fullmatch(r"[0-9]{13}", digits):
         raise InvalidIdentifier("A Thai national ID has 13 digits.")
     if digits[0] == "0":
         raise InvalidIdentifier("A Thai national ID does not start with 0.")
@@ -27,9 +33,8 @@ def normalise_national_id(text: str) -> str:
 
 
 def normalise_phone(text: str) -> str:
-    """A Thai phone number in E.164 (+66...). Mobile: 06/08/09 + 8 digits; landline: 02-07 + 7 digits."""
-    raw = (text or "").strip()
-    digits = _NON_DIGITS.sub("", raw)
+    """A Thai phone number in E.164 (+66...). Mobile: 06/08/09 + 8 digits; landline: 02-05, 07 + 7 digits."""
+    digits = _digits((text or "").strip())
     if digits.startswith("+66"):
         national = "0" + digits[3:]
     elif digits.startswith("0066"):
@@ -38,9 +43,10 @@ def normalise_phone(text: str) -> str:
         national = "0" + digits[2:]
     else:
         national = digits
-    if not national.isdigit():
+    if not re.fullmatch(r"[0-9]+", national):
         raise InvalidIdentifier("A phone number has only digits, spaces, dashes and a leading +66.")
-    if re.fullmatch(r"0[689]\d{8}", national) or re.fullmatch(r"0[2-7]\d{7}", national):
+    # mobiles 06/08/09 + 8 digits; landlines 02 (Bangkok) and 03, 04, 05, 07 areas + 7 digits
+    if re.fullmatch(r"0[689][0-9]{8}", national) or re.fullmatch(r"0[2-57][0-9]{7}", national):
         return "+66" + national[1:]
     raise InvalidIdentifier("Not a Thai mobile (0X-XXXX-XXXX) or landline (0X-XXX-XXXX) number.")
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from services.intake import identity
 from services.intake.status import CLOSED_STATUSES
 from services.intake.tracking import BANGKOK
+from shared.fields import control_character, normalise_text
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -107,7 +108,13 @@ def request_to_case(form, catalogue, client_name):
 
 
 def _one(form, key):
-    return (form.get(key) or "").strip()
+    """A form value, normalised; control characters are refused as the JSON API refuses them
+    (they would also make the XML answer unreadable)."""
+    value = normalise_text(form.get(key) or "")
+    bad = control_character(value, multiline=key == "description")
+    if bad is not None:
+        raise Open311Error(400, f"{key} contains a control character (U+{ord(bad):04X})")
+    return value
 
 
 def _first_line(text):
