@@ -1,5 +1,6 @@
 """Intake's dependencies: the catalogue, the sealer and the attachment store, set up once."""
 from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
 
 from services.intake.attachments import AttachmentStore
 from services.intake.cases import IntakeContext
@@ -33,3 +34,17 @@ class Throttling(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.throttle
+
+
+class MailboxTimer(Timer):
+    """nameko's timer, its interval from MAILBOX.poll_interval (seconds, default 30); it also fires at start."""
+
+    def __init__(self, **kwargs):
+        super().__init__(interval=30, eager=True, **kwargs)
+
+    def setup(self):
+        self.interval = float(setting(self.container.config, "MAILBOX", "poll_interval", 30))
+        super().setup()
+
+
+mailbox_timer = MailboxTimer.decorator

@@ -41,8 +41,22 @@ class InboundMail:
 
 
 def message_to_case(raw: bytes) -> InboundMail:
-    """Read a raw RFC 5322 message into a complaint; MailboxError when it is no e-mail or has no sender."""
+    """Read a raw RFC 5322 message into a complaint; MailboxError when it is no e-mail or has no sender.
+
+    Each step below already makes the best of what it cannot read; the last net turns what still
+    escapes (the stdlib's header parsing has bugs that raise, e.g. IndexError) into a MailboxError,
+    so one strange message is skipped and logged instead of stopping the mailbox at every poll.
+    """
     message = _parse(raw)
+    try:
+        return _read(raw, message)
+    except MailboxError:
+        raise
+    except Exception as exc:
+        raise MailboxError(f"unreadable e-mail ({type(exc).__name__})") from exc
+
+
+def _read(raw, message):
     name, address = _sender(message)
     message_id = _header(message, "Message-ID")
     body_part = _body_part(message)
@@ -114,7 +128,7 @@ def _decode_words(raw):
         codec = CHARSET_ALIASES.get((charset or "").lower(), charset) or "raw-unicode-escape"
         try:
             text.append(chunk.decode(codec, errors="replace"))
-        except LookupError:
+        except (LookupError, ValueError):  # an unknown, or garbled, charset name
             text.append(chunk.decode("utf-8", errors="replace"))
     text = "".join(text)
     try:  # 8-bit header bytes arrive as surrogate escapes: most often they are UTF-8
@@ -148,9 +162,9 @@ def _from_addresses(message):
 def _body_part(message):
     """The part that is the complaint's text: text/plain preferred, else text/html; None if neither.
     A "multipart" message whose parts cannot be found (no boundary) is read as text as a whole."""
-    if message.get_content_maintype() == "multipart" and not message.is_multipart():
-        return message
     try:
+        if message.get_content_maintype() == "multipart" and not message.is_multipart():
+            return message
         return message.get_body(preferencelist=("plain", "html"))
     except Exception:  # a malformed MIME tree: read it as having no body rather than fail
         return None
@@ -159,8 +173,11 @@ def _body_part(message):
 def _body_text(part):
     if part is None:
         return ""
-    text = _decoded_text(part)
-    return _html_to_text(text) if part.get_content_subtype() == "html" else text
+    try:
+        text = _decoded_text(part)
+        return _html_to_text(text) if part.get_content_subtype() == "html" else text
+    except Exception:  # the stdlib's header parsing has bugs that raise (e.g. IndexError)
+        return ""
 
 
 def _decoded_text(part):
@@ -170,7 +187,7 @@ def _decoded_text(part):
     charset = (part.get_content_charset() or "utf-8").lower()
     try:
         return payload.decode(CHARSET_ALIASES.get(charset, charset), errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):  # an unknown, or garbled, charset name
         return payload.decode("utf-8", errors="replace")
 
 
@@ -230,9 +247,13 @@ def _attachments(message, body_part):
     """The files intake accepts, and the names of those it would refuse (so they are left out)."""
     kept, skipped = [], []
     for index, part in enumerate(_attachment_parts(message, body_part), start=1):
-        content_type = _content_type(part)
-        filename = _filename(part, content_type, index)
-        data = part.get_payload(decode=True) or b""
+        try:
+            content_type = _content_type(part)
+            filename = _filename(part, content_type, index)
+            data = part.get_payload(decode=True) or b""
+        except Exception:  # a part whose headers the stdlib cannot parse: named, not kept
+            skipped.append(f"attachment-{index}")
+            continue
         if content_type in ALLOWED_TYPES and 0 < len(data) <= MAX_FILE_BYTES and len(kept) < MAX_FILES:
             kept.append({"filename": filename, "content_type": content_type, "data": data})
         else:
@@ -244,14 +265,16 @@ def _attachment_parts(message, body_part):
     """Every leaf part that is a file rather than the text: attached, named, or not text at all
     (inline images too). A message that is itself a single file counts as one attachment."""
     if not message.is_multipart():
-        return [] if message is body_part or message.get_content_maintype() == "text" else [message]
-    parts = []
-    for part in message.walk():
-        if part.is_multipart() or part is body_part:
-            continue
-        if part.is_attachment() or _raw_filename(part) or part.get_content_maintype() != "text":
-            parts.append(part)
-    return parts
+        return [] if message is body_part or not _is_file(message) else [message]
+    return [part for part in message.walk()
+            if not part.is_multipart() and part is not body_part and _is_file(part)]
+
+
+def _is_file(part):
+    try:
+        return part.is_attachment() or bool(_raw_filename(part)) or part.get_content_maintype() != "text"
+    except Exception:  # unreadable headers: offer it as a file, so it is at least named as skipped
+        return True
 
 
 def _content_type(part):

@@ -5,8 +5,9 @@ import logging
 from nameko.dependency_providers import Config
 from werkzeug.wrappers import Response
 
-from services.intake import apikeys, cases, line, open311, openapi
-from services.intake.dependencies import Intake, Throttling
+from services.intake import apikeys, cases, line, mailbox_poll, open311, openapi
+from services.intake.dependencies import Intake, Throttling, mailbox_timer
+from services.intake.imap import ImapSettings
 from services.intake.schemas import NewCaseSchema
 from shared.config import setting, site_id
 from shared.delivery import event_handler
@@ -176,6 +177,15 @@ class IntakeService:
                 raise open311.Open311Error(404, f"token {token} not found")
             return open311.token_view(token, row.tracking_number)
         return self._open311(request, fmt, "service_requests", lookup)
+
+    # -- the e-mail channel ---------------------------------------------------------------------
+
+    @mailbox_timer
+    def poll_mailbox(self):
+        """New messages in the MAILBOX folder become cases, once each; off while MAILBOX.host is empty."""
+        settings = ImapSettings.from_config(self.config)
+        if settings is not None:
+            mailbox_poll.poll_mailbox(self.db, self.intake, settings)
 
     # -- events and RPC -------------------------------------------------------------------------
 

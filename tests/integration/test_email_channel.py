@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -29,19 +29,17 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from nameko.dependency_providers import Config
-from nameko.timer import Timer
 from sqlalchemy import select
 
 from services.intake import cases, mailbox_poll
 from services.intake.attachments import AttachmentStore
 from services.intake.catalogue import Catalogue
-from services.intake.dependencies import Intake
 from services.intake.imap import ImapSettings
 from services.intake.models import attachments, cases as cases_table, inbound_messages
 from services.intake.sealing import Sealer
-from shared.config import PROJECT_ROOT, database_url, setting
-from shared.store import Database, Store, make_engine
+from services.intake.service import IntakeService
+from shared.config import PROJECT_ROOT, database_url
+from shared.store import Store, make_engine
 from tests.helpers import count_rows, free_port, wait_for
 
 pytestmark = pytest.mark.imap
@@ -199,8 +197,8 @@ def dovecot_server():
     root.chmod(0o755)
     port = free_port()
     config = _write_config(root, port)
-    process = subprocess.Popen([str(DOVECOT), "-F", "-c", str(config)],
-                               stdout=subprocess.DEVNULL, stderr=open(root / "stderr.log", "wb"))
+    with open(root / "stderr.log", "wb") as stderr:  # the child keeps its own copy of the file
+        process = subprocess.Popen([str(DOVECOT), "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=stderr)
     server = Dovecot(port, root)
     try:
         if not _wait_for_greeting(port, process):
@@ -283,16 +281,16 @@ def test_each_mail_becomes_one_case_however_often_it_is_polled(dovecot, intake_s
     with intake_store.reading() as session:
         rows = session.execute(select(cases_table).order_by(cases_table.c.tracking_number)).all()
         files = session.execute(select(attachments)).all()
-        contacts = [cases.contact_for_notice(_Tx(session), row.id, context.sealer) for row in rows]
     assert [r.subject for r in rows] == ["เจ้าหน้าที่เรียกรับเงินค่าใบอนุญาต", "ไฟฟ้าส่องสว่างในซอยดับ",
                                          "ขยะไม่ได้รับการจัดเก็บ"]
+    contacts = [intake_store.run(cases.contact_for_notice, row.id, context.sealer) for row in rows]
     assert contacts == [{"name": "สมชาย ใจดี", "email": "somchai.j@example.co.th"},
                         {"name": "มานี มีนา", "email": "manee@example.org"}, {"email": "somying@example.org"}]
     assert json.loads(rows[0].channel_ref)["date"] == "Thu, 20 Nov 2025 09:15:00 +0700"
     assert len(files) == 1 and files[0].case_id == rows[0].id
     assert (files[0].filename, files[0].content_type, files[0].size) == ("ใบเสร็จ.pdf", "application/pdf", len(PDF))
     assert files[0].sha256 == hashlib.sha256(PDF).hexdigest()
-    assert context.files.get(files[0].sha256) == PDF
+    assert context.files.path(files[0].sha256).is_file() and context.files.get(files[0].sha256) == PDF
 
     # a restart: the poll runs again over the same mailbox
     assert mailbox_poll.poll_mailbox(intake_store, context, dovecot.settings) == []
@@ -305,13 +303,6 @@ def test_each_mail_becomes_one_case_however_often_it_is_polled(dovecot, intake_s
     assert email_cases(embedded_config) == 3
     assert dovecot.uids("UNSEEN") == []  # recognised, and marked seen this time
     assert count_rows(embedded_config, "intake", "inbound_messages", "WHERE channel = 'email'") == 3
-
-
-class _Tx:
-    """Just enough of a transaction for a read-only use case."""
-
-    def __init__(self, session):
-        self.session = session
 
 
 # --- what goes wrong -------------------------------------------------------------------------------
@@ -361,19 +352,25 @@ class _FailingOnce:
         return self.store.run(use_case, *args, **kwargs)
 
 
-@pytest.mark.parametrize("change", [{"port": "closed"}, {"password": "wrong"}, {"folder": "ไม่มี"}],
-                         ids=["server down", "wrong password", "no such folder"])
+UNREADABLE = {
+    "server down": lambda settings: replace(settings, port=free_port()),
+    "wrong password": lambda settings: replace(settings, password="not-the-password"),
+    "no such folder": lambda settings: replace(settings, folder="ไม่มีโฟลเดอร์นี้"),
+}
+
+
+@pytest.mark.parametrize("break_settings", UNREADABLE.values(), ids=UNREADABLE.keys())
 def test_a_mailbox_that_cannot_be_read_makes_no_case_and_raises_nothing(
-        dovecot, intake_store, context, embedded_config, caplog, change):
+        dovecot, intake_store, context, embedded_config, caplog, break_settings):
     dovecot.append(THREE_MAILS[1])
-    settings = dovecot.settings
-    settings = ImapSettings(**{**settings.__dict__, **change, "port": free_port() if "port" in change else settings.port})
+    settings = break_settings(dovecot.settings)
 
     with caplog.at_level(logging.WARNING, logger="services.intake"):
         assert mailbox_poll.poll_mailbox(intake_store, context, settings) == []
 
     assert email_cases(embedded_config) == 0 and len(dovecot.uids("UNSEEN")) == 1
-    assert "not read" in caplog.text and PASSWORD not in caplog.text and "wrong" not in caplog.text
+    assert "not read" in caplog.text
+    assert settings.password not in caplog.text
 
 
 def test_handled_messages_can_be_moved_to_a_processed_folder_with_a_thai_name(
@@ -382,7 +379,7 @@ def test_handled_messages_can_be_moved_to_a_processed_folder_with_a_thai_name(
     with dovecot.client() as imap:
         assert imap.create(f'"{thai_name_in_modified_utf7}"')[0] == "OK"
     dovecot.append(THREE_MAILS[0])
-    settings = ImapSettings(**{**dovecot.settings.__dict__, "processed_folder": "ดำเนินการแล้ว"})
+    settings = replace(dovecot.settings, processed_folder="ดำเนินการแล้ว")
 
     assert len(mailbox_poll.poll_mailbox(intake_store, context, settings)) == 1
 
@@ -390,40 +387,13 @@ def test_handled_messages_can_be_moved_to_a_processed_folder_with_a_thai_name(
     assert len(dovecot.uids("SEEN", folder=f'"{thai_name_in_modified_utf7}"')) == 1
 
 
-# --- wired into a nameko service, as services/intake/service.py gets it ---------------------------
-
-class MailboxTimer(Timer):
-    """nameko's timer, its interval from MAILBOX.poll_interval (seconds); it also fires at start."""
-
-    def __init__(self, **kwargs):
-        super().__init__(interval=30, eager=True, **kwargs)
-
-    def setup(self):
-        self.interval = float(setting(self.container.config, "MAILBOX", "poll_interval", 30))
-        super().setup()
-
-
-class MailboxOnlyIntake:
-    """The intake service's new entrypoint and what it uses, without the rest of intake."""
-    name = "intake"
-
-    db = Database()
-    config = Config()
-    intake = Intake()
-
-    @MailboxTimer.decorator
-    def poll_mailbox(self):
-        """Every MAILBOX.poll_interval seconds: new e-mails in the complaints mailbox become cases."""
-        settings = ImapSettings.from_config(self.config)
-        if settings is not None:
-            mailbox_poll.poll_mailbox(self.db, self.intake, settings)
-
+# --- wired into the intake service -------------------------------------------------------------
 
 def test_the_service_timer_polls_at_start_and_again_at_its_interval(dovecot, container_factory, embedded_config):
     dovecot.append(THREE_MAILS[0])
     config = {**embedded_config, "MAILBOX": {"host": "127.0.0.1", "port": dovecot.port, "user": USER,
                                              "password": PASSWORD, "poll_interval": 0.2}}
-    container = container_factory(MailboxOnlyIntake, config)
+    container = container_factory(IntakeService, config)
     container.start()
 
     wait_for(lambda: email_cases(embedded_config) == 1, timeout=10, message="the first mail as a case")
@@ -442,7 +412,7 @@ def test_the_service_timer_does_nothing_without_a_mailbox_host(dovecot, containe
     dovecot.append(THREE_MAILS[0])
     config = {**embedded_config, "MAILBOX": {"host": "", "port": dovecot.port, "user": USER,
                                              "password": PASSWORD, "poll_interval": 0.05}}
-    container = container_factory(MailboxOnlyIntake, config)
+    container = container_factory(IntakeService, config)
     container.start()
     time.sleep(0.5)
     assert email_cases(embedded_config) == 0 and len(dovecot.uids("UNSEEN")) == 1

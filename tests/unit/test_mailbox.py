@@ -219,6 +219,19 @@ def test_a_multipart_mail_that_lost_its_boundary_is_read_as_text():
     assert "hello" in message_to_case(ODD_MAILS[0]).data["description"]
 
 
+def test_a_part_whose_header_breaks_the_stdlib_parser_still_gives_the_case_and_the_file():
+    raw = (b"From: a@example.org\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+           b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + "ถนนชำรุด".encode() + b"\r\n"
+           b"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*\r\n\r\n"
+           b"%PDF-1.4\r\n--b--\r\n")  # "filename*" makes email._header_value_parser raise IndexError
+
+    data = message_to_case(raw).data
+
+    assert data["description"] == "ถนนชำรุด"
+    assert data["attachments"] == [{"filename": "attachment-1.pdf", "content_type": "application/pdf",
+                                    "data": b"%PDF-1.4"}]
+
+
 def test_a_mail_that_is_only_a_pdf_keeps_the_pdf():
     data = message_to_case(ODD_MAILS[-1]).data
     assert data["attachments"] == [{"filename": "attachment-1.pdf", "content_type": "application/pdf",
