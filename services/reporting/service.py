@@ -17,6 +17,10 @@ class ReportingService:
     def on_case_received(self, event):
         self.db.handle(event, readmodel.record_event, "intake", "case_received")
 
+    @event_handler("intake", "case_reopened")
+    def on_case_reopened(self, event):
+        self.db.handle(event, readmodel.record_event, "intake", "case_reopened")
+
     @event_handler("routing", "case_routed")
     def on_case_routed(self, event):
         self.db.handle(event, readmodel.record_event, "routing", "case_routed")

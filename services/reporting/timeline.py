@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 # status a case reaches through an event; a later status never falls back to an earlier one
-STATUS_BY_EVENT = {"case_received": "received", "case_routed": "routed"}
-STATUS_RANK = {"received": 1, "routed": 2}
+STATUS_BY_EVENT = {"case_received": "received", "case_routed": "routed", "case_reopened": "reopened"}
+STATUS_RANK = {"received": 1, "routed": 2, "reopened": 3}
 
 OUTCOMES_TH = {"delivered": "ส่งแล้ว", "failed": "ส่งไม่สำเร็จ จะลองใหม่", "no_contact": "ไม่มีช่องทางติดต่อ"}
 
@@ -56,6 +56,8 @@ def summary(event_type, event):
     if event_type == "notification_recorded":
         channel = event["channel"] or "-"
         return f"แจ้งผู้ร้องว่าได้รับเรื่อง ({channel}): {OUTCOMES_TH[event['outcome']]}"
+    if event_type == "case_reopened":
+        return "เปิดเรื่องอีกครั้ง: ผู้ร้องโต้แย้งผลการพิจารณา (ต้องตรวจสอบพื้นที่)"
     if event_type == "case_indexed":
         return "บันทึกเข้าระบบรายงานแล้ว"
     return event_type

@@ -176,6 +176,11 @@ def reopen(tx, case_id, now, policy):
     return started
 
 
+def reopen_disputed(tx, event, policy):
+    """case_reopened: the disputed case's clocks start again from the reopening."""
+    return reopen(tx, event["case_id"], event["occurred_at"], policy)
+
+
 def change_kind(tx, case_id, kind, now, policy):
     """The kind was corrected: deadlines are computed again from receipt with the new target."""
     calendars = Calendars(tx.session)

@@ -28,6 +28,10 @@ class SlaService:
     def start_clock(self, event):
         self.db.handle(event, clocks.start_clocks, self.policy)
 
+    @event_handler("intake", "case_reopened")
+    def reopen_clocks_on_dispute(self, event):
+        self.db.handle(event, clocks.reopen_disputed, self.policy)
+
     @sweep_timer
     def sweep(self):
         """Fire what has come due, batch after batch; a service that was down catches up here."""

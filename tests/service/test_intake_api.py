@@ -89,3 +89,28 @@ def test_an_unknown_path_gets_a_json_404(intake):
     response = requests.get(f"{intake.base}/api/v1/nothing-here", timeout=5)
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_guessing_tracking_numbers_is_throttled(intake):
+    created = intake.post_case(thai_case()).json()
+    for guess in range(10):
+        assert intake.get_case(f"HUB-2569-{guess:06d}", "AAAAAAAA").status_code == 404
+    blocked = intake.get_case(created["tracking_number"], created["access_code"])
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+
+
+def test_an_officer_key_records_who_took_the_complaint(intake, embedded_config, tmp_path):
+    from tests.helpers import run_cli, write_config
+    config = write_config(embedded_config, tmp_path / "config.yml")
+    made = run_cli("--config", str(config), "apikey", "create", "--name", "เจ้าหน้าที่ศูนย์ 1111 โต๊ะ 3",
+                   "--role", "officer")
+    key = made.stdout.split("key:")[1].strip()
+    letter = thai_case(channel="letter", channel_ref={"letter_number": "นร 0105/2569", "letter_date": "2026-11-20"})
+    response = requests.post(f"{intake.base}/api/v1/cases", json=letter, headers={"X-Api-Key": key}, timeout=10)
+    assert response.status_code == 201
+    assert count_rows(embedded_config, "intake", "cases",
+                      "WHERE recorded_by = 'เจ้าหน้าที่ศูนย์ 1111 โต๊ะ 3' AND channel_ref LIKE '%0105/2569%'") == 1
+    refused = requests.post(f"{intake.base}/api/v1/cases", json=letter, headers={"X-Api-Key": "rtk_forged"},
+                            timeout=10)
+    assert refused.status_code == 403
+    assert count_rows(embedded_config, "intake", "cases") == 1

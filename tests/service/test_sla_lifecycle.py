@@ -150,3 +150,15 @@ def test_the_sweep_reads_only_due_clocks(store):
     assert [f["step"] for f in fired] == ["warning"]
     assert resolution(store).next_check_at == bkk("2025-06-10T16:30")
     assert store.run(sla.sweep, bkk("2025-06-10T08:30") + timedelta(hours=1), POLICY) == []
+
+
+def test_a_disputed_case_reopened_by_intake_gets_new_clocks(store):
+    from shared.events import CASE_REOPENED
+    start(store, bkk("2025-06-05T10:00"))
+    store.run(sla.stop, CASE, bkk("2025-06-09T10:00"))
+    event = CASE_REOPENED.load(CASE_REOPENED.build(site_id="HUB", case_id=CASE, occurred_at=bkk("2025-06-16T10:00"),
+                                                   tracking_number="HUB-2569-000321", reason="dispute",
+                                                   field_check=True))
+    store.run(sla.reopen_disputed, event, POLICY)
+    row = resolution(store)
+    assert row.generation == 1 and row.due_at == bkk("2025-06-19T16:30")
