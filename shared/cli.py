@@ -337,6 +337,69 @@ def apikey_revoke(config_path, key_id):
 
 
 @main.group()
+def routing():
+    """The routing model: train it from confirmed routings, measure it on cases it has not seen."""
+
+
+def _directory(config_path, directory_path):
+    from services.routing.directory import Directory
+    from shared.config import PROJECT_ROOT
+    config = load_config(config_path)
+    path = directory_path or config.get("ROUTING_DIRECTORY") or "deploy/directory.yml"
+    return Directory.load(path if str(path).startswith("/") else PROJECT_ROOT / path)
+
+
+@routing.command("train")
+@click.option("--train", "train_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of confirmed routings: {\"text\": ..., \"unit\": ...} per line.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False),
+              help="Where to save the model (default: DATA_DIR/routing-model-<version>.joblib).")
+@click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False),
+              help="The directory whose units it learns (default: ROUTING_DIRECTORY).")
+@click.pass_obj
+def routing_train(config_path, train_path, out_path, directory_path):
+    """Train a model and save it under its version; point ROUTING_MODEL at it to use it."""
+    from services.routing.model import ModelError, read_examples, train
+    from shared.config import data_dir
+    try:
+        model = train(read_examples(train_path), _directory(config_path, directory_path))
+    except ModelError as exc:
+        raise click.ClickException(str(exc))
+    path = out_path or data_dir(load_config(config_path)) / f"routing-model-{model.version}.joblib"
+    model.save(path)
+    click.echo(f"model {model.version}: {model.meta['examples']} examples, C={model.meta['C']}, "
+               f"cross-validated accuracy {max(model.meta['cv_accuracy'].values() or [0]):.3f}")
+    click.echo(f"saved to {path}")
+
+
+@routing.command("evaluate")
+@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False),
+              help="JSONL to train on; leave out to measure the directory's rules alone.")
+@click.option("--test", "test_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL of cases with the unit that should answer them.")
+@click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--threshold", type=float, default=None,
+              help="Probability the model's best unit needs (default: 1.25 / number of units).")
+@click.option("--no-rules", is_flag=True, help="Measure the model alone.")
+@click.pass_obj
+def routing_evaluate(config_path, train_path, test_path, directory_path, threshold, no_rules):
+    """Route every test case as the service would and print per-unit precision and recall; the
+    last line is `accuracy <fraction>` of the unit decision (triage counts as wrong)."""
+    from services.routing.evaluation import evaluate
+    from services.routing.model import ModelError, read_examples, train
+    directory = _directory(config_path, directory_path)
+    try:
+        model = train(read_examples(train_path), directory) if train_path else None
+        report = evaluate(read_examples(test_path), directory, model, threshold, use_rules=not no_rules)
+    except ModelError as exc:
+        raise click.ClickException(str(exc))
+    if model:
+        click.echo(f"model {model.version}: C={model.meta['C']} chosen by cross-validation on the training data")
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.group()
 def sla():
     """Service-level deadlines."""
 

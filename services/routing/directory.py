@@ -1,9 +1,17 @@
-"""The organisation directory and its first routing rule: keywords in the text pick the unit."""
-import unicodedata
-from dataclasses import dataclass
+"""The organisation directory of a site, and its readable routing rules.
+
+A rule names a unit and the keywords (and, optionally, regular expressions) that send a case to
+it. Keywords are matched as whole words of PyThaiNLP's newmm segmentation, in order, so a rule
+for "ประชุม" does not fire inside an unrelated compound; patterns are matched on the normalised
+text. The first rule that matches decides; `triage_unit` is where a person sorts the rest.
+"""
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from services.routing.text import contains, normalise, tokens
 
 
 class DirectoryError(ValueError):
@@ -16,22 +24,47 @@ class Unit:
     name_th: str
     name_en: str
     code: str = ""
+    handles: str = ""          # what the unit answers, in its own words (also teaches the model)
+    parent: str = ""
+    contacts: tuple = ()
+    roles: dict = field(default_factory=dict)  # unit_head, office_director, complaint_committee -> who
+
+    def description_text(self):
+        return " ".join(p for p in (self.name_th, self.handles) if p).strip()
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
     unit_id: str
-    keywords: tuple
+    keywords: tuple            # each a tuple of words
+    patterns: tuple = ()       # compiled regular expressions
     kinds: tuple = ()
+    keyword_texts: tuple = ()
 
-    def matches(self, text, kind):
+    def matches(self, text_tokens, normal_text, kind):
+        """The keyword or pattern that fired, or None."""
         if self.kinds and kind not in self.kinds:
             return None
-        for keyword in self.keywords:
-            if keyword in text:
-                return keyword
+        for words, text in zip(self.keywords, self.keyword_texts):
+            if contains(text_tokens, words):
+                return text
+        for pattern in self.patterns:
+            found = pattern.search(normal_text)
+            if found:
+                return found.group(0)
         return None
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    unit: Unit
+    rule_id: str
+    matched: str
+
+    @property
+    def reason(self):
+        return f"rule {self.rule_id}: '{self.matched}'"
 
 
 @dataclass(frozen=True)
@@ -40,17 +73,14 @@ class Assignment:
     reason: str
 
 
-def _normal(text):
-    return unicodedata.normalize("NFC", text).casefold()
-
-
 class Directory:
-    def __init__(self, units, rules, default_unit):
+    def __init__(self, site, units, rules, triage_unit):
+        self.site = site
         self.units = units
         self.rules = rules
-        if default_unit not in units:
-            raise DirectoryError(f"default_unit {default_unit!r} is not a unit of the directory")
-        self.default_unit = default_unit
+        if triage_unit not in units:
+            raise DirectoryError(f"triage_unit {triage_unit!r} is not a unit of the directory")
+        self.triage_unit = units[triage_unit]
         for rule in rules:
             if rule.unit_id not in units:
                 raise DirectoryError(f"rule {rule.id!r} names unknown unit {rule.unit_id!r}")
@@ -58,18 +88,28 @@ class Directory:
     @classmethod
     def from_mapping(cls, data):
         if not isinstance(data, dict):
-            raise DirectoryError("a directory is a mapping with units, rules and default_unit")
+            raise DirectoryError("a directory is a mapping with units, rules and triage_unit")
         for rule in data.get("rules") or []:
-            keywords = rule.get("keywords") if isinstance(rule, dict) else None
+            keywords = rule.get("keywords", []) if isinstance(rule, dict) else None
             if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
                 raise DirectoryError(f"rule {rule!r}: keywords must be a list of non-empty strings")
         try:
             units = {key: Unit(id=key, name_th=u["name_th"], name_en=u.get("name_en", u["name_th"]),
-                               code=u.get("code", "")) for key, u in data["units"].items()}
-            rules = [Rule(id=r["id"], unit_id=r["unit"], keywords=tuple(_normal(k) for k in r["keywords"]),
-                          kinds=tuple(r.get("kinds", ()))) for r in data.get("rules", [])]
-            return cls(units, rules, data["default_unit"])
-        except (KeyError, TypeError, AttributeError) as exc:
+                               code=u.get("code", ""), handles=u.get("handles", u.get("answers_th", "")),
+                               parent=u.get("parent", ""), contacts=tuple(u.get("contacts", ())),
+                               roles=dict(u.get("roles", {})))
+                     for key, u in data["units"].items()}
+            rules = []
+            for r in data.get("rules", []):
+                texts = tuple(normalise(k) for k in r.get("keywords", []))
+                patterns = tuple(re.compile(p) for p in r.get("patterns", []))
+                if not texts and not patterns:
+                    raise DirectoryError(f"rule {r.get('id')!r} has neither keywords nor patterns")
+                rules.append(Rule(id=r["id"], unit_id=r["unit"], keywords=tuple(tokens(t) for t in texts),
+                                  patterns=patterns, kinds=tuple(r.get("kinds", ())), keyword_texts=texts))
+            triage = data.get("triage_unit", data.get("default_unit"))
+            return cls(str(data.get("site", "")), units, rules, triage)
+        except (KeyError, TypeError, AttributeError, re.error) as exc:
             raise DirectoryError(f"directory is missing or misshapes {exc}") from exc
 
     @classmethod
@@ -78,10 +118,17 @@ class Directory:
             return cls.from_mapping(yaml.safe_load(f))
 
     def assign(self, subject, description, kind):
-        """The unit for a case, and why: the first rule whose keyword occurs in the text."""
-        text = _normal(f"{subject}\n{description}")
+        """Rules only: the unit and why; the triage unit when no rule fires."""
+        found = self.match(f"{subject}\n{description}", kind)
+        if found:
+            return Assignment(found.unit, found.reason)
+        return Assignment(self.triage_unit, "triage: no rule matched")
+
+    def match(self, text, kind):
+        """The first rule that fires on the text, or None."""
+        text_tokens, normal = tokens(text), normalise(text)
         for rule in self.rules:
-            keyword = rule.matches(text, kind)
-            if keyword:
-                return Assignment(self.units[rule.unit_id], f"rule {rule.id}: keyword '{keyword}'")
-        return Assignment(self.units[self.default_unit], "default unit: no rule matched")
+            matched = rule.matches(text_tokens, normal, kind)
+            if matched:
+                return RuleMatch(self.units[rule.unit_id], rule.id, matched)
+        return None

@@ -39,7 +39,7 @@ def mapping(**changes):
 
 def test_shipped_directory_loads(directory):
     assert set(directory.units) == {"ict-pr", "projects-funds", "admin-rules", "inspection", "training-knowledge"}
-    assert directory.default_unit == "inspection"
+    assert directory.triage_unit.id == "inspection"
     assert [r.id for r in directory.rules] == ["misconduct", "funds", "rules-meetings", "training", "information"]
     unit = directory.units["projects-funds"]
     assert unit.name_th == "กลุ่มงานเสริมสร้างศักยภาพและการมีส่วนร่วม"
@@ -55,7 +55,7 @@ def test_assign_names_the_rule_and_keyword(directory):
     )
 
     assert assignment.unit.id == "projects-funds"
-    assert assignment.reason == "rule funds: keyword 'โอนเงิน'"
+    assert assignment.reason == "rule funds: \'โอนเงิน'"
 
 
 def test_first_matching_rule_wins(directory):
@@ -67,7 +67,7 @@ def test_first_matching_rule_wins(directory):
     )
 
     assert assignment.unit.id == "inspection"
-    assert assignment.reason == "rule misconduct: keyword 'เรียกรับเงิน'"
+    assert assignment.reason == "rule misconduct: \'เรียกรับเงิน'"
 
 
 def test_keyword_in_description_only_matches(directory):
@@ -78,7 +78,8 @@ def test_keyword_in_description_only_matches(directory):
     )
 
     assert assignment.unit.id == "training-knowledge"
-    assert assignment.reason == "rule training: keyword 'อบรม'"
+    # keywords are whole words: "อบรม" does not fire inside "ฝึกอบรม", the rule's next keyword does
+    assert assignment.reason == "rule training: 'ฝึกอบรม'"
 
 
 def test_no_match_goes_to_the_default_unit_with_a_reason(directory):
@@ -86,7 +87,7 @@ def test_no_match_goes_to_the_default_unit_with_a_reason(directory):
 
     assert assignment.unit.id == "inspection"
     assert assignment.unit.name_th == "กลุ่มงานตรวจสอบและติดตามผล"
-    assert assignment.reason == "default unit: no rule matched"
+    assert assignment.reason == "triage: no rule matched"
 
 
 @pytest.mark.parametrize("subject", ["Website is down", "WEBSITE IS DOWN", "the WebSite is down"])
@@ -94,7 +95,7 @@ def test_english_keywords_ignore_case(directory, subject):
     assignment = directory.assign(subject, "Cannot open the office pages since Monday.", 1)
 
     assert assignment.unit.id == "ict-pr"
-    assert assignment.reason == "rule information: keyword 'website'"
+    assert assignment.reason == "rule information: \'website'"
 
 
 def test_english_keyword_written_in_capitals_matches_lowercase_text():
@@ -103,20 +104,20 @@ def test_english_keyword_written_in_capitals_matches_lowercase_text():
     assignment = directory.assign("big pothole on soi 5", "", 2)
 
     assert assignment.unit.id == "roads"
-    assert assignment.reason == "rule roads: keyword 'pothole'"
+    assert assignment.reason == "rule roads: \'pothole'"
 
 
 def test_thai_text_matches_after_nfc():
     directory = Directory.from_mapping(mapping())
     # keyword ปู่ is written with sara uu before mai ek; the complainant typed the tone mark first
-    typed = "บ้านคุณ\u0e1b\u0e48\u0e39มีปัญหา"
+    typed = "เบี้ยยังชีพของ\u0e1b\u0e48\u0e39ไม่ได้รับ"
     assert "ปู่" not in typed
     assert "ปู่" in unicodedata.normalize("NFC", typed)
 
     assignment = directory.assign(typed, "", 2)
 
     assert assignment.unit.id == "water"
-    assert assignment.reason == "rule water: keyword 'ปู่'"
+    assert assignment.reason == "rule water: \'ปู่'"
 
 
 def test_keyword_typed_in_the_other_order_in_the_directory_still_matches():
@@ -136,9 +137,9 @@ def test_rule_with_kinds_applies_only_to_those_kinds():
     other = directory.assign(*text, 3)
 
     assert urgent.unit.id == "water"
-    assert urgent.reason == "rule urgent-water: keyword 'น้ำไม่ไหล'"
+    assert urgent.reason == "rule urgent-water: \'น้ำไม่ไหล'"
     assert other.unit.id == "inspection"
-    assert other.reason == "default unit: no rule matched"
+    assert other.reason == "triage: no rule matched"
 
 
 def test_kind_filter_falls_through_to_a_later_rule():
@@ -146,7 +147,7 @@ def test_kind_filter_falls_through_to_a_later_rule():
 
     assignment = directory.assign("น้ำไม่ไหล", "ท่อประปาแตกหน้าบ้าน", 2)
 
-    assert assignment.reason == "rule water: keyword 'ประปา'"
+    assert assignment.reason == "rule water: \'ประปา'"
 
 
 def test_unit_defaults():
@@ -177,7 +178,7 @@ def test_rule_naming_an_unknown_unit_is_refused():
 
 
 def test_unknown_default_unit_is_refused():
-    with pytest.raises(DirectoryError, match="default_unit"):
+    with pytest.raises(DirectoryError, match="triage_unit"):
         Directory.from_mapping(mapping(default_unit="helpdesk"))
 
 

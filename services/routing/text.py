@@ -1,0 +1,29 @@
+"""Thai text as routing reads it: normalised, then cut into words by PyThaiNLP's newmm (offline)."""
+import os
+import unicodedata
+from functools import lru_cache
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")  # newmm's dictionary ships with the package
+
+from pythainlp.tokenize import word_tokenize  # noqa: E402  (after the offline switch)
+
+
+def normalise(text: str) -> str:
+    """NFC, sara am composed, lower-cased (for the English in Thai complaints), spaces folded."""
+    text = unicodedata.normalize("NFC", text or "").replace("\u0e4d\u0e32", "\u0e33").casefold()
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple:
+    """The words of a text, without spaces and punctuation-only tokens."""
+    return tuple(t for t in word_tokenize(normalise(text), engine="newmm", keep_whitespace=False)
+                 if any(ch.isalnum() for ch in t))
+
+
+def contains(text_tokens: tuple, phrase_tokens: tuple) -> bool:
+    """Whether the phrase's words occur in the text, in order and next to each other."""
+    n = len(phrase_tokens)
+    if not n:
+        return False
+    return any(text_tokens[i:i + n] == phrase_tokens for i in range(len(text_tokens) - n + 1))
