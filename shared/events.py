@@ -90,6 +90,58 @@ class CaseRoutedV1(Envelope):
 SLA_TARGETS = ("resolution", "first_notice", "forward_answer")
 
 
+class CaseRoutedV2(CaseRoutedV1):
+    """v1 plus how the unit was chosen: by a rule, the model (with its version and probability),
+    an officer, or sent to triage; and why the kind is what it is."""
+    method = fields.String(required=True, validate=validate.OneOf(("rule", "model", "triage", "officer")))
+    score = fields.Float(required=True, allow_none=True)
+    model_version = fields.String(required=True, allow_none=True)
+    kind_reason = fields.String(required=True)
+
+
+class CaseTriageNeededV1(Envelope):
+    """No rule or model was sure enough: a person must choose the unit."""
+    tracking_number = fields.String(required=True)
+    reason = fields.String(required=True)
+    candidates = fields.List(fields.Tuple((fields.String(), fields.Float())), required=True)
+
+
+class CaseReroutedV1(Envelope):
+    """An officer moved the case to another unit (feeds the 'forwarded correctly' indicator)."""
+    tracking_number = fields.String(required=True)
+    from_unit_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    unit_name = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class CaseRoutingConfirmedV1(Envelope):
+    tracking_number = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class CaseInfoRequestedV1(Envelope):
+    """The unit needs more from the complainant: the SLA clock pauses until it comes."""
+    tracking_number = fields.String(required=True)
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    question = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class CaseInfoReceivedV1(Envelope):
+    tracking_number = fields.String(required=True)
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class CaseAnsweredFromKbV1(Envelope):
+    """An inquiry answered at first contact from the knowledge base; the case is closed."""
+    tracking_number = fields.String(required=True)
+    entry_id = fields.String(required=True)
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    score = fields.Float(required=True)
+
+
 class SlaClockStartedV1(Envelope):
     clock_id = UUIDString(required=True)
     target = fields.String(required=True, validate=validate.OneOf(SLA_TARGETS))
@@ -142,7 +194,7 @@ class SlaClockStoppedV1(SlaClockEvent):
 
 class NotificationRecordedV1(Envelope):
     notification_id = UUIDString(required=True)
-    purpose = fields.String(required=True, validate=validate.OneOf(("acknowledgment",)))
+    purpose = fields.String(required=True, validate=validate.OneOf(("acknowledgment", "kb_answer")))
     channel = fields.String(required=True, allow_none=True)
     outcome = fields.String(required=True, validate=validate.OneOf(("delivered", "failed", "no_contact")))
     attempts = StrictInteger(required=True, validate=validate.Range(min=0))
@@ -207,7 +259,19 @@ def _case_received_v1_to_v2(event):
 CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v2)
 CASE_RECEIVED = EventType("intake", "case_received", 2, CaseReceivedV2)
 CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
-CASE_ROUTED = EventType("routing", "case_routed", 1, CaseRoutedV1)
+def _case_routed_v1_to_v2(event):
+    return {**event, "version": 2, "method": "rule", "score": None, "model_version": None,
+            "kind_reason": "as received"}
+
+
+CASE_ROUTED_V1 = EventType("routing", "case_routed", 1, CaseRoutedV1, upcast=_case_routed_v1_to_v2)
+CASE_ROUTED = EventType("routing", "case_routed", 2, CaseRoutedV2)
+CASE_TRIAGE_NEEDED = EventType("routing", "case_triage_needed", 1, CaseTriageNeededV1)
+CASE_REROUTED = EventType("routing", "case_rerouted", 1, CaseReroutedV1)
+CASE_ROUTING_CONFIRMED = EventType("routing", "case_routing_confirmed", 1, CaseRoutingConfirmedV1)
+CASE_INFO_REQUESTED = EventType("routing", "case_info_requested", 1, CaseInfoRequestedV1)
+CASE_INFO_RECEIVED = EventType("routing", "case_info_received", 1, CaseInfoReceivedV1)
+CASE_ANSWERED_FROM_KB = EventType("routing", "case_answered_from_kb", 1, CaseAnsweredFromKbV1)
 SLA_CLOCK_STARTED = EventType("sla", "sla_clock_started", 1, SlaClockStartedV1)
 SLA_WARNING = EventType("sla", "sla_warning", 1, SlaWarningV1)
 SLA_BREACHED = EventType("sla", "sla_breached", 1, SlaBreachedV1)
@@ -219,7 +283,8 @@ SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
 NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
-    CASE_RECEIVED_V1, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED, SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED,
+    CASE_RECEIVED_V1, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1, CASE_ROUTED, CASE_TRIAGE_NEEDED,
+    CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED, CASE_ANSWERED_FROM_KB, SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED,
     SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED, SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
 
 

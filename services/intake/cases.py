@@ -168,6 +168,13 @@ def record_routing(tx, event):
         status=case((cases.c.status.in_(("received", "reopened")), "routed"), else_=cases.c.status)))
 
 
+def record_status(tx, event, status):
+    """A status another service decided (waiting for the complainant, answered from the KB...)."""
+    closed = {"closed_at": event["occurred_at"]} if status in CLOSED_STATUSES else {}
+    tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
+        status=status, updated_at=utcnow(), **closed))
+
+
 def record_deadline(tx, event):
     if event["target"] == "resolution":
         tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(

@@ -193,6 +193,22 @@ class IntakeService:
     def on_case_routed(self, event):
         self.db.handle(event, cases.record_routing)
 
+    @event_handler("routing", "case_rerouted")
+    def on_case_rerouted(self, event):
+        self.db.handle(event, cases.record_routing)
+
+    @event_handler("routing", "case_info_requested")
+    def on_case_info_requested(self, event):
+        self.db.handle(event, cases.record_status, "waiting_for_complainant")
+
+    @event_handler("routing", "case_info_received")
+    def on_case_info_received(self, event):
+        self.db.handle(event, cases.record_status, "routed")
+
+    @event_handler("routing", "case_answered_from_kb")
+    def on_case_answered_from_kb(self, event):
+        self.db.handle(event, cases.record_status, "answered_from_kb")
+
     @event_handler("sla", "sla_clock_started")
     def on_sla_clock_started(self, event):
         self.db.handle(event, cases.record_deadline)

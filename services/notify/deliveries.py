@@ -22,16 +22,26 @@ def retry_delay(attempts):
 
 def plan_acknowledgment(tx, event, contact):
     """Log the acknowledgment of a new case; the id to send now, or None when there is no address."""
+    return _plan(tx, event, contact, "acknowledgment",
+                 messages.acknowledgment(event["tracking_number"], contact.get("name")))
+
+
+def plan_kb_answer(tx, event, contact):
+    """Log the knowledge base's answer to an inquiry; the id to send now, or None without an address."""
+    return _plan(tx, event, contact, "kb_answer",
+                 messages.kb_answer(event["tracking_number"], event["answer"], contact.get("name")))
+
+
+def _plan(tx, event, contact, purpose, message):
     now = utcnow()
     delivery_id = str(uuid.uuid4())
-    row = dict(id=delivery_id, case_id=event["case_id"], purpose="acknowledgment", attempts=0,
+    row = dict(id=delivery_id, case_id=event["case_id"], purpose=purpose, attempts=0,
                created_at=now, updated_at=now)
     channel, recipient = _reachable(contact)
     if not channel:
         tx.session.execute(deliveries.insert().values(status="no_contact", channel=None, **row))
-        _record(tx, event["case_id"], delivery_id, None, "no_contact", 0)
+        _record(tx, event["case_id"], delivery_id, None, "no_contact", 0, purpose)
         return None
-    message = messages.acknowledgment(event["tracking_number"], contact.get("name"))
     tx.session.execute(deliveries.insert().values(
         status="pending", channel=channel, recipient=recipient, subject=message.subject, body=message.body,
         next_attempt_at=now + STALE_PENDING, **row))
@@ -70,7 +80,7 @@ def record_attempt(tx, delivery_id, error):
     next_at = None if error is None or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts)
     tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
         status=status, attempts=attempts, last_error=error, updated_at=now, next_attempt_at=next_at))
-    _record(tx, row.case_id, delivery_id, row.channel, status, attempts)
+    _record(tx, row.case_id, delivery_id, row.channel, status, attempts, row.purpose)
     return status
 
 
@@ -84,6 +94,6 @@ def due_for_retry(session, now=None, limit=100):
         .order_by(deliveries.c.next_attempt_at).limit(limit)).scalars().all()
 
 
-def _record(tx, case_id, delivery_id, channel, outcome, attempts):
+def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose):
     tx.emit(NOTIFICATION_RECORDED, case_id=case_id, notification_id=delivery_id,
-            purpose="acknowledgment", channel=channel, outcome=outcome, attempts=attempts)
+            purpose=purpose, channel=channel, outcome=outcome, attempts=attempts)

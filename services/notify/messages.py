@@ -8,6 +8,16 @@ class Message:
     body: str
 
 
+def kb_answer(tracking_number, answer, name=None):
+    greeting = f"เรียน คุณ{name}" if name else "เรียน ผู้สอบถาม"
+    return Message(
+        subject=f"คำตอบเรื่องที่ท่านสอบถาม เลขที่ {tracking_number}",
+        body=(f"{greeting}\n\n{answer}\n\n"
+              f"เรื่องเลขที่ {tracking_number} ได้รับคำตอบแล้วและปิดเรื่อง หากยังไม่ตรงกับที่ต้องการ "
+              "ท่านยื่นเรื่องใหม่ได้ทุกช่องทาง\n"),
+    )
+
+
 def acknowledgment(tracking_number, name=None):
     greeting = f"เรียน คุณ{name}" if name else "เรียน ผู้ร้องเรียน"
     return Message(

@@ -29,6 +29,13 @@ class NotifyService:
         if delivery_id:
             deliveries.attempt(self.db, self.senders, delivery_id)
 
+    @event_handler("routing", "case_answered_from_kb")
+    def send_kb_answer(self, event):
+        contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"], timeout=rpc_timeout(self.config))
+        delivery_id = self.db.handle(event, deliveries.plan_kb_answer, contact)
+        if delivery_id:
+            deliveries.attempt(self.db, self.senders, delivery_id)
+
     @timer(interval=30)
     def retry_deliveries(self):
         with self.db.reading() as session:

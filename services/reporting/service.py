@@ -25,6 +25,30 @@ class ReportingService:
     def on_case_routed(self, event):
         self.db.handle(event, readmodel.record_event, "routing", "case_routed")
 
+    @event_handler("routing", "case_triage_needed")
+    def on_case_triage_needed(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_triage_needed")
+
+    @event_handler("routing", "case_rerouted")
+    def on_case_rerouted(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_rerouted")
+
+    @event_handler("routing", "case_routing_confirmed")
+    def on_case_routing_confirmed(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_routing_confirmed")
+
+    @event_handler("routing", "case_info_requested")
+    def on_case_info_requested(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_info_requested")
+
+    @event_handler("routing", "case_info_received")
+    def on_case_info_received(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_info_received")
+
+    @event_handler("routing", "case_answered_from_kb")
+    def on_case_answered_from_kb(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_answered_from_kb")
+
     @event_handler("sla", "sla_clock_started")
     def on_sla_clock_started(self, event):
         self.db.handle(event, readmodel.record_event, "sla", "sla_clock_started")

@@ -4,8 +4,9 @@ from zoneinfo import ZoneInfo
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 # status a case reaches through an event; a later status never falls back to an earlier one
-STATUS_BY_EVENT = {"case_received": "received", "case_routed": "routed", "case_reopened": "reopened"}
-STATUS_RANK = {"received": 1, "routed": 2, "reopened": 3}
+STATUS_BY_EVENT = {"case_received": "received", "case_routed": "routed", "case_reopened": "reopened",
+                   "case_answered_from_kb": "answered_from_kb"}
+STATUS_RANK = {"received": 1, "routed": 2, "answered_from_kb": 3, "reopened": 4}
 
 OUTCOMES_TH = {"delivered": "ส่งแล้ว", "failed": "ส่งไม่สำเร็จ จะลองใหม่", "no_contact": "ไม่มีช่องทางติดต่อ"}
 
@@ -56,6 +57,18 @@ def summary(event_type, event):
     if event_type == "notification_recorded":
         channel = event["channel"] or "-"
         return f"แจ้งผู้ร้องว่าได้รับเรื่อง ({channel}): {OUTCOMES_TH[event['outcome']]}"
+    if event_type == "case_triage_needed":
+        return "รอเจ้าหน้าที่คัดแยกเรื่อง"
+    if event_type == "case_rerouted":
+        return f"ส่งเรื่องต่อให้ {event['unit_name']} ({event['reason']})"
+    if event_type == "case_routing_confirmed":
+        return "เจ้าหน้าที่ยืนยันหน่วยงานที่รับผิดชอบ"
+    if event_type == "case_info_requested":
+        return "ขอข้อมูลเพิ่มเติมจากผู้ร้อง (หยุดนับเวลา)"
+    if event_type == "case_info_received":
+        return "ได้รับข้อมูลเพิ่มเติมจากผู้ร้องแล้ว"
+    if event_type == "case_answered_from_kb":
+        return "ตอบจากฐานความรู้และปิดเรื่อง"
     if event_type == "case_reopened":
         return "เปิดเรื่องอีกครั้ง: ผู้ร้องโต้แย้งผลการพิจารณา (ต้องตรวจสอบพื้นที่)"
     if event_type == "case_indexed":
@@ -69,6 +82,8 @@ def summary_fields(event_type, event):
     if event_type == "case_received":
         fields.update(tracking_number=event["tracking_number"], kind=event["kind"],
                       channel=event["channel"], received_at=event["received_at"])
+    elif event_type == "case_rerouted":
+        fields.update(unit_id=event["unit_id"])
     elif event_type == "case_routed":
         fields.update(tracking_number=event["tracking_number"], kind=event["kind"],
                       unit_id=event["unit_id"], received_at=event["received_at"])

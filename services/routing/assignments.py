@@ -1,15 +1,126 @@
-"""Routing's use case: give each received case a unit and say why."""
-from services.routing.models import assignments
-from shared.events import CASE_ROUTED
+"""Routing's use cases: decide each case's unit (or answer it from the knowledge base), and the
+officers' actions on it: confirm, re-route, ask the complainant for more."""
+from sqlalchemy import select, update
+
+from services.routing.decide import decide
+from services.routing.kinds import decide_kind
+from services.routing.models import actions, assignments
+from shared import events
 from shared.store import utcnow
 
 
-def route_case(tx, event, directory):
-    assignment = directory.assign(event["subject"], event["description"], event["kind"])
+class RoutingError(ValueError):
+    """An officer's action that cannot be carried out; says why."""
+
+
+def route_case(tx, event, settings):
+    """case_received: answer an inquiry from the knowledge base, or decide its unit and say why."""
+    now = utcnow()
+    text = f"{event['subject']}\n{event['description']}"
+    kind = decide_kind(text, event["kind"])
+    answer = settings.knowledge.answer_for(text, kind.kind, settings.kb_threshold) if settings.knowledge else None
+    if answer:
+        entry, score = answer
+        _record(tx, event, entry.unit_id or settings.directory.triage_unit.id, f"knowledge base: {entry.id}",
+                "knowledge", score, None, kind, "answered", text, now)
+        tx.emit(events.CASE_ANSWERED_FROM_KB, case_id=event["case_id"], tracking_number=event["tracking_number"],
+                entry_id=entry.id, answer=entry.answer, score=score)
+        return None
+    decision = decide(event["subject"], event["description"], event["kind"], settings.directory, settings.model,
+                      settings.threshold)
+    _record(tx, event, decision.unit.id, decision.reason, decision.method, decision.score, decision.model_version,
+            kind, "triage" if decision.triage else "assigned", text, now)
+    tx.emit(events.CASE_ROUTED, case_id=event["case_id"], tracking_number=event["tracking_number"],
+            kind=decision.kind, received_at=event["received_at"], unit_id=decision.unit.id,
+            unit_name=decision.unit.name_th, reason=decision.reason, method=decision.method, score=decision.score,
+            model_version=decision.model_version, kind_reason=decision.kind_reason)
+    if decision.triage:
+        tx.emit(events.CASE_TRIAGE_NEEDED, case_id=event["case_id"], tracking_number=event["tracking_number"],
+                reason=decision.reason, candidates=[list(c) for c in decision.candidates])
+    return decision
+
+
+def _record(tx, event, unit_id, reason, method, score, model_version, kind, status, text, now):
     tx.session.execute(assignments.insert().values(
-        case_id=event["case_id"], unit_id=assignment.unit.id, reason=assignment.reason,
-        assigned_at=utcnow()))
-    tx.emit(CASE_ROUTED, case_id=event["case_id"], tracking_number=event["tracking_number"],
-            kind=event["kind"], received_at=event["received_at"], unit_id=assignment.unit.id,
-            unit_name=assignment.unit.name_th, reason=assignment.reason)
-    return assignment
+        case_id=event["case_id"], tracking_number=event["tracking_number"], unit_id=unit_id, reason=reason,
+        method=method, score=score, model_version=model_version, kind=kind.kind, kind_reason=kind.reason,
+        status=status, text=text, assigned_at=now, updated_at=now))
+
+
+def _assignment(session, case_id):
+    row = session.execute(select(assignments).where(assignments.c.case_id == case_id)).first()
+    if row is None:
+        raise RoutingError(f"no routed case {case_id}")
+    return row
+
+
+def _log(tx, case_id, action, officer, detail=None):
+    if not officer or not officer.strip():
+        raise RoutingError("say which officer acts: it is recorded")
+    tx.session.execute(actions.insert().values(case_id=case_id, action=action, officer=officer.strip()[:128],
+                                               detail=detail, at=utcnow()))
+
+
+def confirm(tx, case_id, officer):
+    """The officer agrees with the unit: a confirmed routing, for the indicators and retraining."""
+    row = _assignment(tx.session, case_id)
+    _log(tx, case_id, "confirm", officer)
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id)
+                       .values(status="confirmed", updated_at=utcnow()))
+    tx.emit(events.CASE_ROUTING_CONFIRMED, case_id=case_id, tracking_number=row.tracking_number,
+            unit_id=row.unit_id, officer=officer.strip()[:128])
+    return {"case_id": case_id, "unit_id": row.unit_id, "status": "confirmed"}
+
+
+def reroute(tx, case_id, unit_id, reason, officer, directory):
+    """Move the case to another unit, with a reason (the 'forwarded correctly' indicator counts these)."""
+    row = _assignment(tx.session, case_id)
+    unit = directory.units.get(unit_id)
+    if unit is None:
+        raise RoutingError(f"unknown unit {unit_id!r}")
+    if unit_id == row.unit_id:
+        raise RoutingError(f"the case is already with {unit_id}")
+    if not reason or not reason.strip():
+        raise RoutingError("a re-route needs a reason")
+    _log(tx, case_id, "reroute", officer, f"{row.unit_id} -> {unit_id}: {reason.strip()}")
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
+        unit_id=unit_id, method="officer", reason=f"officer: {reason.strip()}", status="rerouted",
+        updated_at=utcnow()))
+    tx.emit(events.CASE_REROUTED, case_id=case_id, tracking_number=row.tracking_number, from_unit_id=row.unit_id,
+            unit_id=unit_id, unit_name=unit.name_th, reason=reason.strip()[:500], officer=officer.strip()[:128])
+    return {"case_id": case_id, "unit_id": unit_id, "status": "rerouted"}
+
+
+def request_info(tx, case_id, question, officer):
+    """Ask the complainant for more: the SLA clock pauses until the answer is recorded."""
+    row = _assignment(tx.session, case_id)
+    if not question or not question.strip():
+        raise RoutingError("say what the complainant should provide")
+    if row.status == "waiting":
+        raise RoutingError("the case is already waiting for the complainant")
+    _log(tx, case_id, "request_info", officer, question.strip())
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id)
+                       .values(status="waiting", updated_at=utcnow()))
+    tx.emit(events.CASE_INFO_REQUESTED, case_id=case_id, tracking_number=row.tracking_number,
+            officer=officer.strip()[:128], question=question.strip()[:2000])
+    return {"case_id": case_id, "status": "waiting"}
+
+
+def info_received(tx, case_id, officer):
+    row = _assignment(tx.session, case_id)
+    if row.status != "waiting":
+        raise RoutingError("the case is not waiting for the complainant")
+    _log(tx, case_id, "info_received", officer)
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id)
+                       .values(status="assigned", updated_at=utcnow()))
+    tx.emit(events.CASE_INFO_RECEIVED, case_id=case_id, tracking_number=row.tracking_number,
+            officer=officer.strip()[:128])
+    return {"case_id": case_id, "status": "assigned"}
+
+
+def confirmed_examples(session):
+    """(text, unit) of every routing an officer confirmed or corrected: what retraining learns from."""
+    rows = session.execute(select(assignments.c.text, assignments.c.unit_id)
+                           .where(assignments.c.status.in_(("confirmed", "rerouted")),
+                                  assignments.c.text.is_not(None))).all()
+    return [(r.text, r.unit_id) for r in rows]

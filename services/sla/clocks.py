@@ -176,6 +176,20 @@ def reopen(tx, case_id, now, policy):
     return started
 
 
+def move_to_unit(tx, event):
+    """case_rerouted: the running clocks follow the case to its new unit."""
+    tx.session.execute(update(clocks).where(clocks.c.case_id == event["case_id"], clocks.c.stopped_at.is_(None))
+                       .values(unit_id=event["unit_id"], updated_at=event["occurred_at"]))
+
+
+def pause_for_information(tx, event):
+    return pause(tx, event["case_id"], event["occurred_at"], "waiting for the complainant")
+
+
+def resume_after_information(tx, event, policy):
+    return resume(tx, event["case_id"], event["occurred_at"], policy)
+
+
 def reopen_disputed(tx, event, policy):
     """case_reopened: the disputed case's clocks start again from the reopening."""
     return reopen(tx, event["case_id"], event["occurred_at"], policy)

@@ -28,6 +28,18 @@ class SlaService:
     def start_clock(self, event):
         self.db.handle(event, clocks.start_clocks, self.policy)
 
+    @event_handler("routing", "case_rerouted")
+    def move_clocks(self, event):
+        self.db.handle(event, clocks.move_to_unit)
+
+    @event_handler("routing", "case_info_requested")
+    def pause_for_complainant(self, event):
+        self.db.handle(event, clocks.pause_for_information)
+
+    @event_handler("routing", "case_info_received")
+    def resume_after_complainant(self, event):
+        self.db.handle(event, clocks.resume_after_information, self.policy)
+
     @event_handler("intake", "case_reopened")
     def reopen_clocks_on_dispute(self, event):
         self.db.handle(event, clocks.reopen_disputed, self.policy)

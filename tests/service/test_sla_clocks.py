@@ -11,7 +11,7 @@ from services.sla.calendar import BANGKOK
 from services.sla.dependencies import Clock
 from services.sla.service import SlaService
 from shared.config import database_url
-from shared.events import CASE_ROUTED
+from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
 from shared.store import make_engine, outbox
 from tests.helpers import FakeTime, count_rows, wait_for
 

@@ -10,7 +10,7 @@ from services.sla.calendar import BANGKOK
 from services.sla.models import clocks
 from services.sla.policy import SlaPolicy
 from shared.config import database_url
-from shared.events import CASE_ROUTED
+from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
 from shared.store import Store, make_engine, outbox
 
 CASE = "0c5a1d8e-2b8f-4a4e-9f6b-3e1d7c9a2b44"

@@ -7,7 +7,7 @@ import pytest
 from shared import events
 from shared.events import (
     CASE_RECEIVED_V1 as CASE_RECEIVED,
-    CASE_ROUTED,
+    CASE_ROUTED_V1 as CASE_ROUTED,
     NOTIFICATION_RECORDED,
     SLA_CLOCK_STARTED,
     InvalidEvent,
@@ -321,6 +321,13 @@ def test_registry_knows_exactly_the_contracts_events():
         ("intake", "case_received", 2),
         ("intake", "case_reopened", 1),
         ("routing", "case_routed", 1),
+        ("routing", "case_routed", 2),
+        ("routing", "case_triage_needed", 1),
+        ("routing", "case_rerouted", 1),
+        ("routing", "case_routing_confirmed", 1),
+        ("routing", "case_info_requested", 1),
+        ("routing", "case_info_received", 1),
+        ("routing", "case_answered_from_kb", 1),
         ("sla", "sla_clock_started", 1),
         ("sla", "sla_warning", 1),
         ("sla", "sla_breached", 1),
@@ -341,7 +348,7 @@ def test_module_load_refuses_an_unknown_version_naming_the_known_ones():
     with pytest.raises(InvalidEvent) as info:
         events.load("routing", "case_routed", wire("case_routed", version=7))
 
-    assert info.value.errors == {"version": ["unsupported version; known: 1"]}
+    assert info.value.errors == {"version": ["unsupported version; known: 1, 2"]}
 
 
 def test_module_load_applies_the_declared_versions_schema():

@@ -33,7 +33,7 @@ def case_received():
 
 @pytest.fixture
 def case_routed():
-    return loaded(events.CASE_ROUTED, tracking_number="HUB-2569-000042", kind=1, received_at=RECEIVED_AT,
+    return loaded(events.CASE_ROUTED_V1, tracking_number="HUB-2569-000042", kind=1, received_at=RECEIVED_AT,
                   unit_id="inspection", unit_name="กลุ่มงานตรวจสอบและติดตามผล",
                   reason="rule misconduct: keyword 'เรียกรับเงิน'")
 
