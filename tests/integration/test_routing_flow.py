@@ -1,0 +1,98 @@
+"""Routing's decisions and the officers' actions through the whole system.
+
+The knowledge base runs embedded, as a citizen meets it; re-routing and information requests run
+through RabbitMQ and PostgreSQL with all five services, and show on the case's timeline.
+"""
+import email
+import email.policy
+
+import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.intake.service import IntakeService
+from services.notify.service import NotifyService
+from services.reporting.service import ReportingService
+from services.routing.service import RoutingService
+from services.sla.service import SlaService
+from tests.helpers import api_for, wait_for
+
+
+def test_an_inquiry_the_knowledge_base_answers_is_closed_at_first_contact(embedded):
+    created = embedded.post_case({
+        "channel": "web", "kind": 1, "subject": "สอบถามเรื่องอบรม",
+        "description": "อยากทราบว่าจะเปิดรับสมัครอบรมเศรษฐกิจพอเพียงรุ่นต่อไปเมื่อไหร่ครับ",
+        "complainant": {"name": "ประเสริฐ", "email": "prasert@example.org"}}).json()
+
+    def answered():
+        case = embedded.get_case(created["tracking_number"], created["access_code"]).json()
+        events = [e["event"] for e in case["timeline"] or []]
+        return case if case["status"] == "answered_from_kb" and "notification_recorded" in events else None
+
+    case = wait_for(answered, message="the inquiry answered from the knowledge base")
+    assert case["clocks"] == []  # closed at once: no deadline to keep
+    def two_mails():  # the acknowledgment and the answer
+        found = list((embedded.data_dir / "mail").glob("*.eml"))
+        return found if len(found) == 2 else None
+
+    bodies = [email.message_from_bytes(m.read_bytes(), policy=email.policy.default).get_content()
+              for m in wait_for(two_mails, message="two e-mails")]
+    assert any("ประกาศรับสมัครทางเว็บไซต์" in body for body in bodies)  # the answer itself reached them
+
+
+def test_an_inquiry_the_knowledge_base_cannot_answer_goes_to_a_unit(embedded):
+    created = embedded.post_case({"channel": "web", "kind": 1, "subject": "สอบถามเรื่องวาระการประชุม",
+                                  "description": "ขอทราบวาระการประชุมคณะกรรมการกองทุนหมู่บ้านครั้งหน้า"}).json()
+    case = embedded.wait_until_routed(created)
+    assert case["status"] == "routed" and case["unit"]["id"] == "admin-rules"
+    routed = next(e for e in case["timeline"] if e["event"] == "case_routed")
+    assert "rule rules-meetings" in routed["summary"]
+
+
+@pytest.fixture
+def site(runner_factory, distributed_config):
+    runner = runner_factory(distributed_config, IntakeService, RoutingService, SlaService, NotifyService,
+                            ReportingService)
+    runner.start()
+    return distributed_config
+
+
+@pytest.mark.rabbit
+@pytest.mark.postgres
+def test_reroute_and_an_information_request_through_rabbitmq(site):
+    api = api_for(site)
+    created = api.post_case({"channel": "counter", "kind": 2, "subject": "ถนนในหมู่บ้านชำรุด",
+                             "description": "ถนนลูกรังในหมู่ 3 เป็นหลุมลึก รถสัญจรลำบาก"}).json()
+    case = api.wait_until_routed(created)
+    assert case["unit"]["id"] == "inspection"  # no rule, no model: triage
+    case_id = created["case_id"]
+
+    with ServiceRpcProxy("routing", site, timeout=10) as routing:
+        routing.reroute(case_id, "projects-funds", "เป็นเรื่องงบประมาณโครงการซ่อมถนน", "นายสมพงษ์ (ศูนย์รับเรื่อง)")
+        with pytest.raises(Exception):
+            routing.reroute(case_id, "no-such-unit", "x", "นายสมพงษ์")
+        routing.request_info(case_id, "ขอภาพถ่ายถนนและพิกัดจุดที่ชำรุด", "นางสาวเพ็ญ (กลุ่มงานโครงการ)")
+
+    def paused():
+        view = api.get_case(created["tracking_number"], created["access_code"]).json()
+        clock = next(c for c in view["clocks"] if c["target"] == "resolution")
+        return view if view["status"] == "waiting_for_complainant" and clock["state"] == "paused" else None
+
+    view = wait_for(paused, message="the case waiting for the complainant, its clock paused")
+    assert view["unit"]["id"] == "projects-funds"
+    with ServiceRpcProxy("routing", site, timeout=10) as routing:
+        routing.info_received(case_id, "นางสาวเพ็ญ (กลุ่มงานโครงการ)")
+
+    def resumed():
+        view = api.get_case(created["tracking_number"], created["access_code"]).json()
+        events = [e["event"] for e in view["timeline"]]
+        resolution = next(c for c in view["clocks"] if c["target"] == "resolution")
+        running = view["status"] == "routed" and resolution["state"] != "paused"
+        return view if running and "case_info_received" in events else None
+
+    view = wait_for(resumed, message="the case back with its unit, the clock running again")
+    events = [e["event"] for e in view["timeline"]]
+    for expected in ("case_received", "case_routed", "case_triage_needed", "case_rerouted",
+                     "case_info_requested", "case_info_received"):
+        assert expected in events, events
+    rerouted = next(e for e in view["timeline"] if e["event"] == "case_rerouted")
+    assert "งบประมาณโครงการซ่อมถนน" in rerouted["summary"]
