@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit bench bench-sla clean
+.PHONY: install run test test-unit bench bench-sla bench-routing clean
 
 install: $(STAMP)
 
@@ -32,6 +32,9 @@ bench: install
 
 bench-sla: install
 	$(BIN)/python -m benchmarks.sla_sweep
+
+bench-routing: install
+	$(BIN)/python -m benchmarks.routing
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -350,19 +350,37 @@ def _directory(config_path, directory_path):
 
 
 @routing.command("train")
-@click.option("--train", "train_path", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False),
               help="JSONL of confirmed routings: {\"text\": ..., \"unit\": ...} per line.")
+@click.option("--from-confirmed", is_flag=True,
+              help="Also learn from the routings officers confirmed or corrected (routing's database).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False),
               help="Where to save the model (default: DATA_DIR/routing-model-<version>.joblib).")
 @click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False),
               help="The directory whose units it learns (default: ROUTING_DIRECTORY).")
 @click.pass_obj
-def routing_train(config_path, train_path, out_path, directory_path):
-    """Train a model and save it under its version; point ROUTING_MODEL at it to use it."""
+def routing_train(config_path, train_path, from_confirmed, out_path, directory_path):
+    """Train a model and save it under its version; point ROUTING_MODEL at it to use it.
+
+    Retraining is this command, run by a person: nothing retrains by itself."""
     from services.routing.model import ModelError, read_examples, train
     from shared.config import data_dir
+    if not train_path and not from_confirmed:
+        raise click.UsageError("give --train FILE, --from-confirmed, or both")
+    examples = read_examples(train_path) if train_path else []
+    if from_confirmed:
+        from sqlalchemy.orm import Session
+
+        from services.routing.assignments import confirmed_examples
+        from shared.store import make_engine
+        engine = make_engine(database_url(load_config(config_path), "routing"))
+        try:
+            with Session(engine) as session:
+                examples += confirmed_examples(session)
+        finally:
+            engine.dispose()
     try:
-        model = train(read_examples(train_path), _directory(config_path, directory_path))
+        model = train(examples, _directory(config_path, directory_path))
     except ModelError as exc:
         raise click.ClickException(str(exc))
     path = out_path or data_dir(load_config(config_path)) / f"routing-model-{model.version}.joblib"
