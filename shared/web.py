@@ -29,6 +29,10 @@ class SharedWebServer(WebServer):
         self._owner = None
         self._map_cache = (None, None)
 
+    def register_provider(self, provider):
+        Map([provider.get_url_rule()])  # a malformed route fails the service at start, not a request later
+        super().register_provider(provider)
+
     def start(self):
         if self._starting:
             return

@@ -50,6 +50,19 @@ def document(server_url):
         "responses": {"200": {"description": "The identity", "content": {JSON: {"schema": "Revealed"}}},
                       "400": _error("No purpose given"), "403": _error("Not an officer's valid key"),
                       "404": _error("No such case"), "413": _error("The body is larger than 8 MiB")}}})
+    spec.path(path="/api/v1/cases/{tracking_number}/routing/{action}", operations={"post": {
+        "summary": "An officer's routing action: confirm, reroute {unit_id, reason}, request-info {question}, "
+                   "info-received",
+        "security": [{"officerKey": []}],
+        "parameters": [tracking, {"name": "action", "in": "path", "required": True, "schema": {
+            "type": "string", "enum": ["confirm", "reroute", "request-info", "info-received"]}}],
+        "requestBody": {"required": False, "content": {JSON: {"schema": {"type": "object", "properties": {
+            "unit_id": {"type": "string"}, "reason": {"type": "string"}, "question": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "Done", "content": {JSON: {"schema": {"type": "object"}}}},
+                      "400": _error("A field the action needs is missing"), "403": _error("Not an officer's valid key"),
+                      "404": _error("No such case"), "409": _error("Not possible now (e.g. unknown unit)"),
+                      "413": _error("The body is larger than 8 MiB"),
+                      "503": _error("The routing service did not answer in time")}}})
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {
         "description": "Up", "content": {JSON: {"schema": {"type": "object", "properties": {
             "status": {"type": "string"}}}}}}}}})

@@ -3,6 +3,7 @@ import json
 import logging
 
 from nameko.dependency_providers import Config
+from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Response
 
 from services.intake import apikeys, cases, line, mailbox_poll, open311, openapi
@@ -24,6 +25,17 @@ OPEN311 = "/open311/v2"
 FMT = "<any(json,xml):fmt>"
 
 
+def routing_args(action, body):
+    """The arguments of a routing action from its JSON body, or InvalidRequest naming what is missing."""
+    needed = {"confirm": (), "reroute": ("unit_id", "reason"), "request-info": ("question",),
+              "info-received": ()}[action]
+    missing = {name: ["Missing data for required field."] for name in needed
+               if not isinstance(body.get(name), str) or not body[name].strip()}
+    if missing:
+        raise InvalidRequest(missing)
+    return [body[name] for name in needed]
+
+
 class IntakeService:
     name = "intake"
 
@@ -34,6 +46,7 @@ class IntakeService:
     throttle = Throttling()
     reporting = RpcProxy("reporting")
     sla = RpcProxy("sla")
+    routing = RpcProxy("routing")
 
     # -- the JSON API ---------------------------------------------------------------------------
 
@@ -87,6 +100,32 @@ class IntakeService:
         except cases.IntakeError as exc:
             return InvalidRequest(exc.errors).response()
         return json_response(200, revealed)
+
+    @http("POST", '/api/v1/cases/<tracking_number>/routing/<any(confirm,reroute,"request-info","info-received"):action>')
+    def routing_action(self, request, tracking_number, action):
+        """Officers' routing actions (routing carries them out): confirm, reroute {unit_id, reason},
+        request-info {question}, info-received."""
+        officer = self._caller(request, ("officer",))
+        if not officer:
+            return json_response(403, FORBIDDEN)
+        with self.db.reading() as session:
+            row = cases.by_tracking_number(session, tracking_number)
+        if row is None:
+            return json_response(404, {"error": "not_found"})
+        try:
+            body = read_json_object(request) if request.content_length else {}
+            args = routing_args(action, body)
+            result = call_with_timeout(getattr(self.routing, action.replace("-", "_")), row.id, *args,
+                                       officer["name"], timeout=rpc_timeout(self.config))
+        except InvalidRequest as exc:
+            return exc.response()
+        except RpcTimeout:
+            return json_response(503, {"error": "unavailable", "message": "routing did not answer in time"})
+        except RemoteError as exc:
+            if exc.exc_type != "RoutingError":
+                raise
+            return json_response(409, {"error": "not_possible", "message": exc.value})
+        return json_response(200, result)
 
     @http("POST", "/webhooks/line")
     def line_webhook(self, request):

@@ -7,6 +7,7 @@ import email
 import email.policy
 
 import pytest
+import requests
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.intake.service import IntakeService
@@ -14,7 +15,7 @@ from services.notify.service import NotifyService
 from services.reporting.service import ReportingService
 from services.routing.service import RoutingService
 from services.sla.service import SlaService
-from tests.helpers import api_for, wait_for
+from tests.helpers import api_for, run_cli, wait_for
 
 
 def test_an_inquiry_the_knowledge_base_answers_is_closed_at_first_contact(embedded):
@@ -96,3 +97,29 @@ def test_reroute_and_an_information_request_through_rabbitmq(site):
         assert expected in events, events
     rerouted = next(e for e in view["timeline"] if e["event"] == "case_rerouted")
     assert "งบประมาณโครงการซ่อมถนน" in rerouted["summary"]
+
+
+def test_officers_act_on_routing_over_http(embedded):
+    officer = run_cli("apikey", "create", "--name", "นางสาวเพ็ญ กลุ่มงานตรวจสอบ", "--role", "officer", env=embedded.env)
+    key = officer.stdout.split("key:")[1].strip()
+    created = embedded.post_case({"channel": "web", "kind": 2, "subject": "ถนนในหมู่บ้านชำรุด",
+                                  "description": "ถนนลูกรังหมู่ 3 เป็นหลุมลึก"}).json()
+    embedded.wait_until_routed(created)
+    url = f"{embedded.base}/api/v1/cases/{created['tracking_number']}/routing"
+
+    def act(action, body=None, api_key=key):
+        return requests.post(f"{url}/{action}", json=body, headers={"X-Api-Key": api_key}, timeout=10)
+
+    assert act("reroute", {"unit_id": "projects-funds"}).status_code == 400          # no reason
+    assert act("reroute", {"unit_id": "roads", "reason": "ถนน"}).status_code == 409   # no such unit
+    assert act("confirm", api_key="rtk_forged").status_code == 403
+    moved = act("reroute", {"unit_id": "projects-funds", "reason": "งบซ่อมถนนเป็นของกลุ่มงานโครงการ"})
+    assert moved.status_code == 200 and moved.json()["unit_id"] == "projects-funds"
+    assert act("info-received").status_code == 409  # nothing was asked
+
+    def moved_on_the_case():
+        case = embedded.get_case(created["tracking_number"], created["access_code"]).json()
+        return case if case["unit"]["id"] == "projects-funds" else None
+
+    case = wait_for(moved_on_the_case, message="the case with its new unit")
+    assert any(e["event"] == "case_rerouted" for e in case["timeline"])
