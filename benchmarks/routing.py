@@ -11,6 +11,8 @@ Prints figures; asserts nothing.
 import shared  # noqa: F401,I001  (quietens eventlet's deprecation notice)
 import eventlet
 
+# as `nameko run` does: eventlet patches the standard library before anything else is imported,
+# hence the E402 marks below
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
