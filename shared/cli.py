@@ -7,7 +7,7 @@ import time
 
 import click
 
-import shared  # noqa: F401  (quietens eventlet's deprecation notice before nameko imports it)
+# importing shared.config runs shared/__init__.py, which quietens eventlet's deprecation notice
 from shared.config import EMBEDDED_CONFIG, SERVICE_NAMES, database_url, load_config
 
 

@@ -5,7 +5,7 @@ nameko's Responder reads `message.properties['content_type']`; kombu's virtual t
 only when it is absent. nameko 2.14's RpcProxy waits for ever; `call_with_timeout` does not.
 """
 import eventlet
-from nameko.rpc import Rpc, RpcProxy  # noqa: F401  (RpcProxy re-exported for services)
+from nameko.rpc import Rpc
 
 from shared.config import setting
 

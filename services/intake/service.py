@@ -3,6 +3,7 @@ import json
 import logging
 
 from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Response
 
@@ -13,7 +14,7 @@ from services.intake.schemas import NewCaseSchema
 from shared.config import setting, site_id
 from shared.delivery import event_handler
 from shared.metrics import Metrics
-from shared.rpc import RpcProxy, RpcTimeout, call_with_timeout, rpc, rpc_timeout
+from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database, utcnow
 from shared.web import InvalidRequest, http, json_response, load_or_400, read_json_object
 

@@ -1,12 +1,13 @@
 """notify: telling complainants, and logging every delivery."""
 from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.notify import deliveries
 from services.notify.dependencies import Senders
 from shared.delivery import event_handler
 from shared.metrics import Metrics
-from shared.rpc import RpcProxy, call_with_timeout, rpc_timeout
+from shared.rpc import call_with_timeout, rpc_timeout
 from shared.store import Database
 
 

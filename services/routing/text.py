@@ -3,9 +3,13 @@ import os
 import unicodedata
 from functools import lru_cache
 
-os.environ.setdefault("PYTHAINLP_OFFLINE", "1")  # newmm's dictionary ships with the package
 
-from pythainlp.tokenize import word_tokenize  # noqa: E402  (after the offline switch)
+@lru_cache(maxsize=1)
+def _segmenter():
+    """PyThaiNLP's word_tokenize, imported offline: newmm's dictionary ships with the package."""
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    from pythainlp.tokenize import word_tokenize
+    return word_tokenize
 
 
 def normalise(text: str) -> str:
@@ -17,7 +21,7 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple:
     """The words of a text, without spaces and punctuation-only tokens."""
-    return tuple(t for t in word_tokenize(normalise(text), engine="newmm", keep_whitespace=False)
+    return tuple(t for t in _segmenter()(normalise(text), engine="newmm", keep_whitespace=False)
                  if any(ch.isalnum() for ch in t))
 
 

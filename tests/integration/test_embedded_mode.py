@@ -5,7 +5,6 @@ import socket
 import subprocess
 import sys
 
-import pytest
 import requests
 
 from shared.config import SERVICE_NAMES
