@@ -2,6 +2,8 @@
 
 dev.jsonl is for measuring only: nothing in the project is tuned to its texts.
 """
+import os
+
 import pytest
 from click.testing import CliRunner
 
@@ -13,7 +15,9 @@ from shared.config import DEPLOY_DIR, PROJECT_ROOT
 
 DATA = PROJECT_ROOT.parent / "shared" / "data" / "routing"
 TRAIN, DEV = DATA / "train.jsonl", DATA / "dev.jsonl"
-pytestmark = pytest.mark.skipif(not DEV.exists(), reason=f"the labelled data is not beside the checkout ({DATA})")
+# On a developer's machine without the team folder the module is skipped; in CI (CI=true) it must run.
+pytestmark = pytest.mark.skipif(not DEV.exists() and not os.environ.get("CI"),
+                                reason=f"the labelled data is not beside the checkout ({DATA})")
 
 
 def test_evaluate_reaches_085_unit_accuracy_on_dev():
