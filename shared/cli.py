@@ -43,6 +43,9 @@ def main(ctx, config_path):
     rongtuk dlq replay ID|--all deliver dead letters again once the cause is fixed
     rongtuk calendar ...        the extra holidays and working days the Cabinet announces
     rongtuk apikey ...          keys for Open311 client apps and officers' tools
+    rongtuk kb ...              the knowledge base: list, put, remove, import, export, search
+    rongtuk sites ...           the sites this one exchanges cases with, and the broker links
+    rongtuk directory ...       show the organisation directory, check a new one before deploying it
     rongtuk sla deadline ...    the resolution deadline of a case received at a given time
     """
     ctx.obj = config_path
@@ -337,6 +340,113 @@ def apikey_revoke(config_path, key_id):
 
 
 @main.group()
+def directory():
+    """The organisation directory: sites, units, their roles and the routing rules."""
+
+
+@directory.command("show")
+@click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False),
+              help="Another directory file (default: ROUTING_DIRECTORY of the config).")
+@click.pass_obj
+def directory_show(config_path, directory_path):
+    """The directory as routing reads it (YAML): what a running routing also answers by RPC."""
+    import yaml
+    click.echo(yaml.safe_dump(_directory(config_path, directory_path).as_mapping(), allow_unicode=True,
+                              sort_keys=False), nl=False)
+
+
+@directory.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def directory_check(path):
+    """Validate a directory file before deploying it: units, rules, triage unit and sites."""
+    import yaml
+
+    from services.routing.directory import Directory, DirectoryError
+    try:
+        found = Directory.load(path)
+    except (DirectoryError, yaml.YAMLError, OSError) as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    click.echo(f"{path}: site {found.site or '-'}, {len(found.units)} units, {len(found.rules)} rules, "
+               f"{len(found.sites)} sites, triage to {found.triage_unit.id}: valid")
+
+
+@main.group()
+def sites():
+    """The other sites this one exchanges cases with, and the broker links that carry them."""
+
+
+def _broker(config_path, management):
+    from shared import sites as links
+    amqp_uri = str(load_config(config_path).get("AMQP_URI") or "")
+    try:
+        return links, (management or links.management_url(amqp_uri)), links.vhost_of(amqp_uri)
+    except links.LinkError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+MANAGEMENT_OPTION = click.option("--management", default=None,
+                                 help="The broker's management API, e.g. http://user:pass@host:15672 "
+                                      "(default: the AMQP_URI's host, port 15672).")
+
+
+@sites.command("list")
+@click.option("--directory", "directory_path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def sites_list(config_path, directory_path):
+    """The sites in this site's directory, and whether personal data may go to each."""
+    directory = _directory(config_path, directory_path)
+    for site in directory.sites.values():
+        here = " (this site)" if site.id == directory.site else ""
+        shared = "complainant's contacts shared" if site.personal_data else "no personal data"
+        click.echo(f"{site.id:<12} {site.kind:<8} {shared:<30} {site.name_th}{here}")
+
+
+@sites.command("link")
+@click.argument("name")
+@click.argument("upstream_uri")
+@MANAGEMENT_OPTION
+@click.pass_obj
+def sites_link(config_path, name, upstream_uri, management):
+    """Receive what other sites address to this one from the broker at UPSTREAM_URI (an amqp:// URI of
+    that site's vhost). Run it on both sites, each naming the other, for cases and answers to travel."""
+    links, api, vhost = _broker(config_path, management)
+    try:
+        links.link(api, vhost, name, upstream_uri)
+    except links.LinkError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"vhost {vhost} now federates {links.SITES_EXCHANGE} from upstream {name}")
+
+
+@sites.command("unlink")
+@click.argument("name")
+@MANAGEMENT_OPTION
+@click.pass_obj
+def sites_unlink(config_path, name, management):
+    links, api, vhost = _broker(config_path, management)
+    try:
+        links.unlink(api, vhost, name)
+    except links.LinkError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"upstream {name} removed from vhost {vhost}")
+
+
+@sites.command("status")
+@MANAGEMENT_OPTION
+@click.pass_obj
+def sites_status(config_path, management):
+    """The federation links of this site's vhost and their state."""
+    links, api, vhost = _broker(config_path, management)
+    try:
+        found = links.status(api, vhost)
+    except links.LinkError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not found:
+        click.echo(f"vhost {vhost} has no links to other sites")
+    for upstream, state, error in found:
+        click.echo(f"{upstream:<16} {state:<10} {error}")
+
+
+@main.group()
 def routing():
     """The routing model: train it from confirmed routings, measure it on cases it has not seen."""
 
@@ -415,6 +525,213 @@ def routing_evaluate(config_path, train_path, test_path, directory_path, thresho
         click.echo(f"model {model.version}: C={model.meta['C']} chosen by cross-validation on the training data")
     for line in report.lines():
         click.echo(line)
+
+
+@main.group()
+def kb():
+    """The knowledge base: the questions people ask and the office's answers; an inquiry close
+    enough to an entry is answered from it at first contact.
+
+    Entries live in routing's database, which these commands change directly; the running routing
+    services notice a change at their next case. A site whose knowledge base never had an entry is
+    first filled from KNOWLEDGE.file (deploy/knowledge.yml), here as when routing starts.
+    """
+
+
+def _kb_site(config_path):
+    """(store, directory, config, engine) for routing's database, seeded as routing would seed it."""
+    import sqlalchemy as sa
+
+    from services.routing.dependencies import knowledge_file, seed_knowledge
+    from shared.config import site_id
+    from shared.store import Store, make_engine
+    config = load_config(config_path)
+    engine = make_engine(database_url(config, "routing"))
+    if not sa.inspect(engine).has_table("knowledge_entries"):
+        engine.dispose()
+        raise click.ClickException("routing's database has no knowledge base yet: run `rongtuk db upgrade`")
+    store = Store(engine, "routing", site_id(config), "cli", on_emitted=lambda: None)
+    directory = _directory(config_path, None)
+    path = knowledge_file(config)
+    if path:
+        _kb_call(lambda: seed_knowledge(store, path, directory.units))
+    return store, directory, config, engine
+
+
+def _kb_call(action):
+    from services.routing.knowledge import KnowledgeError
+    try:
+        return action()
+    except KnowledgeError as exc:
+        raise click.ClickException(str(exc))
+
+
+def _login():
+    import getpass
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment
+        return ""
+
+
+OFFICER_OPTION = click.option("--officer", default=_login, show_default="your login name",
+                              help="Who makes the change; it is recorded with the entry.")
+
+
+@kb.command("list")
+@click.option("--removed", is_flag=True, help="Include removed entries.")
+@click.pass_obj
+def kb_list(config_path, removed):
+    """Every entry: id, unit, when and by whom last changed, its first question."""
+    from services.routing import knowledge_admin
+    store, _, _, engine = _kb_site(config_path)
+    try:
+        with store.reading() as session:
+            entries = knowledge_admin.listing(session, include_removed=removed)
+    finally:
+        engine.dispose()
+    if not entries:
+        click.echo("no entries")
+    for e in entries:
+        state = f"removed {e['deleted_at'][:10]}" if e["deleted_at"] else f"{len(e['questions'])} question(s)"
+        click.echo(f"{e['id']:<28} {e['unit'] or '(triage)':<20} {e['updated_at'][:16].replace('T', ' ')}Z  "
+                   f"{e['updated_by'][:24]:<24} {state:<18} {e['questions'][0]}")
+
+
+def _kb_put(config_path, entry_id, questions, answer, unit, officer, must_be_new):
+    from services.routing import knowledge_admin
+    store, directory, _, engine = _kb_site(config_path)
+    try:
+        result = _kb_call(lambda: store.run(knowledge_admin.put, {
+            "id": entry_id, "questions": list(questions), "answer": answer, "unit": unit}, officer,
+            directory.units, must_be_new=must_be_new))
+    finally:
+        engine.dispose()
+    click.echo(f"{result['id']}: {result['status']}")
+
+
+def _entry_options(command):
+    for option in reversed([
+        click.option("--id", "entry_id", required=True, help="1-64 characters of a-z, 0-9, - _ ."),
+        click.option("--question", "questions", multiple=True, required=True,
+                     help="A question the entry answers (repeatable; the more ways of asking, the better)."),
+        click.option("--answer", required=True, help="The answer the complainant receives."),
+        click.option("--unit", default="", help="The unit the answered case is recorded with (default: triage)."),
+        OFFICER_OPTION,
+    ]):
+        command = option(command)
+    return command
+
+
+@kb.command("put")
+@_entry_options
+@click.pass_obj
+def kb_put(config_path, entry_id, questions, answer, unit, officer):
+    """Add an entry, or replace the entry with that id (its questions, answer and unit all at once)."""
+    _kb_put(config_path, entry_id, questions, answer, unit, officer, must_be_new=False)
+
+
+@kb.command("add")
+@_entry_options
+@click.pass_obj
+def kb_add(config_path, entry_id, questions, answer, unit, officer):
+    """Add a new entry; refused if the id is taken (`kb put` replaces)."""
+    _kb_put(config_path, entry_id, questions, answer, unit, officer, must_be_new=True)
+
+
+@kb.command("remove")
+@click.argument("entry_id")
+@OFFICER_OPTION
+@click.pass_obj
+def kb_remove(config_path, entry_id, officer):
+    """Remove the entry ENTRY_ID: inquiries are no longer answered from it (`kb list --removed` shows it)."""
+    from services.routing import knowledge_admin
+    store, _, _, engine = _kb_site(config_path)
+    try:
+        _kb_call(lambda: store.run(knowledge_admin.remove, entry_id, officer))
+    finally:
+        engine.dispose()
+    click.echo(f"{entry_id}: removed")
+
+
+@kb.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--remove-missing", is_flag=True, help="Also remove the entries FILE does not have.")
+@OFFICER_OPTION
+@click.pass_obj
+def kb_import(config_path, file, remove_missing, officer):
+    """Add or replace every entry of FILE (the format of deploy/knowledge.yml); all or nothing."""
+    from services.routing import knowledge_admin
+    store, directory, _, engine = _kb_site(config_path)
+    try:
+        counts = _kb_call(lambda: store.run(knowledge_admin.import_entries, knowledge_admin.read_file(file),
+                                            officer, directory.units, remove_missing=remove_missing))
+    finally:
+        engine.dispose()
+    click.echo(", ".join(f"{n} {word}" for word, n in counts.items()))
+
+
+@kb.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, writable=True))
+@click.pass_obj
+def kb_export(config_path, file):
+    """Write the entries as YAML (the format `kb import` reads) to FILE, or to the standard output."""
+    from services.routing import knowledge_admin
+    store, _, _, engine = _kb_site(config_path)
+    try:
+        with store.reading() as session:
+            data = knowledge_admin.export(session)
+    finally:
+        engine.dispose()
+    text = knowledge_admin.to_yaml(data)
+    if file:
+        with open(file, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"{len(data['entries'])} entries written to {file}")
+    else:
+        click.echo(text, nl=False)
+
+
+@kb.command("search")
+@click.argument("text")
+@click.option("--top", default=3, show_default=True, help="How many entries to show.")
+@click.pass_obj
+def kb_search(config_path, text, top):
+    """The entries closest to TEXT, best first, and whether an inquiry saying it would be answered."""
+    from services.routing import knowledge_admin
+    from shared.config import setting
+    store, _, config, engine = _kb_site(config_path)
+    try:
+        with store.reading() as session:
+            found = knowledge_admin.load(session).search(text, top=top)
+    finally:
+        engine.dispose()
+    threshold = float(setting(config, "KNOWLEDGE", "threshold", 0.45))
+    if not found:
+        click.echo("no entries")
+    for entry, score in found:
+        verdict = "answers an inquiry" if score >= threshold else f"below {threshold}"
+        click.echo(f"{score:.3f}  {entry.id:<28} {entry.unit_id or '(triage)':<20} {verdict}")
+    if found and found[0][1] >= threshold:
+        click.echo(f"\n{found[0][0].answer}")
+
+
+@kb.command("history")
+@click.argument("entry_id", required=False)
+@click.pass_obj
+def kb_history(config_path, entry_id):
+    """Who added, replaced or removed entries (of ENTRY_ID), oldest first."""
+    from services.routing import knowledge_admin
+    store, _, _, engine = _kb_site(config_path)
+    try:
+        with store.reading() as session:
+            changes = knowledge_admin.history(session, entry_id)
+    finally:
+        engine.dispose()
+    if not changes:
+        click.echo("no changes")
+    for c in changes:
+        click.echo(f"{c['at'][:19].replace('T', ' ')}Z  {c['action']:<9} {c['entry_id']:<28} {c['officer']}")
 
 
 @main.group()

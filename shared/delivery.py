@@ -12,12 +12,13 @@ import traceback
 from functools import partial
 
 import eventlet
+from kombu import Exchange, Queue
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import QueueConsumer
 
 from shared import deadletters, events
-from shared.config import setting
+from shared.config import setting, site_id
 from shared.store import Database
 
 log = logging.getLogger(__name__)
@@ -151,4 +152,36 @@ def _body_text(body, message):
     return json.dumps(body, ensure_ascii=False, default=str)
 
 
+class SiteEventHandler(ReliableEventHandler):
+    """A handler of events that other sites address to this one, on the exchange that links sites.
+
+    The queue is bound with `<this site>.<source>.<event>`, so a federation link pulls only this
+    site's traffic from the others. An event must name this site in `to_site` and come from another
+    site; anything else is dead-lettered at once, however it got here.
+    """
+
+    def setup(self):
+        super().setup()
+        self.site = site_id(self.container.config)
+        exchange = Exchange(events.SITES_EXCHANGE, type="topic", durable=True)
+        key = events.site_routing_key(self.site, self.source_service, self.event_type)
+        self.queue = Queue(f"site-{key}--{self.container.service_name}.{self.method_name}", exchange=exchange,
+                           routing_key=key, durable=True)
+        self.handler_name = f"{self.container.service_name}.{self.method_name}"
+
+    def handle_message(self, body, message):
+        try:
+            event = events.load(self.source_service, self.event_type, body)
+            if event.get("to_site") != self.site or event["site_id"] == self.site:
+                raise events.InvalidEvent(
+                    f"{self.event_type} from site {event['site_id']!r} addressed to {event.get('to_site')!r} "
+                    f"reached site {self.site!r}")
+        except events.InvalidEvent as exc:
+            detail = f"{exc}: {json.dumps(exc.errors, ensure_ascii=False)}"
+            self._dead_letter(message, _body_text(body, message), "invalid", detail, attempts=0)
+            return
+        self._attempt(event, body, message, 1)
+
+
 event_handler = ReliableEventHandler.decorator
+site_event_handler = SiteEventHandler.decorator

@@ -71,6 +71,21 @@ class CaseReceivedV2(CaseReceivedV1):
     link_reason = fields.String(required=True, allow_none=True, validate=validate.OneOf(("repeat", "dispute")))
 
 
+class ReferralV1(Schema):
+    """The same case at another site: where it came from, or where this answer belongs."""
+    class Meta:
+        unknown = RAISE
+
+    site_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    case_id = UUIDString(required=True)
+    tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class CaseReceivedV3(CaseReceivedV2):
+    """v2 plus `referral`: the case another site forwarded here, or None for a case received here."""
+    referral = fields.Nested(ReferralV1, required=True, allow_none=True)
+
+
 class CaseReopenedV1(Envelope):
     """A closed case is open again: its result was disputed."""
     tracking_number = fields.String(required=True)
@@ -142,6 +157,91 @@ class CaseAnsweredFromKbV1(Envelope):
     score = fields.Float(required=True)
 
 
+UNIT_STATUSES = ("assigned", "in_progress", "answered", "withdrawn")
+
+
+class AssignedUnitV1(Schema):
+    class Meta:
+        unknown = RAISE
+
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(("lead", "support")))
+
+
+class CaseUnitsAssignedV1(Envelope):
+    """An officer gave the case to several units at once; each keeps its own status."""
+    tracking_number = fields.String(required=True)
+    units = fields.List(fields.Nested(AssignedUnitV1), required=True, validate=validate.Length(min=1))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class CaseUnitStatusChangedV1(Envelope):
+    """One of the case's units moved on (started, answered its part, or was withdrawn)."""
+    tracking_number = fields.String(required=True)
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    status = fields.String(required=True, validate=validate.OneOf(UNIT_STATUSES))
+    previous_status = fields.String(required=True, validate=validate.OneOf(UNIT_STATUSES))
+    note = fields.String(required=True, allow_none=True, validate=validate.Length(max=2000))
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class ComplainantV1(Schema):
+    """Who complained, in an event that leaves the site: only where the rules allow it."""
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, allow_none=True, validate=validate.Length(max=200))
+    email = fields.String(required=True, allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(required=True, allow_none=True, validate=validate.Length(max=40))
+
+
+class CaseRecordV1(Schema):
+    """What the receiving site needs to act on a forwarded case."""
+    class Meta:
+        unknown = RAISE
+
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    received_at = fields.AwareDateTime(required=True)
+    category = fields.String(required=True, allow_none=True, validate=validate.Length(max=64))
+    location = fields.Nested(LocationV2, required=True, allow_none=True)
+    confidential = fields.Boolean(required=True)
+
+
+class CaseForwardedV1(Envelope):
+    """The case goes to another site (an agency or district office) to be handled there.
+
+    Published on this site's routing exchange and, addressed to `to_site`, on the exchange that
+    links sites. `complainant` is None unless the case is not confidential and the directory
+    allows personal data to go to that site."""
+    tracking_number = fields.String(required=True)
+    to_site = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    record = fields.Nested(CaseRecordV1, required=True)
+    complainant = fields.Nested(ComplainantV1, required=True, allow_none=True)
+
+
+class CaseAnsweredV1(Envelope):
+    """The case has its answer (the result the complainant is told).
+
+    At the site that answered it, `answered_by_site` is that site; when the case had been
+    forwarded from another site, `referral` names the original and `to_site` addresses the
+    answer back to it. The original site records it as its own `case_answered`, with
+    `answered_by_site` the site that answered and `referral` the case there."""
+    tracking_number = fields.String(required=True)
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    unit_id = fields.String(required=True, allow_none=True, validate=validate.Length(max=64))
+    answered_by_site = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    referral = fields.Nested(ReferralV1, required=True, allow_none=True)
+    to_site = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=32))
+
+
 class SlaClockStartedV1(Envelope):
     clock_id = UUIDString(required=True)
     target = fields.String(required=True, validate=validate.OneOf(SLA_TARGETS))
@@ -194,7 +294,7 @@ class SlaClockStoppedV1(SlaClockEvent):
 
 class NotificationRecordedV1(Envelope):
     notification_id = UUIDString(required=True)
-    purpose = fields.String(required=True, validate=validate.OneOf(("acknowledgment", "kb_answer")))
+    purpose = fields.String(required=True, validate=validate.OneOf(("acknowledgment", "kb_answer", "result")))
     channel = fields.String(required=True, allow_none=True)
     outcome = fields.String(required=True, validate=validate.OneOf(("delivered", "failed", "no_contact")))
     attempts = StrictInteger(required=True, validate=validate.Range(min=0))
@@ -251,13 +351,19 @@ def _plain(value):
     return value
 
 
-def _case_received_v1_to_v2(event):
-    return {**event, "version": 2, "category": None, "location": None, "confidential": False,
-            "field_check": False, "linked_case_id": None, "link_reason": None}
+def _case_received_v2_to_v3(event):
+    return {**event, "version": 3, "referral": None}
 
 
-CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v2)
-CASE_RECEIVED = EventType("intake", "case_received", 2, CaseReceivedV2)
+def _case_received_v1_to_v3(event):
+    return _case_received_v2_to_v3({
+        **event, "version": 2, "category": None, "location": None, "confidential": False,
+        "field_check": False, "linked_case_id": None, "link_reason": None})
+
+
+CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v3)
+CASE_RECEIVED_V2 = EventType("intake", "case_received", 2, CaseReceivedV2, upcast=_case_received_v2_to_v3)
+CASE_RECEIVED = EventType("intake", "case_received", 3, CaseReceivedV3)
 CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
 def _case_routed_v1_to_v2(event):
     return {**event, "version": 2, "method": "rule", "score": None, "model_version": None,
@@ -272,6 +378,10 @@ CASE_ROUTING_CONFIRMED = EventType("routing", "case_routing_confirmed", 1, CaseR
 CASE_INFO_REQUESTED = EventType("routing", "case_info_requested", 1, CaseInfoRequestedV1)
 CASE_INFO_RECEIVED = EventType("routing", "case_info_received", 1, CaseInfoReceivedV1)
 CASE_ANSWERED_FROM_KB = EventType("routing", "case_answered_from_kb", 1, CaseAnsweredFromKbV1)
+CASE_UNITS_ASSIGNED = EventType("routing", "case_units_assigned", 1, CaseUnitsAssignedV1)
+CASE_UNIT_STATUS_CHANGED = EventType("routing", "case_unit_status_changed", 1, CaseUnitStatusChangedV1)
+CASE_FORWARDED = EventType("routing", "case_forwarded", 1, CaseForwardedV1)
+CASE_ANSWERED = EventType("routing", "case_answered", 1, CaseAnsweredV1)
 SLA_CLOCK_STARTED = EventType("sla", "sla_clock_started", 1, SlaClockStartedV1)
 SLA_WARNING = EventType("sla", "sla_warning", 1, SlaWarningV1)
 SLA_BREACHED = EventType("sla", "sla_breached", 1, SlaBreachedV1)
@@ -283,9 +393,21 @@ SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
 NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
-    CASE_RECEIVED_V1, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1, CASE_ROUTED, CASE_TRIAGE_NEEDED,
-    CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED, CASE_ANSWERED_FROM_KB, SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED,
-    SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED, SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
+    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1, CASE_ROUTED,
+    CASE_TRIAGE_NEEDED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,
+    CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED,
+    SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED, SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED,
+    SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
+
+# Events that may leave the site: published also on the exchange that links sites, addressed by
+# their `to_site` field (no address: they stay here). Nothing else ever crosses to another site.
+SITE_ADDRESSED = {(CASE_FORWARDED.source, CASE_FORWARDED.name), (CASE_ANSWERED.source, CASE_ANSWERED.name)}
+SITES_EXCHANGE = "rongtuk.sites"
+
+
+def site_routing_key(to_site, source, name):
+    """The routing key of an event addressed to another site on the sites exchange."""
+    return f"{to_site}.{source}.{name}"
 
 
 def versions(source, name):

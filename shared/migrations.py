@@ -79,3 +79,17 @@ def create_messaging_tables(op):
         sa.Column("replayed_at", UtcDateTime),
     )
     op.create_index("ix_dead_letters_status", "dead_letters", ["status"])
+
+
+def address_outbox(op):
+    """Version 2 of the outbox: `to_site` for events addressed to another site too, and `retry_at`
+    for such a row whose site cannot be reached yet (it waits without holding up the others)."""
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("to_site", sa.String(32)))
+        batch.add_column(sa.Column("retry_at", UtcDateTime))
+
+
+def unaddress_outbox(op):
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("retry_at")
+        batch.drop_column("to_site")

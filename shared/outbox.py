@@ -5,18 +5,26 @@ Events are written to the outbox in the same transaction as the state change tha
 exactly as nameko's EventDispatcher would, and marks it published only after the broker
 confirmed it. A relay killed in between publishes the event again on restart: delivery is at
 least once, and handlers are idempotent through the inbox.
+
+An event addressed to another site (`to_site`, see shared.events.SITE_ADDRESSED) is also
+published to the exchange that links sites, as a mandatory message: if no route to that site
+exists yet (no federation link, or an embedded site with no broker), the row is kept and tried
+again later with backoff, without holding up the events behind it.
 """
 import json
 import logging
+from datetime import timedelta
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
-from nameko.amqp.publish import Publisher
+from kombu import Exchange
+from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from shared import metrics
+from shared.events import SITES_EXCHANGE, site_routing_key
 from shared.store import outbox, utcnow
 
 log = logging.getLogger(__name__)
@@ -24,6 +32,8 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     batch_size = 200
+    site_retry = 2.0        # seconds before the first retry of an unreachable site, doubling
+    site_retry_max = 300.0
 
     def __init__(self, engine, config, service_name, poll_interval=1.0, enabled=True):
         self.engine = engine
@@ -32,8 +42,11 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.enabled = enabled
         self.exchange = get_event_exchange(service_name, config)
-        self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[self.exchange],
+        self.sites_exchange = Exchange(SITES_EXCHANGE, type="topic", durable=True)
+        self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[self.exchange, self.sites_exchange],
                                    use_confirms=True)
+        # the in-memory transport of an embedded site reaches no other site
+        self.sites_linked = not str(config[AMQP_URI_CONFIG_KEY]).startswith("memory")
         self._wakeups = LightQueue()
         self._running = False
 
@@ -69,9 +82,11 @@ class OutboxRelay:
     def publish_pending(self):
         """Publish one batch of unpublished events in order; returns how many were published."""
         lock = self.engine.dialect.name == "postgresql"
+        now = utcnow()
         with self.engine.connect() as conn:
-            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body)
-                     .where(outbox.c.published_at.is_(None))
+            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.to_site, outbox.c.attempts)
+                     .where(outbox.c.published_at.is_(None),
+                            or_(outbox.c.retry_at.is_(None), outbox.c.retry_at <= now))
                      .order_by(outbox.c.id).limit(self.batch_size))
             if lock:  # several relays of one service share the table: each takes its own rows
                 query = query.with_for_update(skip_locked=True)
@@ -82,7 +97,10 @@ class OutboxRelay:
             error = None
             for row in rows:
                 try:
-                    self.publish(row.event_type, json.loads(row.body))
+                    self.publish(row.event_type, json.loads(row.body), row.to_site)
+                except UndeliverableMessage:
+                    self._wait_for_site(conn, row, now)
+                    continue
                 except Exception as exc:
                     error = exc
                     break
@@ -100,5 +118,20 @@ class OutboxRelay:
             raise error
         return len(done)
 
-    def publish(self, event_type, body):
+    def publish(self, event_type, body, to_site=None):
         self.publisher.publish(body, exchange=self.exchange, routing_key=event_type)
+        if to_site:
+            if not self.sites_linked:
+                raise UndeliverableMessage()
+            self.publisher.publish(body, exchange=self.sites_exchange, mandatory=True,
+                                   routing_key=site_routing_key(to_site, self.service_name, event_type))
+
+    def _wait_for_site(self, conn, row, now):
+        """No route to the addressed site: keep the row and try again later (the local copy, already
+        published, is published again then; handlers' inboxes drop the repeat)."""
+        delay = min(self.site_retry * 2 ** row.attempts, self.site_retry_max)
+        log.warning("outbox of %s: no route to site %s for %s; retrying in %.0fs",
+                    self.service_name, row.to_site, row.event_type, delay)
+        conn.execute(update(outbox).where(outbox.c.id == row.id).values(
+            attempts=outbox.c.attempts + 1, retry_at=now + timedelta(seconds=delay),
+            last_error=f"no route to site {row.to_site}"))

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared.config import database_url, setting, site_id
+from shared.events import SITE_ADDRESSED
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ outbox = Table(
     Column("published_at", UtcDateTime),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
+    Column("to_site", String(32)),      # also published to that site (shared.events.SITE_ADDRESSED)
+    Column("retry_at", UtcDateTime),    # a row whose site was unreachable waits until then
     Index("ix_outbox_pending", "id",
           sqlite_where=text("published_at IS NULL"), postgresql_where=text("published_at IS NULL")),
 )
@@ -133,9 +136,13 @@ class Transaction:
         if event_type.source != self.service_name:
             raise ValueError(f"{self.service_name} cannot emit {event_type.source}.{event_type.name}")
         wire = event_type.build(site_id=self.site_id, case_id=case_id, **payload)
+        to_site = wire.get("to_site") if (event_type.source, event_type.name) in SITE_ADDRESSED else None
+        if to_site == self.site_id:
+            raise ValueError(f"{event_type.name} is addressed to this site itself")
         self.session.execute(outbox.insert().values(
             event_id=wire["event_id"], source=event_type.source, event_type=event_type.name,
             case_id=wire["case_id"], body=json.dumps(wire, ensure_ascii=False), created_at=utcnow(),
+            to_site=to_site,
         ))
         self.emitted.append(wire)
         return wire

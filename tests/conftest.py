@@ -45,21 +45,35 @@ def embedded_config(tmp_path):
 
 
 @pytest.fixture
-def pg_databases():
-    """A fresh PostgreSQL database per service; yields the DATABASE_URL template."""
+def pg_database_sets():
+    """Make fresh PostgreSQL databases, one per service, as often as a test needs (a site each);
+    each call returns a DATABASE_URL template. All are dropped at the end."""
     import sqlalchemy as sa
 
     from shared.store import make_engine
-    prefix = f"rt_{uuid.uuid4().hex[:8]}"
     admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    prefixes = []
+
+    def make():
+        prefix = f"rt_{uuid.uuid4().hex[:8]}"
+        prefixes.append(prefix)
+        with admin.connect() as conn:
+            for name in SERVICE_NAMES:
+                conn.execute(sa.text(f'CREATE DATABASE "{prefix}_{name}"'))
+        return f"postgresql://postgres@127.0.0.1:5432/{prefix}_<service>"
+
+    yield make
     with admin.connect() as conn:
-        for name in SERVICE_NAMES:
-            conn.execute(sa.text(f'CREATE DATABASE "{prefix}_{name}"'))
-    yield f"postgresql://postgres@127.0.0.1:5432/{prefix}_<service>"
-    with admin.connect() as conn:
-        for name in SERVICE_NAMES:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
+        for prefix in prefixes:
+            for name in SERVICE_NAMES:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_databases(pg_database_sets):
+    """A fresh PostgreSQL database per service; the DATABASE_URL template."""
+    return pg_database_sets()
 
 
 @pytest.fixture

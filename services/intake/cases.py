@@ -102,10 +102,78 @@ def receive_case(tx, data, ctx, now=None, recorded_by=None):
             linked_case_id=link_id, link_reason=link_reason,
             location={"province": location.get("province"), "district": location.get("district"),
                       "subdistrict": location.get("subdistrict"),
-                      "has_coordinates": location.get("latitude") is not None} if location else None)
+                      "has_coordinates": location.get("latitude") is not None} if location else None,
+            referral=None)
     return {"case_id": case_id, "tracking_number": number, "access_code": access_code, "status": "received",
             "received_at": _local(now), "reopened": False,
             "linked_to": _tracking_of(session, link_id) if link_id else None}
+
+
+def receive_referral(tx, event, ctx, now=None):
+    """case_forwarded from another site: record it here as a referral case, once per original case,
+    and route it like any other. The complainant is recorded (sealed) only if the event carries them;
+    they hold the other site's tracking number, so no access code is made here."""
+    now = now or utcnow()
+    session = tx.session
+    existing = session.execute(select(cases.c.id).where(cases.c.referral_site == event["site_id"],
+                                                        cases.c.referral_case_id == event["case_id"])).first()
+    if existing is not None:
+        raise ReferralError(f"case {event['case_id']} of {event['site_id']} is already here as {existing.id}")
+    record = event["record"]
+    identity = {k: v for k, v in (event.get("complainant") or {}).items() if v}
+    complainant_id = _record_complainant(session, identity, ctx.sealer, now) if identity else None
+    category = record["category"] if record["category"] and ctx.catalogue.get(record["category"]) else None
+    case_id = str(uuid.uuid4())
+    fiscal_year = tracking.fiscal_year_be(now)
+    number = tracking.format_tracking_number(tx.site_id, fiscal_year, next_sequence(session, tx.site_id, fiscal_year))
+    location = record["location"] or {}
+    origin = {"site_id": event["site_id"], "case_id": event["case_id"], "tracking_number": event["tracking_number"]}
+    session.execute(cases.insert().values(
+        id=case_id, tracking_number=number,
+        access_code_hash=tracking.hash_access_code(tracking.new_access_code(), case_id), site_id=tx.site_id,
+        channel="referral", channel_ref=json.dumps({**origin, "reason": event["reason"], "officer": event["officer"]},
+                                                   ensure_ascii=False),
+        kind=record["kind"], category=category, subject=record["subject"], description=record["description"],
+        complainant_id=complainant_id, status="received", received_at=now, updated_at=now,
+        recorded_by=f"site {event['site_id']}", confidential=record["confidential"], field_check=False,
+        referral_site=event["site_id"], referral_case_id=event["case_id"],
+        referral_tracking_number=event["tracking_number"],
+        **{k: location.get(k) for k in ("province", "district", "subdistrict")}))
+    tx.emit(CASE_RECEIVED, case_id=case_id, occurred_at=now, tracking_number=number, channel="referral",
+            kind=record["kind"], subject=record["subject"], description=record["description"], received_at=now,
+            complainant_ref=complainant_id,
+            contact_channels=[c for c in ("email", "phone") if identity.get(c)],
+            category=category, confidential=record["confidential"], field_check=False, linked_case_id=None,
+            link_reason=None, location=record["location"], referral=origin)
+    return {"case_id": case_id, "tracking_number": number}
+
+
+class ReferralError(ValueError):
+    """A forwarded case that cannot be recorded as given (it is already here)."""
+
+
+def forward_record(tx, case_id, to_site, with_identity, sealer):
+    """What another site gets with a forwarded case: the record, and the complainant's name and contacts
+    only when the receiving site may have them and the case is not confidential (recorded in the access log)."""
+    row = tx.session.execute(select(cases).where(cases.c.id == case_id)).first()
+    if row is None:
+        raise IntakeError({"case_id": [f"No case {case_id}."]})
+    record = {"channel": row.channel, "kind": row.kind, "subject": row.subject, "description": row.description,
+              "received_at": row.received_at.isoformat(), "category": row.category,
+              "location": ({"province": row.province, "district": row.district, "subdistrict": row.subdistrict,
+                            "has_coordinates": row.latitude is not None}
+                           if any((row.province, row.district, row.subdistrict, row.latitude)) else None),
+              "confidential": bool(row.confidential)}
+    complainant = None
+    if with_identity and not row.confidential and row.complainant_id:
+        identity, _ = identity_of(tx.session, case_id, sealer)
+        complainant = {k: identity.get(k) for k in ("name", "email", "phone")}
+        if any(complainant.values()):
+            tx.session.execute(identity_access_log.insert().values(
+                case_id=case_id, requested_by="routing", purpose=f"case forwarded to site {to_site}", at=utcnow()))
+        else:
+            complainant = None
+    return {"record": record, "complainant": complainant}
 
 
 def _classify(data, catalogue):

@@ -54,7 +54,11 @@ cases = Table(
     Column("closed_at", UtcDateTime),
     Column("linked_case_id", String(36)),
     Column("link_reason", String(16)),  # repeat | dispute
+    Column("referral_site", String(32)),             # a case another site forwarded here: that site,
+    Column("referral_case_id", String(36)),          # and the case there
+    Column("referral_tracking_number", String(40)),
     Index("ix_cases_complainant_received", "complainant_id", "received_at"),
+    Index("ix_cases_referral", "referral_site", "referral_case_id", unique=True),
 )
 
 attachments = Table(

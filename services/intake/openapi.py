@@ -5,6 +5,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from services.intake import schemas
+from services.intake.routing_actions import ROUTING_ACTIONS
 
 JSON = "application/json"
 
@@ -52,12 +53,16 @@ def document(server_url):
                       "404": _error("No such case"), "413": _error("The body is larger than 8 MiB")}}})
     spec.path(path="/api/v1/cases/{tracking_number}/routing/{action}", operations={"post": {
         "summary": "An officer's routing action: confirm, reroute {unit_id, reason}, request-info {question}, "
-                   "info-received",
+                   "info-received, assign-units {unit_ids, reason}, unit-status {unit_id, status, note}, "
+                   "forward {to_site, reason}, answer {answer, unit_id}",
         "security": [{"officerKey": []}],
         "parameters": [tracking, {"name": "action", "in": "path", "required": True, "schema": {
-            "type": "string", "enum": ["confirm", "reroute", "request-info", "info-received"]}}],
+            "type": "string", "enum": list(ROUTING_ACTIONS)}}],
         "requestBody": {"required": False, "content": {JSON: {"schema": {"type": "object", "properties": {
-            "unit_id": {"type": "string"}, "reason": {"type": "string"}, "question": {"type": "string"}}}}}},
+            "unit_id": {"type": "string"}, "reason": {"type": "string"}, "question": {"type": "string"},
+            "unit_ids": {"type": "array", "items": {"type": "string"}}, "status": {"type": "string", "enum": [
+                "in_progress", "answered", "withdrawn"]}, "note": {"type": "string"}, "to_site": {"type": "string"},
+            "answer": {"type": "string"}}}}}},
         "responses": {"200": {"description": "Done", "content": {JSON: {"schema": {"type": "object"}}}},
                       "400": _error("A field the action needs is missing"), "403": _error("Not an officer's valid key"),
                       "404": _error("No such case"), "409": _error("Not possible now (e.g. unknown unit)"),

@@ -10,9 +10,10 @@ from werkzeug.wrappers import Response
 from services.intake import apikeys, cases, line, mailbox_poll, open311, openapi
 from services.intake.dependencies import Intake, Throttling, mailbox_timer
 from services.intake.imap import ImapSettings
+from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import NewCaseSchema
 from shared.config import setting, site_id
-from shared.delivery import event_handler
+from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database, utcnow
@@ -24,17 +25,6 @@ NOT_FOUND = {"error": "not_found", "message": "No case with that tracking number
 FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this."}
 OPEN311 = "/open311/v2"
 FMT = "<any(json,xml):fmt>"
-
-
-def routing_args(action, body):
-    """The arguments of a routing action from its JSON body, or InvalidRequest naming what is missing."""
-    needed = {"confirm": (), "reroute": ("unit_id", "reason"), "request-info": ("question",),
-              "info-received": ()}[action]
-    missing = {name: ["Missing data for required field."] for name in needed
-               if not isinstance(body.get(name), str) or not body[name].strip()}
-    if missing:
-        raise InvalidRequest(missing)
-    return [body[name] for name in needed]
 
 
 class IntakeService:
@@ -102,10 +92,9 @@ class IntakeService:
             return InvalidRequest(exc.errors).response()
         return json_response(200, revealed)
 
-    @http("POST", '/api/v1/cases/<tracking_number>/routing/<any(confirm,reroute,"request-info","info-received"):action>')
+    @http("POST", f"/api/v1/cases/<tracking_number>/routing/<{ACTIONS_PATTERN}:action>")
     def routing_action(self, request, tracking_number, action):
-        """Officers' routing actions (routing carries them out): confirm, reroute {unit_id, reason},
-        request-info {question}, info-received."""
+        """Officers' routing actions (routing carries them out): see services/intake/routing_actions.py."""
         officer = self._caller(request, ("officer",))
         if not officer:
             return json_response(403, FORBIDDEN)
@@ -115,9 +104,9 @@ class IntakeService:
             return json_response(404, {"error": "not_found"})
         try:
             body = read_json_object(request) if request.content_length else {}
-            args = routing_args(action, body)
-            result = call_with_timeout(getattr(self.routing, action.replace("-", "_")), row.id, *args,
-                                       officer["name"], timeout=rpc_timeout(self.config))
+            method, args, kwargs = routing_call(action, body)
+            result = call_with_timeout(getattr(self.routing, method), row.id, *args, officer["name"],
+                                       timeout=rpc_timeout(self.config), **kwargs)
         except InvalidRequest as exc:
             return exc.response()
         except RpcTimeout:
@@ -249,6 +238,22 @@ class IntakeService:
     def on_case_answered_from_kb(self, event):
         self.db.handle(event, cases.record_status, "answered_from_kb")
 
+    @event_handler("routing", "case_forwarded")
+    def on_case_forwarded(self, event):
+        self.db.handle(event, cases.record_status, "forwarded")
+
+    @event_handler("routing", "case_answered")
+    def on_case_answered(self, event):
+        self.db.handle(event, cases.record_status, "answered")
+
+    @site_event_handler("routing", "case_forwarded")
+    def receive_referral(self, event):
+        """A case another site forwarded here becomes a case of this site (channel: referral)."""
+        try:
+            self.db.handle(event, cases.receive_referral, self.intake)
+        except cases.ReferralError as exc:
+            raise Unprocessable(str(exc)) from exc
+
     @event_handler("sla", "sla_clock_started")
     def on_sla_clock_started(self, event):
         self.db.handle(event, cases.record_deadline)
@@ -260,6 +265,10 @@ class IntakeService:
     @rpc
     def contact_for_notice(self, case_id):
         return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer)
+
+    @rpc(expected_exceptions=cases.IntakeError)
+    def forward_record(self, case_id, to_site, with_identity):
+        return self.db.run(cases.forward_record, case_id, to_site, with_identity, self.intake.sealer)
 
     @rpc(expected_exceptions=cases.IntakeError)
     def reveal_identity(self, case_id, requested_by, purpose):

@@ -32,6 +32,13 @@ def plan_kb_answer(tx, event, contact):
                  messages.kb_answer(event["tracking_number"], event["answer"], contact.get("name")))
 
 
+def plan_result(tx, event, contact):
+    """Log the result of a case for its complainant; the id to send now, or None without an address."""
+    by = event["answered_by_site"] if event["answered_by_site"] != event["site_id"] else None
+    return _plan(tx, event, contact, "result",
+                 messages.result(event["tracking_number"], event["answer"], by, contact.get("name")))
+
+
 def _plan(tx, event, contact, purpose, message):
     now = utcnow()
     delivery_id = str(uuid.uuid4())

@@ -18,6 +18,16 @@ def kb_answer(tracking_number, answer, name=None):
     )
 
 
+def result(tracking_number, answer, answered_by=None, name=None):
+    greeting = f"เรียน คุณ{name}" if name else "เรียน ผู้ร้องเรียน"
+    by = f" (ผลการพิจารณาจาก {answered_by})" if answered_by else ""
+    return Message(
+        subject=f"แจ้งผลการพิจารณาเรื่องร้องเรียน เลขที่ {tracking_number}",
+        body=(f"{greeting}\n\nผลการพิจารณาเรื่องของท่าน เลขที่ {tracking_number}{by}:\n\n{answer}\n\n"
+              "หากท่านไม่เห็นด้วยกับผลการพิจารณา ท่านโต้แย้งได้ภายใน 90 วัน โดยอ้างเลขที่รับเรื่องและรหัสติดตาม\n"),
+    )
+
+
 def acknowledgment(tracking_number, name=None):
     greeting = f"เรียน คุณ{name}" if name else "เรียน ผู้ร้องเรียน"
     return Message(

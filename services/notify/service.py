@@ -37,6 +37,17 @@ class NotifyService:
         if delivery_id:
             deliveries.attempt(self.db, self.senders, delivery_id)
 
+    @event_handler("routing", "case_answered")
+    def send_result(self, event):
+        """The complainant is told the result by the site they complained to: an answer that goes back
+        to the site that forwarded the case is told there, not here."""
+        if event["to_site"]:
+            return
+        contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"], timeout=rpc_timeout(self.config))
+        delivery_id = self.db.handle(event, deliveries.plan_result, contact)
+        if delivery_id:
+            deliveries.attempt(self.db, self.senders, delivery_id)
+
     @timer(interval=30)
     def retry_deliveries(self):
         with self.db.reading() as session:

@@ -49,6 +49,22 @@ class ReportingService:
     def on_case_answered_from_kb(self, event):
         self.db.handle(event, readmodel.record_event, "routing", "case_answered_from_kb")
 
+    @event_handler("routing", "case_units_assigned")
+    def on_case_units_assigned(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_units_assigned")
+
+    @event_handler("routing", "case_unit_status_changed")
+    def on_case_unit_status_changed(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_unit_status_changed")
+
+    @event_handler("routing", "case_forwarded")
+    def on_case_forwarded(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_forwarded")
+
+    @event_handler("routing", "case_answered")
+    def on_case_answered(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_answered")
+
     @event_handler("sla", "sla_clock_started")
     def on_sla_clock_started(self, event):
         self.db.handle(event, readmodel.record_event, "sla", "sla_clock_started")

@@ -5,9 +5,14 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 
 # status a case reaches through an event; a later status never falls back to an earlier one
 STATUS_BY_EVENT = {"case_received": "received", "case_routed": "routed", "case_reopened": "reopened",
-                   "case_answered_from_kb": "answered_from_kb"}
-STATUS_RANK = {"received": 1, "routed": 2, "answered_from_kb": 3, "reopened": 4}
+                   "case_answered_from_kb": "answered_from_kb", "case_forwarded": "forwarded",
+                   "case_answered": "answered"}
+STATUS_RANK = {"received": 1, "routed": 2, "forwarded": 3, "answered_from_kb": 4, "answered": 4, "reopened": 5}
+UNIT_STATUSES_TH = {"assigned": "ได้รับมอบหมาย", "in_progress": "กำลังดำเนินการ", "answered": "ตอบส่วนของตนแล้ว",
+                    "withdrawn": "ถอนออกจากเรื่อง"}
 
+PURPOSES_TH = {"acknowledgment": "แจ้งผู้ร้องว่าได้รับเรื่อง", "kb_answer": "ส่งคำตอบจากฐานความรู้ให้ผู้ร้อง",
+               "result": "แจ้งผลการพิจารณาแก่ผู้ร้อง"}
 OUTCOMES_TH = {"delivered": "ส่งแล้ว", "failed": "ส่งไม่สำเร็จ จะลองใหม่", "no_contact": "ไม่มีช่องทางติดต่อ"}
 
 
@@ -45,18 +50,38 @@ SLA_SUMMARIES = {
 def summary(event_type, event):
     """One line, in Thai, of what happened; no personal data (events carry none)."""
     if event_type == "case_received":
+        if event.get("referral"):
+            origin = event["referral"]
+            return (f"รับเรื่องที่ {origin['site_id']} ส่งต่อมา (เลขที่ {origin['tracking_number']}) "
+                    f"ลงเลขที่ {event['tracking_number']}")
         return f"รับเรื่อง เลขที่ {event['tracking_number']} ทางช่องทาง {event['channel']}"
+    if event_type == "case_units_assigned":
+        names = ", ".join(u["unit_name"] for u in event["units"])
+        return f"มอบหมายให้ร่วมดำเนินการ: {names} ({event['reason']})"
+    if event_type == "case_unit_status_changed":
+        return f"หน่วยงาน {event['unit_id']}: {UNIT_STATUSES_TH[event['status']]}"
+    if event_type == "case_forwarded":
+        return f"ส่งเรื่องต่อไปยังหน่วยงาน {event['to_site']} ({event['reason']})"
+    if event_type == "case_answered":
+        if event["answered_by_site"] != event["site_id"]:
+            origin = event["referral"] or {}
+            return (f"ได้รับผลการพิจารณาจาก {event['answered_by_site']}"
+                    f" (เรื่องเลขที่ {origin.get('tracking_number', '-')}) และปิดเรื่อง")
+        return "แจ้งผลการพิจารณาและปิดเรื่อง" + (f" (ส่งผลกลับ {event['to_site']})" if event["to_site"] else "")
     if event_type == "case_routed":
         return f"ส่งเรื่องให้ {event['unit_name']} ({event['reason']})"
     if event_type == "sla_clock_started":
         if event["target"] == "first_notice":
             return f"ต้องแจ้งความคืบหน้าแก่ผู้ร้องภายใน {event['business_days']} วัน: {_when(event['due_at'])} น."
+        if event["target"] == "forward_answer":
+            return (f"ต้องได้รับผลจากหน่วยงานที่รับเรื่องต่อภายใน {event['business_days']} วันทำการ: "
+                    f"{_when(event['due_at'])} น.")
         return f"กำหนดแล้วเสร็จภายใน {event['business_days']} วันทำการ: {_when(event['due_at'])} น."
     if event_type in SLA_SUMMARIES:
         return SLA_SUMMARIES[event_type](event)
     if event_type == "notification_recorded":
         channel = event["channel"] or "-"
-        return f"แจ้งผู้ร้องว่าได้รับเรื่อง ({channel}): {OUTCOMES_TH[event['outcome']]}"
+        return f"{PURPOSES_TH.get(event['purpose'], event['purpose'])} ({channel}): {OUTCOMES_TH[event['outcome']]}"
     if event_type == "case_triage_needed":
         return "รอเจ้าหน้าที่คัดแยกเรื่อง"
     if event_type == "case_rerouted":
@@ -84,6 +109,8 @@ def summary_fields(event_type, event):
                       channel=event["channel"], received_at=event["received_at"])
     elif event_type == "case_rerouted":
         fields.update(unit_id=event["unit_id"])
+    elif event_type in ("case_forwarded", "case_answered", "case_units_assigned", "case_unit_status_changed"):
+        fields.update(tracking_number=event["tracking_number"])
     elif event_type == "case_routed":
         fields.update(tracking_number=event["tracking_number"], kind=event["kind"],
                       unit_id=event["unit_id"], received_at=event["received_at"])

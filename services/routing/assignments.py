@@ -1,12 +1,18 @@
 """Routing's use cases: decide each case's unit (or answer it from the knowledge base), and the
-officers' actions on it: confirm, re-route, ask the complainant for more."""
-from sqlalchemy import select, update
+officers' actions on it: confirm, re-route, ask the complainant for more, give it to several
+units at once and follow each unit's status."""
+from sqlalchemy import delete, select, update
 
 from services.routing.decide import decide
 from services.routing.kinds import decide_kind
-from services.routing.models import actions, assignments
+from services.routing.models import actions, assignments, case_units
 from shared import events
 from shared.store import utcnow
+
+MAX_UNITS = 10
+# how a unit's part of a case may move; a withdrawn unit comes back by being assigned again
+UNIT_MOVES = {"assigned": ("in_progress", "answered", "withdrawn"), "in_progress": ("answered", "withdrawn"),
+              "answered": ("in_progress",), "withdrawn": ()}
 
 
 class RoutingError(ValueError):
@@ -41,10 +47,15 @@ def route_case(tx, event, settings):
 
 
 def _record(tx, event, unit_id, reason, method, score, model_version, kind, status, text, now):
+    referral = event.get("referral") or {}
     tx.session.execute(assignments.insert().values(
         case_id=event["case_id"], tracking_number=event["tracking_number"], unit_id=unit_id, reason=reason,
         method=method, score=score, model_version=model_version, kind=kind.kind, kind_reason=kind.reason,
-        status=status, text=text, assigned_at=now, updated_at=now))
+        status=status, text=text, assigned_at=now, updated_at=now, referral_site=referral.get("site_id"),
+        referral_case_id=referral.get("case_id"), referral_tracking_number=referral.get("tracking_number")))
+    tx.session.execute(case_units.insert().values(
+        case_id=event["case_id"], unit_id=unit_id, role="lead", status="answered" if status == "answered" else "assigned",
+        assigned_at=now, updated_at=now))
 
 
 def _assignment(session, case_id):
@@ -83,9 +94,15 @@ def reroute(tx, case_id, unit_id, reason, officer, directory):
     if not reason or not reason.strip():
         raise RoutingError("a re-route needs a reason")
     _log(tx, case_id, "reroute", officer, f"{row.unit_id} -> {unit_id}: {reason.strip()}")
+    now = utcnow()
     tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
         unit_id=unit_id, method="officer", reason=f"officer: {reason.strip()}", status="rerouted",
-        updated_at=utcnow()))
+        updated_at=now))
+    # the new unit leads (a supporting unit is promoted); the old lead is off the case
+    tx.session.execute(delete(case_units).where(case_units.c.case_id == case_id,
+                                                case_units.c.unit_id.in_((row.unit_id, unit_id))))
+    tx.session.execute(case_units.insert().values(case_id=case_id, unit_id=unit_id, role="lead",
+                                                  status="assigned", assigned_at=now, updated_at=now))
     tx.emit(events.CASE_REROUTED, case_id=case_id, tracking_number=row.tracking_number, from_unit_id=row.unit_id,
             unit_id=unit_id, unit_name=unit.name_th, reason=reason.strip()[:500], officer=officer.strip()[:128])
     return {"case_id": case_id, "unit_id": unit_id, "status": "rerouted"}
@@ -124,3 +141,75 @@ def confirmed_examples(session):
                            .where(assignments.c.status.in_(("confirmed", "rerouted")),
                                   assignments.c.text.is_not(None))).all()
     return [(r.text, r.unit_id) for r in rows]
+
+
+def assign_units(tx, case_id, unit_ids, reason, officer, directory):
+    """Give the case to more units at once; each gets its own status, the lead unit stays the lead."""
+    row = _assignment(tx.session, case_id)
+    if not isinstance(unit_ids, (list, tuple)) or not unit_ids or not all(isinstance(u, str) for u in unit_ids):
+        raise RoutingError("name the units to assign, as a list of unit ids")
+    wanted = list(dict.fromkeys(u.strip() for u in unit_ids))
+    if len(wanted) > MAX_UNITS:
+        raise RoutingError(f"at most {MAX_UNITS} units at once")
+    unknown = [u for u in wanted if u not in directory.units]
+    if unknown:
+        raise RoutingError(f"unknown unit {', '.join(map(repr, unknown))}")
+    if not reason or not reason.strip():
+        raise RoutingError("say why the case needs these units")
+    if row.status in ("answered", "forwarded"):
+        raise RoutingError(f"the case is {row.status}: no more units can take it")
+    current = {u.unit_id: u for u in tx.session.execute(
+        select(case_units).where(case_units.c.case_id == case_id)).all()}
+    already = [u for u in wanted if u in current and current[u].status != "withdrawn"]
+    if already:
+        raise RoutingError(f"already on the case: {', '.join(already)}")
+    _log(tx, case_id, "assign_units", officer, f"{', '.join(wanted)}: {reason.strip()}")
+    now = utcnow()
+    for unit_id in wanted:
+        if unit_id in current:
+            tx.session.execute(update(case_units).where(case_units.c.case_id == case_id,
+                                                        case_units.c.unit_id == unit_id)
+                               .values(status="assigned", note=None, updated_at=now))
+        else:
+            tx.session.execute(case_units.insert().values(case_id=case_id, unit_id=unit_id, role="support",
+                                                          status="assigned", assigned_at=now, updated_at=now))
+    tx.emit(events.CASE_UNITS_ASSIGNED, case_id=case_id, tracking_number=row.tracking_number,
+            units=[{"unit_id": u, "unit_name": directory.units[u].name_th,
+                    "role": current[u].role if u in current else "support"} for u in wanted],
+            reason=reason.strip()[:500], officer=officer.strip()[:128])
+    return units_of(tx.session, case_id)
+
+
+def set_unit_status(tx, case_id, unit_id, status, officer, note=None):
+    """One unit's part moves on: in_progress, answered (with what it found), or withdrawn."""
+    row = _assignment(tx.session, case_id)
+    part = tx.session.execute(select(case_units).where(case_units.c.case_id == case_id,
+                                                       case_units.c.unit_id == unit_id)).first()
+    if part is None:
+        raise RoutingError(f"unit {unit_id!r} is not on the case")
+    if status not in UNIT_MOVES:
+        raise RoutingError(f"status must be one of {', '.join(UNIT_MOVES)}")
+    if status not in UNIT_MOVES[part.status]:
+        raise RoutingError(f"unit {unit_id} is {part.status}: it cannot become {status}")
+    if status == "withdrawn" and part.role == "lead":
+        raise RoutingError("the lead unit cannot be withdrawn: re-route the case instead")
+    if note is not None and not isinstance(note, str):
+        raise RoutingError("a note is text")
+    note = (note or "").strip()[:2000] or None
+    if status == "answered" and not note:
+        raise RoutingError("say what the unit found or did: the note is its answer")
+    _log(tx, case_id, "unit_status", officer, f"{unit_id}: {part.status} -> {status}" + (f": {note}" if note else ""))
+    tx.session.execute(update(case_units).where(case_units.c.case_id == case_id, case_units.c.unit_id == unit_id)
+                       .values(status=status, note=note, updated_at=utcnow()))
+    tx.emit(events.CASE_UNIT_STATUS_CHANGED, case_id=case_id, tracking_number=row.tracking_number, unit_id=unit_id,
+            status=status, previous_status=part.status, note=note, officer=officer.strip()[:128])
+    return units_of(tx.session, case_id)
+
+
+def units_of(session, case_id):
+    """The case's units, the lead first, each with its status."""
+    rows = session.execute(select(case_units).where(case_units.c.case_id == case_id)
+                           .order_by(case_units.c.role, case_units.c.assigned_at, case_units.c.unit_id)).all()
+    return {"case_id": case_id, "units": [
+        {"unit_id": r.unit_id, "role": r.role, "status": r.status, "note": r.note,
+         "assigned_at": r.assigned_at.isoformat(), "updated_at": r.updated_at.isoformat()} for r in rows]}

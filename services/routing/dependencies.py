@@ -1,16 +1,32 @@
-"""Routing's dependencies: the directory, the knowledge base and the model, read once at start."""
-from dataclasses import dataclass
+"""Routing's dependencies: the directory and the model, read once at start, and the knowledge base,
+which lives in routing's database and is re-read whenever an officer changed it."""
+import logging
+import threading
+import time
+from dataclasses import dataclass, replace
 
 from nameko.extensions import DependencyProvider
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
+from services.routing import knowledge_admin
 from services.routing.directory import Directory
 from services.routing.knowledge import KnowledgeBase
 from services.routing.model import RoutingModel
-from shared.config import PROJECT_ROOT, setting
+from shared.config import PROJECT_ROOT, setting, site_id
+from shared.store import Database, Store
+
+log = logging.getLogger(__name__)
 
 
 def _path(value):
     return value if str(value).startswith("/") else PROJECT_ROOT / value
+
+
+def knowledge_file(config):
+    """The file a new site's knowledge base is seeded from (KNOWLEDGE.file); None when unset."""
+    path = setting(config, "KNOWLEDGE", "file", "deploy/knowledge.yml")
+    return _path(path) if path else None
 
 
 @dataclass(frozen=True)
@@ -22,19 +38,76 @@ class RoutingSettings:
     kb_threshold: float
 
 
+class KnowledgeIndex:
+    """The search index over the knowledge base in the database, rebuilt when its revision moved.
+
+    Each process keeps its own; a cheap query per worker tells whether anyone (another worker, another
+    routing process, `rongtuk kb`) changed an entry since the index was built."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.revision = None
+        self.index = None
+        self._lock = threading.Lock()  # green under eventlet: one rebuild at a time
+
+    def current(self):
+        with Session(self.engine) as session:
+            revision = knowledge_admin.revision(session)
+            if revision != self.revision:
+                with self._lock:
+                    if revision != self.revision:
+                        # built after the revision was read: at worst rebuilt once more than needed
+                        self.index = knowledge_admin.load(session)
+                        self.revision = revision
+                        log.info("knowledge base index built: %d entries (revision %s)",
+                                 len(self.index.entries), revision)
+        return self.index
+
+
+def seed_knowledge(store, path, units, attempts=3):
+    """Fill a knowledge base that never had an entry from the file at `path` (see knowledge_admin.seed)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return store.run(knowledge_admin.seed, path, units)
+        except (IntegrityError, OperationalError):
+            # another process seeding at the same moment (PostgreSQL: the same ids; SQLite: the lock);
+            # once it has committed, the next attempt finds the entries and leaves them
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 * attempt)
+
+
 class Routing(DependencyProvider):
     def setup(self):
         config = self.container.config
         model_path = config.get("ROUTING_MODEL") or ""
-        knowledge_path = setting(config, "KNOWLEDGE", "file", "deploy/knowledge.yml")
         threshold = setting(config, "ROUTING", "threshold", None)
+        self.knowledge_file = knowledge_file(config)
+        self.index = None
         self.settings = RoutingSettings(
             directory=Directory.load(_path(config.get("ROUTING_DIRECTORY") or "deploy/directory.yml")),
-            knowledge=KnowledgeBase.load(_path(knowledge_path)) if knowledge_path else None,
+            knowledge=None,
             model=RoutingModel.load(_path(model_path)) if model_path else None,
             threshold=float(threshold) if threshold not in (None, "") else None,
             kb_threshold=float(setting(config, "KNOWLEDGE", "threshold", 0.45)),
         )
 
+    def start(self):
+        database = next((d for d in self.container.dependencies if isinstance(d, Database)), None)
+        if database is None:  # a service without a database: the file, as read at start
+            if self.knowledge_file:
+                self.settings = replace(self.settings, knowledge=KnowledgeBase.load(self.knowledge_file))
+            return
+        if self.knowledge_file:
+            store = Store(database.engine, self.container.service_name, site_id(self.container.config),
+                          f"{self.container.service_name}.knowledge_seed", on_emitted=lambda: None)
+            seeded = seed_knowledge(store, self.knowledge_file, self.settings.directory.units)
+            if seeded and seeded["added"]:
+                log.info("knowledge base seeded from %s: %d entries", self.knowledge_file, seeded["added"])
+        self.index = KnowledgeIndex(database.engine)
+        self.index.current()  # the first case does not wait for the build
+
     def get_dependency(self, worker_ctx):
-        return self.settings
+        if self.index is None:
+            return self.settings
+        return replace(self.settings, knowledge=self.index.current())

@@ -34,6 +34,20 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Site:
+    """Another complaint centre this site exchanges cases with (the hub, an agency, a district)."""
+    id: str
+    name_th: str
+    name_en: str
+    kind: str = "agency"        # hub | agency | district
+    personal_data: bool = False  # the complainant's identity may go with a forwarded case
+
+
+SITE_KINDS = ("hub", "agency", "district")
+SITE_ID = re.compile(r"^[A-Z0-9]{2,16}$")
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     unit_id: str
@@ -74,16 +88,22 @@ class Assignment:
 
 
 class Directory:
-    def __init__(self, site, units, rules, triage_unit):
+    def __init__(self, site, units, rules, triage_unit, sites=None):
         self.site = site
         self.units = units
         self.rules = rules
+        self.sites = sites or {}
         if triage_unit not in units:
             raise DirectoryError(f"triage_unit {triage_unit!r} is not a unit of the directory")
         self.triage_unit = units[triage_unit]
         for rule in rules:
             if rule.unit_id not in units:
                 raise DirectoryError(f"rule {rule.id!r} names unknown unit {rule.unit_id!r}")
+        for unit in units.values():
+            if unit.parent and unit.parent not in units:
+                raise DirectoryError(f"unit {unit.id!r} names unknown parent {unit.parent!r}")
+        if site and self.sites and site.upper() not in self.sites:
+            raise DirectoryError(f"the directory's own site {site!r} is not among its sites")
 
     @classmethod
     def from_mapping(cls, data):
@@ -108,7 +128,7 @@ class Directory:
                 rules.append(Rule(id=r["id"], unit_id=r["unit"], keywords=tuple(tokens(t) for t in texts),
                                   patterns=patterns, kinds=tuple(r.get("kinds", ())), keyword_texts=texts))
             triage = data.get("triage_unit", data.get("default_unit"))
-            return cls(str(data.get("site", "")), units, rules, triage)
+            return cls(str(data.get("site", "")), units, rules, triage, _sites(data.get("sites") or {}))
         except (KeyError, TypeError, AttributeError, re.error) as exc:
             raise DirectoryError(f"directory is missing or misshapes {exc}") from exc
 
@@ -116,6 +136,20 @@ class Directory:
     def load(cls, path):
         with open(Path(path), encoding="utf-8") as f:
             return cls.from_mapping(yaml.safe_load(f))
+
+    def as_mapping(self):
+        """The directory as plain data (what the RPC and `rongtuk directory show` print)."""
+        return {
+            "site": self.site,
+            "triage_unit": self.triage_unit.id,
+            "sites": {s.id: {"name_th": s.name_th, "name_en": s.name_en, "kind": s.kind,
+                             "personal_data": s.personal_data} for s in self.sites.values()},
+            "units": {u.id: {"code": u.code, "name_th": u.name_th, "name_en": u.name_en, "handles": u.handles,
+                             "parent": u.parent, "contacts": list(u.contacts), "roles": dict(u.roles)}
+                      for u in self.units.values()},
+            "rules": [{"id": r.id, "unit": r.unit_id, "keywords": list(r.keyword_texts),
+                       "patterns": [p.pattern for p in r.patterns], "kinds": list(r.kinds)} for r in self.rules],
+        }
 
     def assign(self, subject, description, kind):
         """Rules only: the unit and why; the triage unit when no rule fires."""
@@ -132,3 +166,21 @@ class Directory:
             if matched:
                 return RuleMatch(self.units[rule.unit_id], rule.id, matched)
         return None
+
+
+def _sites(data):
+    if not isinstance(data, dict):
+        raise DirectoryError("sites must be a mapping of site id to its names")
+    sites = {}
+    for key, value in data.items():
+        key = str(key).upper()
+        if not SITE_ID.match(key):
+            raise DirectoryError(f"site id {key!r} must be 2-16 capital letters or digits")
+        if not isinstance(value, dict) or not value.get("name_th"):
+            raise DirectoryError(f"site {key!r} needs at least name_th")
+        kind = value.get("kind", "agency")
+        if kind not in SITE_KINDS:
+            raise DirectoryError(f"site {key!r}: kind must be one of {', '.join(SITE_KINDS)}")
+        sites[key] = Site(key, str(value["name_th"]), str(value.get("name_en", value["name_th"])), kind,
+                          value.get("personal_data") is True)
+    return sites

@@ -20,6 +20,24 @@ assignments = Table(
     Column("status", String(16)),          # assigned | triage | confirmed | rerouted | answered | waiting
     Column("text", Text),                  # subject and description, to retrain from confirmed routings
     Column("updated_at", UtcDateTime),
+    Column("forwarded_to", String(32)),             # the site the case was forwarded to
+    Column("referral_site", String(32)),            # the site that forwarded it here, and its case
+    Column("referral_case_id", String(36)),
+    Column("referral_tracking_number", String(40)),
+    Column("answer", Text),                         # the answer the complainant is told
+    Column("answered_by_site", String(32)),
+    Column("answered_at", UtcDateTime),
+)
+
+case_units = Table(
+    "case_units", metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("unit_id", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),     # lead | support
+    Column("status", String(16), nullable=False),   # assigned | in_progress | answered | withdrawn
+    Column("note", Text),
+    Column("assigned_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 actions = Table(
@@ -29,5 +47,31 @@ actions = Table(
     Column("action", String(32), nullable=False),  # confirm | reroute | request_info | info_received
     Column("officer", String(128), nullable=False),
     Column("detail", Text),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# The knowledge base. An entry is never deleted, only marked (deleted_at), and every write adds one
+# to its version: the sum of versions and the number of rows change with every edit, whoever's
+# clock wrote it, which is how each routing worker notices that its index is stale.
+knowledge_entries = Table(
+    "knowledge_entries", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("questions", Text, nullable=False),   # a JSON list of strings
+    Column("answer", Text, nullable=False),
+    Column("unit_id", String(64), nullable=False, server_default=""),  # "" : the triage unit
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(128), nullable=False),
+    Column("deleted_at", UtcDateTime),
+)
+
+# Who changed which entry, when, and to what: the entry's row keeps only the last change.
+knowledge_changes = Table(
+    "knowledge_changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # added | replaced | removed
+    Column("officer", String(128), nullable=False),
+    Column("detail", Text),                         # the entry as written (JSON); empty on removal
     Column("at", UtcDateTime, nullable=False),
 )

@@ -1,9 +1,14 @@
-"""routing: who handles each case, why, and the officers' corrections."""
-from services.routing import assignments
+"""routing: who handles each case, why, the officers' corrections, and cases between sites."""
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
+
+from services.routing import assignments, forwarding
 from services.routing.dependencies import Routing
-from shared.delivery import event_handler
+from services.routing import knowledge_admin
+from services.routing.knowledge import KnowledgeError
+from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
-from shared.rpc import rpc
+from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 
 
@@ -13,6 +18,8 @@ class RoutingService:
     db = Database()
     metrics = Metrics()
     routing = Routing()
+    config = Config()
+    intake = RpcProxy("intake")
 
     @event_handler("intake", "case_received")
     def route_case(self, event):
@@ -34,7 +41,64 @@ class RoutingService:
     def info_received(self, case_id, officer):
         return self.db.run(assignments.info_received, case_id, officer)
 
+    @rpc(expected_exceptions=assignments.RoutingError)
+    def assign_units(self, case_id, unit_ids, reason, officer):
+        return self.db.run(assignments.assign_units, case_id, unit_ids, reason, officer, self.routing.directory)
+
+    @rpc(expected_exceptions=assignments.RoutingError)
+    def set_unit_status(self, case_id, unit_id, status, officer, note=None):
+        return self.db.run(assignments.set_unit_status, case_id, unit_id, status, officer, note)
+
+    @rpc
+    def case_units(self, case_id):
+        with self.db.reading() as session:
+            return assignments.units_of(session, case_id)
+
+    @rpc(expected_exceptions=assignments.RoutingError)
+    def forward(self, case_id, to_site, reason, officer):
+        """Forward the case to another site, with the record intake keeps (identity only where allowed)."""
+        linked = not str(self.config.get("AMQP_URI", "")).startswith("memory")
+        site = forwarding.forward_terms(self.routing.directory, self.db.site_id, to_site, linked)
+        with self.db.reading() as session:
+            forwarding.check_forward(session, case_id, site.id)
+        try:
+            case_record = call_with_timeout(self.intake.forward_record, case_id, site.id, site.personal_data,
+                                            timeout=rpc_timeout(self.config))
+        except RpcTimeout:
+            raise assignments.RoutingError("intake did not answer in time; nothing was forwarded") from None
+        return self.db.run(forwarding.forward, case_id, site, reason, officer, case_record)
+
+    @rpc(expected_exceptions=assignments.RoutingError)
+    def answer(self, case_id, answer, officer, unit_id=None):
+        return self.db.run(forwarding.answer, case_id, answer, officer, unit_id)
+
+    @site_event_handler("routing", "case_answered")
+    def record_site_answer(self, event):
+        try:
+            self.db.handle(event, forwarding.record_site_answer)
+        except forwarding.SiteMismatch as exc:
+            raise Unprocessable(str(exc)) from exc
+
+    @rpc
+    def directory(self):
+        return self.routing.directory.as_mapping()
+
     @rpc
     def search_knowledge(self, text):
         return [{"id": e.id, "answer": e.answer, "unit_id": e.unit_id, "score": s}
                 for e, s in (self.routing.knowledge.search(text) if self.routing.knowledge else [])]
+
+    @rpc
+    def kb_list(self):
+        """The knowledge base's entries, by id: id, questions, answer, unit, updated_at, updated_by."""
+        with self.db.reading() as session:
+            return knowledge_admin.listing(session)
+
+    @rpc(expected_exceptions=KnowledgeError)
+    def kb_put(self, entry, officer):
+        """Add an entry ({id, questions, answer, unit}) or replace the one with its id."""
+        return self.db.run(knowledge_admin.put, entry, officer, self.routing.directory.units)
+
+    @rpc(expected_exceptions=KnowledgeError)
+    def kb_remove(self, entry_id, officer):
+        return self.db.run(knowledge_admin.remove, entry_id, officer)

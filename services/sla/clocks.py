@@ -182,6 +182,25 @@ def move_to_unit(tx, event):
                        .values(unit_id=event["unit_id"], updated_at=event["occurred_at"]))
 
 
+def start_forward_clock(tx, event, policy):
+    """case_forwarded: the other site's answer is due within the case's business days, counted from
+    the forward; a case forwarded again gets a new generation."""
+    last = tx.session.execute(select(clocks.c.generation, clocks.c.stopped_at).where(
+        clocks.c.case_id == event["case_id"], clocks.c.target == "forward_answer")
+        .order_by(clocks.c.generation.desc()).limit(1)).first()
+    if last is not None and last.stopped_at is None:
+        stop(tx, event["case_id"], event["occurred_at"], ("forward_answer",))
+    calendar = Calendars(tx.session)(event["site_id"])
+    return _start(tx, event["case_id"], event["site_id"], "forward_answer", event["record"]["kind"],
+                  f"site:{event['to_site']}", event["occurred_at"], 0 if last is None else last.generation + 1,
+                  calendar, policy)
+
+
+def stop_on_answer(tx, event):
+    """case_answered: the complainant is given the result; every running clock of the case stops."""
+    return stop(tx, event["case_id"], event["occurred_at"])
+
+
 def pause_for_information(tx, event):
     return pause(tx, event["case_id"], event["occurred_at"], "waiting for the complainant")
 

@@ -40,6 +40,14 @@ class SlaService:
     def resume_after_complainant(self, event):
         self.db.handle(event, clocks.resume_after_information, self.policy)
 
+    @event_handler("routing", "case_forwarded")
+    def start_forward_clock(self, event):
+        self.db.handle(event, clocks.start_forward_clock, self.policy)
+
+    @event_handler("routing", "case_answered")
+    def stop_on_answer(self, event):
+        record_stopped(self.db.handle(event, clocks.stop_on_answer) or [])
+
     @event_handler("intake", "case_reopened")
     def reopen_clocks_on_dispute(self, event):
         self.db.handle(event, clocks.reopen_disputed, self.policy)

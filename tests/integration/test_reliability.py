@@ -81,7 +81,7 @@ def test_an_event_committed_but_not_yet_published_is_published_after_a_restart(c
     catcher = Catcher(distributed_config, "intake.events", "case_received")
     reached_publish = eventlet.event.Event()
 
-    def stuck_forever(self, event_type, body):
+    def stuck_forever(self, event_type, body, to_site=None):
         reached_publish.send()
         eventlet.sleep(3600)
 
@@ -89,7 +89,8 @@ def test_an_event_committed_but_not_yet_published_is_published_after_a_restart(c
         intake = container_factory(IntakeService, distributed_config)
         intake.start()
         created = api_for(distributed_config).post_case(thai_case()).json()
-        reached_publish.wait()
+        with eventlet.Timeout(15):
+            reached_publish.wait()
         intake.kill()  # the relay dies between the commit and the publish
 
     assert count_rows(distributed_config, "intake", "outbox", "WHERE published_at IS NULL") == 1

@@ -123,3 +123,71 @@ def test_officers_act_on_routing_over_http(embedded):
 
     case = wait_for(moved_on_the_case, message="the case with its new unit")
     assert any(e["event"] == "case_rerouted" for e in case["timeline"])
+
+
+@pytest.mark.rabbit
+@pytest.mark.postgres
+def test_several_units_each_with_its_status_then_the_answer_through_rabbitmq(site):
+    api = api_for(site)
+    created = api.post_case({"channel": "letter", "kind": 2, "subject": "ขอทราบวาระการประชุมคณะกรรมการ",
+                             "description": "ขอทราบวาระการประชุมคณะกรรมการครั้งหน้า และขอให้ลงข่าวให้ประชาชนทราบ",
+                             "complainant": {"name": "นายวิชัย", "email": "wichai@example.org"}}).json()
+    api.wait_until_routed(created)
+    case_id = created["case_id"]
+
+    with ServiceRpcProxy("routing", site, timeout=10) as routing:
+        routing.assign_units(case_id, ["ict-pr"], "ต้องประชาสัมพันธ์ด้วย", "นายสมพงษ์ (ศูนย์รับเรื่อง)")
+        routing.set_unit_status(case_id, "ict-pr", "answered", "นางสาวเพ็ญ (กลุ่มงานสารสนเทศ)",
+                                "ลงข่าวบนเว็บไซต์สำนักงานแล้ว")
+        units = routing.case_units(case_id)["units"]
+        assert {u["unit_id"]: (u["role"], u["status"]) for u in units} == {
+            "admin-rules": ("lead", "assigned"), "ict-pr": ("support", "answered")}
+        routing.answer(case_id, "วาระการประชุมครั้งหน้าคือการพิจารณาโครงการ และได้ลงข่าวบนเว็บไซต์แล้ว",
+                       "นายสมพงษ์ (ศูนย์รับเรื่อง)")
+
+    def answered():
+        view = api.get_case(created["tracking_number"], created["access_code"]).json()
+        events = [e["event"] for e in view["timeline"]]
+        stopped = all(c["state"] in ("met", "breached") for c in view["clocks"])
+        result_told = "notification_recorded" in events and events.count("notification_recorded") >= 2
+        return view if view["status"] == "answered" and stopped and result_told else None
+
+    view = wait_for(answered, message="the case answered, its clocks stopped, the complainant told")
+    events = [e["event"] for e in view["timeline"]]
+    for expected in ("case_units_assigned", "case_unit_status_changed", "case_answered", "sla_clock_stopped"):
+        assert expected in events, events
+    summaries = {e["event"]: e["summary"] for e in view["timeline"]}
+    assert "กลุ่มงานสารสนเทศวางแผนและประเมินผล" in summaries["case_units_assigned"]
+    assert summaries["case_unit_status_changed"] == "หน่วยงาน ict-pr: ตอบส่วนของตนแล้ว"
+    assert any(e["summary"].startswith("แจ้งผลการพิจารณาแก่ผู้ร้อง") for e in view["timeline"])
+
+
+def test_officers_give_a_case_to_several_units_and_answer_it_over_http(embedded):
+    officer = run_cli("apikey", "create", "--name", "นายสมพงษ์", "--role", "officer", env=embedded.env)
+    key = officer.stdout.split("key:")[1].strip()
+    created = embedded.post_case({"channel": "web", "kind": 2, "subject": "ขอทราบวาระการประชุม",
+                                  "description": "ขอทราบวาระการประชุมครั้งหน้า"}).json()
+    embedded.wait_until_routed(created)
+    url = f"{embedded.base}/api/v1/cases/{created['tracking_number']}/routing"
+
+    def act(action, body=None):
+        return requests.post(f"{url}/{action}", json=body, headers={"X-Api-Key": key}, timeout=10)
+
+    assert act("assign-units", {"unit_ids": "ict-pr", "reason": "x"}).status_code == 400   # not a list
+    assert act("unit-status", {"unit_id": "ict-pr"}).status_code == 400                    # no status
+    assert act("forward", {"to_site": "KALASIN", "reason": "x"}).status_code == 409        # no broker link
+    assigned = act("assign-units", {"unit_ids": ["ict-pr"], "reason": "ต้องประชาสัมพันธ์ด้วย"})
+    assert assigned.status_code == 200
+    assert [u["unit_id"] for u in assigned.json()["units"]] == ["admin-rules", "ict-pr"]
+    working = act("unit-status", {"unit_id": "ict-pr", "status": "in_progress"})
+    assert working.status_code == 200
+    assert act("answer", {"answer": "วาระคือการพิจารณาโครงการปี 2569"}).status_code == 200
+    assert act("answer", {"answer": "อีกครั้ง"}).status_code == 409
+
+    def closed():
+        case = embedded.get_case(created["tracking_number"], created["access_code"]).json()
+        return case if case["status"] == "answered" else None
+
+    case = wait_for(closed, message="the case answered")
+    assert {"case_units_assigned", "case_unit_status_changed", "case_answered"} <= {
+        e["event"] for e in case["timeline"]}

@@ -116,11 +116,12 @@ def test_the_identity_is_stored_only_sealed(store, ctx):
     assert person.fp_line == ctx.sealer.fingerprint("line_user_id", "u4af4980629b3c7d0e4d2f8a1b5c6d7e8")
 
 
-def test_case_received_v2_is_emitted_without_personal_data(store, ctx):
+def test_case_received_v3_is_emitted_without_personal_data(store, ctx):
     created = receive(store, ctx, {**ROAD, "complainant": FULL_IDENTITY}, now=T0)
     [(event_type, body, raw)] = emitted(store)
     assert event_type == "case_received"
-    assert body["version"] == 2
+    assert body["version"] == 3
+    assert body["referral"] is None
     assert events.load("intake", "case_received", body)  # matches the wire contract
     row = case_row(store, created["case_id"])
     assert body["case_id"] == created["case_id"]
@@ -134,7 +135,7 @@ def test_case_received_v2_is_emitted_without_personal_data(store, ctx):
         assert personal not in raw
     assert set(body) == {"event_id", "occurred_at", "site_id", "case_id", "version", "tracking_number", "channel",
                          "kind", "subject", "description", "received_at", "complainant_ref", "contact_channels",
-                         "category", "location", "confidential", "field_check", "linked_case_id", "link_reason"}
+                         "category", "location", "confidential", "field_check", "linked_case_id", "link_reason", "referral"}
 
 
 def test_the_reply_and_the_case_row(store, ctx):

@@ -234,3 +234,36 @@ def test_empty_file_is_refused(tmp_path):
 
 def test_directory_error_is_a_value_error():
     assert issubclass(DirectoryError, ValueError)
+
+
+def test_the_shipped_directories_list_the_sites_they_exchange_cases_with():
+    from services.routing.directory import Directory
+    from shared.config import PROJECT_ROOT
+    hub = Directory.load(PROJECT_ROOT / "deploy/directory.yml")
+    kalasin = Directory.load(PROJECT_ROOT / "deploy/directory-kalasin.yml")
+
+    assert hub.site == "HUB" and {"KALASIN", "RATCHABURI1", "RAYONGCD"} <= set(hub.sites)
+    assert hub.sites["KALASIN"].personal_data and not hub.sites["RATCHABURI1"].personal_data
+    assert kalasin.site == "KALASIN" and kalasin.sites["HUB"].kind == "hub"
+    assert kalasin.units["administration"].roles["complaint_committee"]
+    assert all(u.parent in ("", "administration") for u in kalasin.units.values())
+
+
+@pytest.mark.parametrize("sites, message", [
+    ({"hub!": {"name_th": "x"}}, "capital letters"),
+    ({"HUB": {"name_th": "x", "kind": "ministry"}}, "kind must be"),
+    ({"HUB": {"name_en": "no Thai name"}}, "needs at least name_th"),
+    ({"KALASIN": {"name_th": "x"}}, "own site 'HUB' is not among"),
+])
+def test_a_directory_with_malformed_sites_is_refused(sites, message):
+    from services.routing.directory import Directory, DirectoryError
+    data = {"site": "HUB", "triage_unit": "a", "units": {"a": {"name_th": "ก"}}, "sites": sites}
+
+    with pytest.raises(DirectoryError, match=message):
+        Directory.from_mapping(data)
+
+
+def test_a_unit_whose_parent_is_not_in_the_directory_is_refused():
+    from services.routing.directory import Directory, DirectoryError
+    with pytest.raises(DirectoryError, match="unknown parent"):
+        Directory.from_mapping({"triage_unit": "a", "units": {"a": {"name_th": "ก", "parent": "zz"}}})

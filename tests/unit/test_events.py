@@ -319,6 +319,7 @@ def test_registry_knows_exactly_the_contracts_events():
     assert set(events.REGISTRY) == {
         ("intake", "case_received", 1),
         ("intake", "case_received", 2),
+        ("intake", "case_received", 3),
         ("intake", "case_reopened", 1),
         ("routing", "case_routed", 1),
         ("routing", "case_routed", 2),
@@ -328,6 +329,10 @@ def test_registry_knows_exactly_the_contracts_events():
         ("routing", "case_info_requested", 1),
         ("routing", "case_info_received", 1),
         ("routing", "case_answered_from_kb", 1),
+        ("routing", "case_units_assigned", 1),
+        ("routing", "case_unit_status_changed", 1),
+        ("routing", "case_forwarded", 1),
+        ("routing", "case_answered", 1),
         ("sla", "sla_clock_started", 1),
         ("sla", "sla_warning", 1),
         ("sla", "sla_breached", 1),
@@ -340,7 +345,7 @@ def test_registry_knows_exactly_the_contracts_events():
     }
     assert all(event.source == source and event.name == name
                for (source, name, _), event in events.REGISTRY.items())
-    assert events.versions("intake", "case_received") == [1, 2]
+    assert events.versions("intake", "case_received") == [1, 2, 3]
     assert events.versions("intake", "case_closed") == []
 
 

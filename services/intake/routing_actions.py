@@ -1,0 +1,47 @@
+"""Officers' routing actions as the HTTP API takes them: each action, the routing RPC that carries
+it out, and the fields of its JSON body (required text, optional text, a required list of ids)."""
+from dataclasses import dataclass
+
+from shared.web import InvalidRequest
+
+
+@dataclass(frozen=True)
+class Action:
+    method: str
+    required: tuple = ()
+    optional: tuple = ()
+    lists: tuple = ()
+
+
+ROUTING_ACTIONS = {
+    "confirm": Action("confirm"),
+    "reroute": Action("reroute", ("unit_id", "reason")),
+    "request-info": Action("request_info", ("question",)),
+    "info-received": Action("info_received"),
+    "assign-units": Action("assign_units", lists=("unit_ids",), required=("reason",)),
+    "unit-status": Action("set_unit_status", ("unit_id", "status"), optional=("note",)),
+    "forward": Action("forward", ("to_site", "reason")),
+    "answer": Action("answer", ("answer",), optional=("unit_id",)),
+}
+ACTIONS_PATTERN = "any(" + ",".join(f'"{a}"' for a in ROUTING_ACTIONS) + ")"
+
+
+def routing_call(action, body):
+    """(rpc method name, positional args before the officer, keyword args) from the JSON body, or
+    InvalidRequest naming what is missing or malformed."""
+    spec = ROUTING_ACTIONS[action]
+    errors = {name: ["Missing data for required field."] for name in spec.required
+              if not isinstance(body.get(name), str) or not body[name].strip()}
+    for name in spec.lists:
+        value = body.get(name)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            errors[name] = ["A non-empty list of ids is required."]
+    for name in spec.optional:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            errors[name] = ["Not a valid string."]
+    if errors:
+        raise InvalidRequest(errors)
+    args = [body[name] for name in spec.lists] + [body[name] for name in spec.required]
+    if action == "unit-status":  # set_unit_status(case_id, unit_id, status, officer, note)
+        return spec.method, args, {"note": body.get("note")}
+    return spec.method, args, {name: body[name] for name in spec.optional if body.get(name) is not None}

@@ -1,0 +1,114 @@
+"""Cases between sites: forward a case to another complaint centre, answer a case, and record the
+answer that comes back for a case this site forwarded.
+
+The hub forwards a case to the agency or district that can act (`case_forwarded`, carrying the
+case record); that site records it as a referral, handles it like any case, and its answer
+(`case_answered`, addressed back) closes the original at the hub. The complainant's identity goes
+with a forwarded case only to a site the directory marks `personal_data: true`, and never when
+the case is confidential.
+"""
+from sqlalchemy import select, update
+
+from services.routing.assignments import RoutingError, _assignment, _log
+from services.routing.models import assignments, case_units
+from shared import events
+from shared.store import utcnow
+
+
+class SiteMismatch(RoutingError):
+    """An answer from another site that does not belong to a case this site forwarded to it."""
+
+
+def forward_terms(directory, own_site, to_site, linked=True):
+    """The site a case may be forwarded to, and whether the complainant's identity may go with it."""
+    if not linked:
+        raise RoutingError("this site runs on the in-memory broker and has no link to other sites: run it on "
+                           "RabbitMQ and link the sites (rongtuk sites link) to forward cases")
+    if not isinstance(to_site, str) or not to_site.strip():
+        raise RoutingError("name the site to forward to")
+    to_site = to_site.strip().upper()
+    if to_site == own_site:
+        raise RoutingError("a case cannot be forwarded to this site itself")
+    site = directory.sites.get(to_site)
+    if site is None:
+        known = ", ".join(s for s in directory.sites if s != own_site) or "none"
+        raise RoutingError(f"unknown site {to_site!r} (the directory knows: {known})")
+    return site
+
+
+def check_forward(session, case_id, to_site):
+    """Raise RoutingError if the case cannot be forwarded now (before anything is fetched for it)."""
+    row = _assignment(session, case_id)
+    if row.status == "answered":
+        raise RoutingError("the case is already answered")
+    if row.forwarded_to == to_site and row.status == "forwarded":
+        raise RoutingError(f"the case is already forwarded to {to_site}")
+    if row.referral_site == to_site:
+        raise RoutingError(f"the case came from {to_site}: answer it instead of forwarding it back")
+    return row
+
+
+def forward(tx, case_id, site, reason, officer, case_record):
+    """Send the case to another site. `case_record` is what intake gives for it: {record, complainant},
+    the complainant already left out unless the rules allow it."""
+    row = check_forward(tx.session, case_id, site.id)
+    if not reason or not reason.strip():
+        raise RoutingError("a forward needs a reason")
+    complainant = case_record.get("complainant") if site.personal_data else None
+    _log(tx, case_id, "forward", officer, f"-> {site.id}: {reason.strip()}"
+         + (" (with the complainant's contacts)" if complainant else ""))
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
+        status="forwarded", forwarded_to=site.id, updated_at=utcnow()))
+    tx.emit(events.CASE_FORWARDED, case_id=case_id, tracking_number=row.tracking_number, to_site=site.id,
+            reason=reason.strip()[:500], officer=officer.strip()[:128], record=case_record["record"],
+            complainant=complainant)
+    return {"case_id": case_id, "status": "forwarded", "to_site": site.id,
+            "complainant_shared": complainant is not None}
+
+
+def answer(tx, case_id, text, officer, unit_id=None):
+    """This site's answer to a case: it is told to the complainant, and goes back to the site that
+    forwarded the case here, if one did."""
+    row = _assignment(tx.session, case_id)
+    if not isinstance(text, str) or not text.strip():
+        raise RoutingError("the answer is empty")
+    if len(text.strip()) > 5000:
+        raise RoutingError("an answer is at most 5000 characters")
+    if row.status == "answered":
+        raise RoutingError("the case is already answered")
+    if unit_id is not None:
+        on_case = tx.session.execute(select(case_units.c.unit_id).where(
+            case_units.c.case_id == case_id, case_units.c.unit_id == unit_id)).first()
+        if on_case is None:
+            raise RoutingError(f"unit {unit_id!r} is not on the case")
+    _log(tx, case_id, "answer", officer, text.strip()[:500])
+    now = utcnow()
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
+        status="answered", answer=text.strip(), answered_by_site=tx.site_id, answered_at=now, updated_at=now))
+    referral = ({"site_id": row.referral_site, "case_id": row.referral_case_id,
+                 "tracking_number": row.referral_tracking_number} if row.referral_site else None)
+    tx.emit(events.CASE_ANSWERED, case_id=case_id, occurred_at=now, tracking_number=row.tracking_number,
+            answer=text.strip(), officer=officer.strip()[:128], unit_id=unit_id or row.unit_id,
+            answered_by_site=tx.site_id, referral=referral, to_site=row.referral_site)
+    return {"case_id": case_id, "status": "answered", "sent_to_site": row.referral_site}
+
+
+def record_site_answer(tx, event):
+    """Another site answered a case this site forwarded to it: the case here has its answer."""
+    origin = event["referral"]
+    if origin is None or origin["site_id"] != tx.site_id:
+        raise SiteMismatch(f"answer from {event['site_id']} names no case of this site")
+    row = tx.session.execute(select(assignments).where(assignments.c.case_id == origin["case_id"])).first()
+    if row is None or row.forwarded_to != event["site_id"]:
+        raise SiteMismatch(f"case {origin['case_id']} was not forwarded to {event['site_id']}")
+    if row.status == "answered":
+        return None  # answered here meanwhile; the site's answer is on its own timeline
+    now = utcnow()
+    tx.session.execute(update(assignments).where(assignments.c.case_id == row.case_id).values(
+        status="answered", answer=event["answer"], answered_by_site=event["site_id"], answered_at=now,
+        updated_at=now))
+    return tx.emit(events.CASE_ANSWERED, case_id=row.case_id, occurred_at=event["occurred_at"],
+                   tracking_number=row.tracking_number, answer=event["answer"], officer=event["officer"],
+                   unit_id=None, answered_by_site=event["site_id"],
+                   referral={"site_id": event["site_id"], "case_id": event["case_id"],
+                             "tracking_number": event["tracking_number"]}, to_site=None)

@@ -1,0 +1,70 @@
+"""Links between sites: RabbitMQ federation of the `rongtuk.sites` exchange, set up through the
+broker's management API.
+
+Each site's broker (or vhost) federates the sites exchange from every site it exchanges cases
+with. A federation link copies only what the downstream site has bound, so a district receives
+only the events addressed to it (`<SITE>.routing.case_forwarded` ...) and the hub only its own.
+Links are one-way: link each site to the other for a forward and its answer to travel.
+"""
+from urllib.parse import quote, urlparse
+
+import requests
+
+from shared.events import SITES_EXCHANGE
+
+POLICY = "rongtuk-sites"
+
+
+class LinkError(RuntimeError):
+    pass
+
+
+def broker_uri(amqp_uri):
+    """An AMQP URI as RabbitMQ reads it (kombu's pyamqp:// and librabbitmq:// are amqp:// to it)."""
+    scheme, sep, rest = str(amqp_uri).partition("://")
+    if scheme in ("pyamqp", "librabbitmq"):
+        return f"amqp{sep}{rest}"
+    return str(amqp_uri)
+
+
+def management_url(amqp_uri, port=15672):
+    """The management API of the broker behind an AMQP URI: same host and credentials."""
+    uri = urlparse(broker_uri(amqp_uri))
+    if uri.scheme not in ("amqp", "amqps"):
+        raise LinkError(f"{uri.scheme or 'this'}:// has no broker to link; sites link through RabbitMQ")
+    return f"http://{uri.username or 'guest'}:{uri.password or 'guest'}@{uri.hostname or 'localhost'}:{port}"
+
+
+def vhost_of(amqp_uri):
+    path = urlparse(amqp_uri).path
+    return path[1:] if len(path) > 1 else "/"
+
+
+def _call(method, url, **kwargs):
+    try:
+        response = requests.request(method, url, timeout=10, **kwargs)
+    except requests.RequestException as exc:
+        raise LinkError(f"the broker's management API is not reachable: {exc}") from exc
+    if response.status_code >= 400:
+        raise LinkError(f"{method} {url.split('@')[-1]}: {response.status_code} {response.text[:300]}")
+    return response.json() if response.content else None
+
+
+def link(api, vhost, name, upstream_uri, ack_mode="on-confirm"):
+    """Make `vhost` receive what it binds on the sites exchange of the broker at `upstream_uri`."""
+    v = quote(vhost, safe="")
+    _call("PUT", f"{api}/api/parameters/federation-upstream/{v}/{quote(name, safe='')}",
+          json={"value": {"uri": broker_uri(upstream_uri), "ack-mode": ack_mode}})
+    _call("PUT", f"{api}/api/policies/{v}/{POLICY}",
+          json={"pattern": f"^{SITES_EXCHANGE.replace('.', chr(92) + '.')}$", "apply-to": "exchanges",
+                "priority": 10, "definition": {"federation-upstream-set": "all"}})
+
+
+def unlink(api, vhost, name):
+    _call("DELETE", f"{api}/api/parameters/federation-upstream/{quote(vhost, safe='')}/{quote(name, safe='')}")
+
+
+def status(api, vhost):
+    """[(upstream, status, error)] of the vhost's federation links."""
+    links = _call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}") or []
+    return [(item.get("upstream"), item.get("status"), item.get("error") or "") for item in links]

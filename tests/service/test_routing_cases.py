@@ -1,0 +1,206 @@
+"""Routing's use cases on a real (SQLite) database: several units per case, forwarding between
+sites and answers. Each refusal is checked to change nothing and emit nothing."""
+import json
+import uuid
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from services.routing import assignments, forwarding
+from services.routing.directory import Directory
+from shared.config import PROJECT_ROOT, database_url
+from shared.events import CASE_ANSWERED, CASE_RECEIVED
+from shared.store import Store, make_engine, outbox
+
+NOW = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
+HUB_DIRECTORY = Directory.load(PROJECT_ROOT / "deploy/directory.yml")
+KALASIN_DIRECTORY = Directory.load(PROJECT_ROOT / "deploy/directory-kalasin.yml")
+RECORD = {"record": {"channel": "web", "kind": 2, "subject": "s", "description": "d", "received_at": NOW.isoformat(),
+                     "category": None, "location": None, "confidential": False},
+          "complainant": {"name": "นางบุญมี", "email": "b@example.org", "phone": None}}
+
+
+@pytest.fixture
+def store(embedded_config):
+    engine = make_engine(database_url(embedded_config, "routing"))
+    yield lambda site="HUB": Store(engine, "routing", site, "routing.test", lambda: None)
+    engine.dispose()
+
+
+def received(store, site="HUB", directory=HUB_DIRECTORY, referral=None, text="ขอทราบวาระการประชุมครั้งหน้า"):
+    case_id = str(uuid.uuid4())
+    event = CASE_RECEIVED.build(
+        site_id=site, case_id=case_id, tracking_number=f"{site}-2569-{uuid.uuid4().int % 10**6:06d}",
+        channel="web", kind=2, subject=text, description=text, received_at=NOW, complainant_ref=None,
+        contact_channels=[], category=None, location=None, confidential=False, field_check=False,
+        linked_case_id=None, link_reason=None, referral=referral)
+    event = {**event, "occurred_at": NOW, "received_at": NOW}
+    settings = SimpleNamespace(directory=directory, knowledge=None, model=None, threshold=None, kb_threshold=0.45)
+    store(site).run(assignments.route_case, event, settings)
+    return case_id
+
+
+def emitted(store, event_type):
+    with store().reading() as session:
+        return [json.loads(b) for b in session.execute(
+            select(outbox.c.body).where(outbox.c.event_type == event_type).order_by(outbox.c.id)).scalars()]
+
+
+def outbox_size(store):
+    with store().reading() as session:
+        return session.execute(select(func.count()).select_from(outbox)).scalar_one()
+
+
+def refused(store, use_case, *args, match):
+    before = outbox_size(store)
+    with pytest.raises(assignments.RoutingError, match=match):
+        store().run(use_case, *args)
+    assert outbox_size(store) == before
+
+
+# --- several units -------------------------------------------------------------------------
+
+def test_a_case_given_to_more_units_keeps_a_status_for_each(store):
+    case_id = received(store)
+
+    result = store().run(assignments.assign_units, case_id, ["projects-funds", "ict-pr"], "ต้องใช้ข้อมูลงบประมาณและข่าว",
+                         "นายสมชาย", HUB_DIRECTORY)
+
+    assert [(u["unit_id"], u["role"], u["status"]) for u in result["units"]] == [
+        ("admin-rules", "lead", "assigned"), ("ict-pr", "support", "assigned"),
+        ("projects-funds", "support", "assigned")]
+    [event] = emitted(store, "case_units_assigned")
+    assert [u["unit_id"] for u in event["units"]] == ["projects-funds", "ict-pr"]
+    assert event["units"][0]["unit_name"] == "กลุ่มงานเสริมสร้างศักยภาพและการมีส่วนร่วม"
+
+
+def test_each_unit_moves_on_its_own(store):
+    case_id = received(store)
+    store().run(assignments.assign_units, case_id, ["projects-funds"], "ร่วมตรวจสอบ", "นายสมชาย", HUB_DIRECTORY)
+
+    store().run(assignments.set_unit_status, case_id, "projects-funds", "in_progress", "นางสาวเพ็ญ")
+    units = store().run(assignments.set_unit_status, case_id, "projects-funds", "answered", "นางสาวเพ็ญ",
+                        "ตรวจแล้ว โอนเงินครบ")["units"]
+
+    assert {u["unit_id"]: (u["status"], u["note"]) for u in units} == {
+        "admin-rules": ("assigned", None), "projects-funds": ("answered", "ตรวจแล้ว โอนเงินครบ")}
+    changes = emitted(store, "case_unit_status_changed")
+    assert [(c["previous_status"], c["status"]) for c in changes] == [("assigned", "in_progress"),
+                                                                       ("in_progress", "answered")]
+
+
+def test_unit_actions_that_make_no_sense_are_refused_and_change_nothing(store):
+    case_id = received(store)
+    store().run(assignments.assign_units, case_id, ["ict-pr"], "ร่วมตอบ", "นายสมชาย", HUB_DIRECTORY)
+
+    refused(store, assignments.assign_units, case_id, ["ict-pr"], "อีกครั้ง", "นายสมชาย", HUB_DIRECTORY,
+            match="already on the case")
+    refused(store, assignments.assign_units, case_id, ["roads"], "x", "นายสมชาย", HUB_DIRECTORY, match="unknown unit")
+    refused(store, assignments.assign_units, case_id, [], "x", "นายสมชาย", HUB_DIRECTORY, match="name the units")
+    refused(store, assignments.assign_units, case_id, ["inspection"], " ", "นายสมชาย", HUB_DIRECTORY,
+            match="say why")
+    refused(store, assignments.set_unit_status, case_id, "ict-pr", "answered", "นายสมชาย", None,
+            match="the note is its answer")
+    refused(store, assignments.set_unit_status, case_id, "admin-rules", "withdrawn", "นายสมชาย",
+            match="lead unit cannot be withdrawn")
+    refused(store, assignments.set_unit_status, case_id, "inspection", "in_progress", "นายสมชาย",
+            match="not on the case")
+    refused(store, assignments.set_unit_status, case_id, "ict-pr", "closed", "นายสมชาย", match="status must be")
+    store().run(assignments.set_unit_status, case_id, "ict-pr", "withdrawn", "นายสมชาย")
+    refused(store, assignments.set_unit_status, case_id, "ict-pr", "in_progress", "นายสมชาย",
+            match="withdrawn: it cannot become")
+    # a withdrawn unit comes back by being assigned again
+    units = store().run(assignments.assign_units, case_id, ["ict-pr"], "กลับมาช่วย", "นายสมชาย",
+                        HUB_DIRECTORY)["units"]
+    assert {u["unit_id"]: u["status"] for u in units}["ict-pr"] == "assigned"
+
+
+def test_a_reroute_makes_the_new_unit_the_lead(store):
+    case_id = received(store)
+    store().run(assignments.assign_units, case_id, ["projects-funds"], "ร่วมตรวจสอบ", "นายสมชาย", HUB_DIRECTORY)
+
+    store().run(assignments.reroute, case_id, "projects-funds", "เป็นเรื่องงบประมาณเป็นหลัก", "นายสมชาย",
+                HUB_DIRECTORY)
+
+    with store().reading() as session:
+        units = assignments.units_of(session, case_id)["units"]
+    assert [(u["unit_id"], u["role"]) for u in units] == [("projects-funds", "lead")]
+
+
+# --- between sites -------------------------------------------------------------------------
+
+def test_a_forward_carries_the_complainant_only_to_a_site_allowed_them(store):
+    shared_case, private_case = received(store), received(store)
+
+    store().run(forwarding.forward, shared_case, HUB_DIRECTORY.sites["KALASIN"], "เรื่องของจังหวัด", "นายสมชาย", RECORD)
+    store().run(forwarding.forward, private_case, HUB_DIRECTORY.sites["RATCHABURI1"], "เรื่องของเขต", "นายสมชาย",
+                RECORD)
+
+    by_case = {e["case_id"]: e for e in emitted(store, "case_forwarded")}
+    assert by_case[shared_case]["complainant"] == RECORD["complainant"]
+    assert by_case[shared_case]["to_site"] == "KALASIN"
+    assert by_case[private_case]["complainant"] is None
+    with store().reading() as session:
+        sites = dict(session.execute(select(outbox.c.case_id, outbox.c.to_site)
+                                     .where(outbox.c.event_type == "case_forwarded")).all())
+    assert sites == {shared_case: "KALASIN", private_case: "RATCHABURI1"}  # addressed rows for the relay
+
+
+def test_forwards_that_make_no_sense_are_refused(store):
+    case_id = received(store)
+    with pytest.raises(assignments.RoutingError, match="unknown site"):
+        forwarding.forward_terms(HUB_DIRECTORY, "HUB", "NOWHERE")
+    with pytest.raises(assignments.RoutingError, match="this site itself"):
+        forwarding.forward_terms(HUB_DIRECTORY, "HUB", "hub")
+    kalasin = forwarding.forward_terms(HUB_DIRECTORY, "HUB", " kalasin ")
+    refused(store, forwarding.forward, case_id, kalasin, "  ", "นายสมชาย", RECORD, match="needs a reason")
+    store().run(forwarding.forward, case_id, kalasin, "เรื่องของจังหวัด", "นายสมชาย", RECORD)
+    refused(store, forwarding.forward, case_id, kalasin, "อีกครั้ง", "นายสมชาย", RECORD, match="already forwarded")
+
+
+def test_a_referral_is_answered_back_to_the_site_it_came_from(store):
+    origin = {"site_id": "HUB", "case_id": str(uuid.uuid4()), "tracking_number": "HUB-2569-000007"}
+    case_id = received(store, site="KALASIN", directory=KALASIN_DIRECTORY, referral=origin, text="ครูขาดสอน")
+    kalasin = lambda: store("KALASIN")  # noqa: E731
+
+    with pytest.raises(assignments.RoutingError, match="answer it instead"), kalasin().reading() as session:
+        forwarding.check_forward(session, case_id, "HUB")
+    result = kalasin().run(forwarding.answer, case_id, "ตักเตือนครูแล้ว", "ผอ.กลุ่มบริหารงานบุคคล")
+
+    assert result == {"case_id": case_id, "status": "answered", "sent_to_site": "HUB"}
+    [event] = emitted(store, "case_answered")
+    assert (event["to_site"], event["referral"], event["answered_by_site"]) == ("HUB", origin, "KALASIN")
+    assert event["unit_id"] == "personnel"
+    refused(store, forwarding.answer, case_id, "อีกครั้ง", "x", match="already answered")
+
+
+def answer_from(site, origin_case, tracking="KALASIN-2569-000001"):
+    return CASE_ANSWERED.load(CASE_ANSWERED.build(
+        site_id=site, case_id=str(uuid.uuid4()), tracking_number=tracking, answer="ตักเตือนครูแล้ว",
+        officer="ผอ.กลุ่ม", unit_id="personnel", answered_by_site=site, to_site="HUB",
+        referral={"site_id": "HUB", "case_id": origin_case, "tracking_number": "HUB-2569-000001"}))
+
+
+def test_the_answer_from_the_site_a_case_went_to_closes_it_here(store):
+    case_id = received(store)
+    store().run(forwarding.forward, case_id, HUB_DIRECTORY.sites["KALASIN"], "เรื่องของจังหวัด", "นายสมชาย", RECORD)
+
+    with pytest.raises(forwarding.SiteMismatch, match="not forwarded to RATCHABURI1"):
+        store().run(forwarding.record_site_answer, answer_from("RATCHABURI1", case_id))
+    incoming = answer_from("KALASIN", case_id)
+    recorded = store().run(forwarding.record_site_answer, incoming)
+    again = store().run(forwarding.record_site_answer, answer_from("KALASIN", case_id))
+
+    assert recorded["case_id"] == case_id and recorded["to_site"] is None
+    assert recorded["answered_by_site"] == "KALASIN"
+    assert recorded["referral"] == {"site_id": "KALASIN", "case_id": incoming["case_id"],
+                                    "tracking_number": "KALASIN-2569-000001"}
+    assert again is None  # already answered: nothing more
+    assert len(emitted(store, "case_answered")) == 1
+
+
+def test_an_embedded_site_cannot_forward_for_it_has_no_link():
+    with pytest.raises(assignments.RoutingError, match="no link to other sites"):
+        forwarding.forward_terms(HUB_DIRECTORY, "HUB", "KALASIN", linked=False)
