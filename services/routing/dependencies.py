@@ -1,16 +1,19 @@
-"""Routing's dependencies: the directory and the model, read once at start, and the knowledge base,
-which lives in routing's database and is re-read whenever an officer changed it."""
+"""Routing's dependencies: the model, read once at start; the directory, read again when its file
+changes; and the knowledge base, which lives in routing's database and is re-read whenever an
+officer changed it."""
 import logging
 import threading
 import time
+from pathlib import Path
 from dataclasses import dataclass, replace
 
+import yaml
 from nameko.extensions import DependencyProvider
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from services.routing import knowledge_admin
-from services.routing.directory import Directory
+from services.routing.directory import Directory, DirectoryError
 from services.routing.knowledge import KnowledgeBase
 from services.routing.model import RoutingModel
 from shared.config import PROJECT_ROOT, setting, site_id
@@ -64,6 +67,35 @@ class KnowledgeIndex:
         return self.index
 
 
+class DirectoryFile:
+    """The directory as its file says, read again when the file changes. A file that no longer
+    validates is refused (logged) and the directory last read stays in use."""
+
+    def __init__(self, path):
+        self.path = path
+        self.directory = Directory.load(path)  # at start an invalid directory stops the service
+        self._stamp = self._stat()
+
+    def _stat(self):
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def current(self):
+        stamp = self._stat()
+        if stamp is not None and stamp != self._stamp:
+            self._stamp = stamp
+            try:
+                self.directory = Directory.load(self.path)
+                log.info("directory %s read again: %d units, %d rules, %d sites", self.path,
+                         len(self.directory.units), len(self.directory.rules), len(self.directory.sites))
+            except (DirectoryError, OSError, ValueError, yaml.YAMLError) as exc:
+                log.error("directory %s changed but is not valid, keeping the one in use: %s", self.path, exc)
+        return self.directory
+
+
 def seed_knowledge(store, path, units, attempts=3):
     """Fill a knowledge base that never had an entry from the file at `path` (see knowledge_admin.seed)."""
     for attempt in range(1, attempts + 1):
@@ -84,8 +116,9 @@ class Routing(DependencyProvider):
         threshold = setting(config, "ROUTING", "threshold", None)
         self.knowledge_file = knowledge_file(config)
         self.index = None
+        self.directory_file = DirectoryFile(Path(_path(config.get("ROUTING_DIRECTORY") or "deploy/directory.yml")))
         self.settings = RoutingSettings(
-            directory=Directory.load(_path(config.get("ROUTING_DIRECTORY") or "deploy/directory.yml")),
+            directory=self.directory_file.directory,
             knowledge=None,
             model=RoutingModel.load(_path(model_path)) if model_path else None,
             threshold=float(threshold) if threshold not in (None, "") else None,
@@ -108,6 +141,9 @@ class Routing(DependencyProvider):
         self.index.current()  # the first case does not wait for the build
 
     def get_dependency(self, worker_ctx):
+        directory = self.directory_file.current()
+        if directory is not self.settings.directory:
+            self.settings = replace(self.settings, directory=directory)
         if self.index is None:
             return self.settings
         return replace(self.settings, knowledge=self.index.current())
