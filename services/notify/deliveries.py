@@ -20,6 +20,12 @@ def retry_delay(attempts):
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
+def acknowledged_elsewhere(event):
+    """A case another site forwarded here: that site acknowledged it and will tell the result, with
+    its own tracking number; a second notice from here would only confuse the complainant."""
+    return event.get("referral") is not None
+
+
 def plan_acknowledgment(tx, event, contact):
     """Log the acknowledgment of a new case; the id to send now, or None when there is no address."""
     return _plan(tx, event, contact, "acknowledgment",

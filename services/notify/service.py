@@ -22,6 +22,8 @@ class NotifyService:
 
     @event_handler("intake", "case_received")
     def acknowledge_case(self, event):
+        if deliveries.acknowledged_elsewhere(event):
+            return
         contact = {}
         if {"email", "line"} & set(event["contact_channels"]):
             contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"],

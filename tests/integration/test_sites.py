@@ -18,7 +18,7 @@ from services.routing.service import RoutingService
 from services.sla.service import SlaService
 from shared import migrations, sites
 from shared.config import DISTRIBUTED_CONFIG, load_config
-from tests.helpers import FAST, api_for, engine_for, free_port, merge, wait_for
+from tests.helpers import FAST, api_for, count_rows, engine_for, free_port, merge, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 SERVICES = (IntakeService, RoutingService, SlaService, NotifyService, ReportingService)
@@ -162,6 +162,7 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
 
     wait_for(lambda: result_logged(hub) == 1, message="the result sent to the complainant by the hub")
     assert result_logged(district) == 0
+    assert count_rows(district, "notify", "deliveries") == 0  # nor was it acknowledged there
 
 
 def test_a_confidential_case_goes_without_its_complainant(two_sites):
