@@ -48,7 +48,7 @@ def body(text):
         site_id="HUB", case_id=str(uuid.uuid4()), tracking_number="HUB-2570-000001", channel="web", kind=1,
         subject=text[:60], description=text, received_at=datetime.now(timezone.utc), complainant_ref=None,
         contact_channels=[], category=None, location=None, confidential=False, field_check=False,
-        linked_case_id=None, link_reason=None)
+        linked_case_id=None, link_reason=None, referral=None)
 
 
 def round_trips(config, service, texts):

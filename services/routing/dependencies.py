@@ -32,6 +32,10 @@ def knowledge_file(config):
     return _path(path) if path else None
 
 
+def _nothing():
+    return None
+
+
 @dataclass(frozen=True)
 class RoutingSettings:
     directory: Directory
@@ -39,6 +43,7 @@ class RoutingSettings:
     model: RoutingModel | None
     threshold: float | None
     kb_threshold: float
+    knowledge_changed: object = _nothing  # call after changing the knowledge base in this process
 
 
 class KnowledgeIndex:
@@ -47,13 +52,23 @@ class KnowledgeIndex:
     Each process keeps its own; a cheap query per worker tells whether anyone (another worker, another
     routing process, `rongtuk kb`) changed an entry since the index was built."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, interval=1.0):
         self.engine = engine
+        self.interval = interval    # seconds between two looks at the stored revision
         self.revision = None
         self.index = None
+        self._checked = float("-inf")
         self._lock = threading.Lock()  # green under eventlet: one rebuild at a time
 
+    def invalidate(self):
+        """This process changed the knowledge base: look at the revision on the next call."""
+        self._checked = float("-inf")
+
     def current(self):
+        now = time.monotonic()
+        if self.index is not None and now - self._checked < self.interval:
+            return self.index
+        self._checked = now
         with Session(self.engine) as session:
             revision = knowledge_admin.revision(session)
             if revision != self.revision:
@@ -137,7 +152,8 @@ class Routing(DependencyProvider):
             seeded = seed_knowledge(store, self.knowledge_file, self.settings.directory.units)
             if seeded and seeded["added"]:
                 log.info("knowledge base seeded from %s: %d entries", self.knowledge_file, seeded["added"])
-        self.index = KnowledgeIndex(database.engine)
+        self.index = KnowledgeIndex(database.engine,
+                                    float(setting(self.container.config, "KNOWLEDGE", "refresh_interval", 1.0)))
         self.index.current()  # the first case does not wait for the build
 
     def get_dependency(self, worker_ctx):
@@ -146,4 +162,4 @@ class Routing(DependencyProvider):
             self.settings = replace(self.settings, directory=directory)
         if self.index is None:
             return self.settings
-        return replace(self.settings, knowledge=self.index.current())
+        return replace(self.settings, knowledge=self.index.current(), knowledge_changed=self.index.invalidate)

@@ -97,8 +97,12 @@ class RoutingService:
     @rpc(expected_exceptions=KnowledgeError)
     def kb_put(self, entry, officer):
         """Add an entry ({id, questions, answer, unit}) or replace the one with its id."""
-        return self.db.run(knowledge_admin.put, entry, officer, self.routing.directory.units)
+        changed = self.db.run(knowledge_admin.put, entry, officer, self.routing.directory.units)
+        self.routing.knowledge_changed()
+        return changed
 
     @rpc(expected_exceptions=KnowledgeError)
     def kb_remove(self, entry_id, officer):
-        return self.db.run(knowledge_admin.remove, entry_id, officer)
+        removed = self.db.run(knowledge_admin.remove, entry_id, officer)
+        self.routing.knowledge_changed()
+        return removed

@@ -132,9 +132,9 @@ def test_an_import_is_all_or_nothing_and_can_remove_what_the_file_lacks(store, t
 def test_each_worker_rebuilds_its_index_only_when_an_entry_changed_wherever_it_was_changed(embedded_config,
                                                                                             store):
     seed_knowledge(store, KNOWLEDGE_FILE, UNITS)
-    here = KnowledgeIndex(store.engine)
+    here = KnowledgeIndex(store.engine, interval=0)
     elsewhere_engine = make_engine(database_url(embedded_config, "routing"))  # as another process has
-    elsewhere = KnowledgeIndex(elsewhere_engine)
+    elsewhere = KnowledgeIndex(elsewhere_engine, interval=0)
     try:
         first = here.current()
         assert here.current() is first  # nothing changed: the same index, not rebuilt
@@ -164,7 +164,7 @@ def test_routing_processes_sharing_postgresql_all_see_an_edit(pg_databases):
         assert seed_knowledge(writer, KNOWLEDGE_FILE, UNITS)["added"] == 4
         assert seed_knowledge(Store(engines[1], "routing", "HUB", "cli", on_emitted=lambda: None),
                               KNOWLEDGE_FILE, UNITS) is None
-        processes = [KnowledgeIndex(e) for e in engines[1:]]
+        processes = [KnowledgeIndex(e, interval=0) for e in engines[1:]]
         assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
         writer.run(kb.put, PARKING, OFFICER, UNITS)
         assert [p.current().answer_for(PARKING_INQUIRY, 1, 0.45)[0].id for p in processes] == ["office-parking"] * 2
@@ -240,3 +240,21 @@ def test_an_entry_put_over_rpc_answers_the_next_inquiry_and_a_removed_one_no_lon
                                    .where(knowledge_changes.c.entry_id == "office-parking")
                                    .order_by(knowledge_changes.c.id)).all()
     assert [tuple(o) for o in officers] == [("added", OFFICER), ("removed", "นายสมพงษ์")]
+
+
+def test_the_stored_revision_is_looked_at_once_an_interval_unless_this_process_changed_it(store, monkeypatch):
+    seed_knowledge(store, KNOWLEDGE_FILE, UNITS)
+    clock = [1000.0]
+    monkeypatch.setattr("services.routing.dependencies.time.monotonic", lambda: clock[0])
+    index = KnowledgeIndex(store.engine, interval=1.0)
+    first = index.current()
+
+    store.run(kb.put, PARKING, OFFICER, UNITS)            # another process's edit
+    clock[0] += 0.5
+    assert index.current() is first                         # not looked at yet
+    clock[0] += 0.6
+    assert index.current().answer_for(PARKING_INQUIRY, 1, 0.45)[0].id == "office-parking"
+
+    store.run(kb.remove, "office-parking", OFFICER)       # this process's own edit
+    index.invalidate()
+    assert index.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None  # at once, no interval
