@@ -243,6 +243,13 @@ def record_status(tx, event, status):
         status=status, updated_at=utcnow(), **closed))
 
 
+def record_answer(tx, event):
+    """case_answered: the case is closed with its result, which its page shows to the complainant."""
+    tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
+        status="answered", closed_at=event["occurred_at"], answered_at=event["occurred_at"],
+        result=event["answer"], result_by_site=event["answered_by_site"], updated_at=utcnow()))
+
+
 def record_deadline(tx, event):
     if event["target"] == "resolution":
         tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
@@ -270,6 +277,8 @@ def public_view(row, timeline, clocks=None):
         "unit": {"id": row.unit_id, "name": row.unit_name} if row.unit_id else None,
         "deadline": _local(row.due_at) if row.due_at else None,
         "field_check": bool(row.field_check),
+        "result": ({"answer": row.result, "answered_at": _local(row.answered_at), "by_site": row.result_by_site}
+                   if row.result else None),
         "clocks": clocks,
         "timeline": timeline,
     }

@@ -57,6 +57,9 @@ cases = Table(
     Column("referral_site", String(32)),             # a case another site forwarded here: that site,
     Column("referral_case_id", String(36)),          # and the case there
     Column("referral_tracking_number", String(40)),
+    Column("result", Text),                          # the answer the complainant is told (case_answered)
+    Column("result_by_site", String(32)),            # the site that gave it
+    Column("answered_at", UtcDateTime),
     Index("ix_cases_complainant_received", "complainant_id", "received_at"),
     Index("ix_cases_referral", "referral_site", "referral_case_id", unique=True),
 )

@@ -164,6 +164,12 @@ class ClockSchema(Schema):
     steps = fields.List(fields.Nested(ClockStepSchema), required=True)
 
 
+class ResultSchema(Schema):
+    answer = fields.String(required=True)
+    answered_at = fields.String(required=True)
+    by_site = fields.String(required=True, metadata={"description": "the site that gave the answer"})
+
+
 class CaseViewSchema(Schema):
     tracking_number = fields.String(required=True)
     status = fields.String(required=True)
@@ -175,6 +181,8 @@ class CaseViewSchema(Schema):
     unit = fields.Nested(UnitSchema, allow_none=True)
     deadline = fields.String(allow_none=True)
     field_check = fields.Boolean(required=True)
+    result = fields.Nested(ResultSchema, allow_none=True,
+                           metadata={"description": "the answer, once the case is answered"})
     clocks = fields.List(fields.Nested(ClockSchema), allow_none=True,
                          metadata={"description": "null when the SLA service did not answer in time"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema), allow_none=True,

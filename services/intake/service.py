@@ -244,7 +244,7 @@ class IntakeService:
 
     @event_handler("routing", "case_answered")
     def on_case_answered(self, event):
-        self.db.handle(event, cases.record_status, "answered")
+        self.db.handle(event, cases.record_answer)
 
     @site_event_handler("routing", "case_forwarded")
     def receive_referral(self, event):

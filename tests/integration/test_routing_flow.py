@@ -189,5 +189,6 @@ def test_officers_give_a_case_to_several_units_and_answer_it_over_http(embedded)
         return case if case["status"] == "answered" else None
 
     case = wait_for(closed, message="the case answered")
+    assert case["result"]["answer"] == "วาระคือการพิจารณาโครงการปี 2569" and case["result"]["by_site"] == "HUB"
     assert {"case_units_assigned", "case_unit_status_changed", "case_answered"} <= {
         e["event"] for e in case["timeline"]}

@@ -145,6 +145,8 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     assert "KALASIN" in summaries["case_forwarded"]
     assert f"ได้รับผลการพิจารณาจาก KALASIN (เรื่องเลขที่ {referral.tracking_number})" in summaries["case_answered"]
     assert {c["target"]: c["state"] for c in case["clocks"]}["resolution"] in ("met", "breached")
+    assert case["result"]["answer"] == "สำนักงานได้ตักเตือนครูและจัดครูสอนแทนทุกวันศุกร์แล้ว"
+    assert case["result"]["by_site"] == "KALASIN"  # what the complainant reads on their case's page
 
     # the district's own timeline shows where the case came from and that it answered back
     district_events = {e["event"]: e["summary"] for e in _timeline(district, referral.id)}
