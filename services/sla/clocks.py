@@ -196,6 +196,33 @@ def start_forward_clock(tx, event, policy):
                   calendar, policy)
 
 
+def waive_first_notice(tx, event):
+    """case_received of a referral: the site that forwarded the case tells the complainant of its
+    progress, so no first-notice clock runs here. Whichever event comes first, the clock ends up
+    superseded: one started already is stopped, and a placeholder keeps case_routed from starting it."""
+    if not event.get("referral"):
+        return None
+    session = tx.session
+    running = _case_clocks(session, event["case_id"],
+                           and_(clocks.c.target == "first_notice", clocks.c.stopped_at.is_(None)))
+    now = event["occurred_at"]
+    for row in running:
+        session.execute(update(clocks).where(clocks.c.id == row.id).values(
+            state="stopped", stopped_at=now, outcome="superseded", next_check_at=None, paused_at=None,
+            updated_at=now))
+        tx.emit(events.SLA_CLOCK_STOPPED, case_id=row.case_id, occurred_at=now, clock_id=row.id,
+                target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, outcome="superseded",
+                business_days_used=0)
+    if not running and not session.execute(select(clocks.c.id).where(
+            clocks.c.case_id == event["case_id"], clocks.c.target == "first_notice")).first():
+        session.execute(clocks.insert().values(
+            id=str(uuid.uuid4()), case_id=event["case_id"], site_id=event["site_id"], target="first_notice",
+            generation=0, kind=event["kind"], unit_id="", business_days=0, started_at=event["received_at"],
+            due_at=event["received_at"], state="stopped", paused_business_days=0, next_step=0,
+            next_check_at=None, stopped_at=event["received_at"], outcome="superseded", updated_at=now))
+    return len(running)
+
+
 def stop_on_answer(tx, event):
     """case_answered: the complainant is given the result; every running clock of the case stops."""
     return stop(tx, event["case_id"], event["occurred_at"])

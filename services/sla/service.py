@@ -40,6 +40,10 @@ class SlaService:
     def resume_after_complainant(self, event):
         self.db.handle(event, clocks.resume_after_information, self.policy)
 
+    @event_handler("intake", "case_received")
+    def waive_first_notice_of_referrals(self, event):
+        self.db.handle(event, clocks.waive_first_notice)
+
     @event_handler("routing", "case_forwarded")
     def start_forward_clock(self, event):
         self.db.handle(event, clocks.start_forward_clock, self.policy)

@@ -149,6 +149,10 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     assert case["result"]["by_site"] == "KALASIN"  # what the complainant reads on their case's page
 
     # the district's own timeline shows where the case came from and that it answered back
+    with ServiceRpcProxy("sla", district, timeout=10) as sla:
+        district_clocks = {c["target"]: c for c in sla.case_clocks(referral.id)}
+    assert district_clocks["resolution"]["state"] == "met"  # Kalasin's own deadline for its part
+    assert district_clocks["first_notice"]["outcome"] == "superseded"  # the hub keeps the complainant informed
     district_events = {e["event"]: e["summary"] for e in _timeline(district, referral.id)}
     assert created["tracking_number"] in district_events["case_received"]
     assert "ส่งผลกลับ HUB" in district_events["case_answered"]

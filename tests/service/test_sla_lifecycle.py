@@ -162,3 +162,42 @@ def test_a_disputed_case_reopened_by_intake_gets_new_clocks(store):
     store.run(sla.reopen_disputed, event, POLICY)
     row = resolution(store)
     assert row.generation == 1 and row.due_at == bkk("2025-06-19T16:30")
+
+
+def referral_received(received, referral=True):
+    from shared.events import CASE_RECEIVED
+    return CASE_RECEIVED.load(CASE_RECEIVED.build(
+        site_id="KALASIN", case_id=CASE, tracking_number="KALASIN-2569-000001", channel="referral", kind=2,
+        subject="s", description="d", received_at=received, complainant_ref=None, contact_channels=[],
+        category=None, location=None, confidential=False, field_check=False, linked_case_id=None, link_reason=None,
+        referral={"site_id": "HUB", "case_id": "9b2f6c1e-0d3a-4f5b-8c7d-6e5f4a3b2c1d",
+                  "tracking_number": "HUB-2569-000001"} if referral else None))
+
+
+def clock_states(store):
+    with store.reading() as session:
+        return {r.target: (r.state, r.outcome) for r in session.execute(
+            select(clocks.c.target, clocks.c.state, clocks.c.outcome).where(clocks.c.case_id == CASE))}
+
+
+@pytest.mark.parametrize("received_first", [True, False])
+def test_a_referral_gets_no_first_notice_clock_whichever_event_comes_first(store, received_first):
+    received = bkk("2026-03-02T10:00")
+    if received_first:
+        store.run(sla.waive_first_notice, referral_received(received))
+        start(store, received)
+    else:
+        start(store, received)
+        store.run(sla.waive_first_notice, referral_received(received))
+
+    assert clock_states(store) == {"resolution": ("open", None), "first_notice": ("stopped", "superseded")}
+    stopped = events_of(store, "sla_clock_stopped")
+    assert [e["outcome"] for e in stopped] == ([] if received_first else ["superseded"])
+
+
+def test_a_case_received_here_keeps_its_first_notice_clock(store):
+    received = bkk("2026-03-02T10:00")
+    store.run(sla.waive_first_notice, referral_received(received, referral=False))
+    start(store, received)
+
+    assert clock_states(store) == {"resolution": ("open", None), "first_notice": ("open", None)}
