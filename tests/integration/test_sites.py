@@ -69,15 +69,19 @@ def _bound_upstream(vhost, key):
     return response.status_code == 200 and any(b["routing_key"] == key for b in response.json())
 
 
-def _referral(config, origin_case_id):
-    engine = engine_for(config, "intake")
+def _first(config, service, sql, **params):
+    """The first row of a query on one service's database of a site."""
+    engine = engine_for(config, service)
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text(
-                "SELECT id, tracking_number, channel, status, complainant_id, confidential FROM cases "
-                "WHERE referral_case_id = :c"), {"c": origin_case_id}).first()
+            return conn.execute(sa.text(sql), params).first()
     finally:
         engine.dispose()
+
+
+def _referral(config, origin_case_id):
+    return _first(config, "intake", "SELECT id, tracking_number, channel, status, complainant_id, confidential "
+                                    "FROM cases WHERE referral_case_id = :c", c=origin_case_id)
 
 
 def _timeline(config, case_id):
@@ -112,16 +116,9 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
         shared = intake.reveal_identity(referral.id, "ผอ.กลุ่มบริหารงานบุคคล", "โทรสอบถามข้อเท็จจริง")
     assert shared["identity"] == {"name": "นางบุญมี ศรีสุข", "email": "boonmee@example.org", "phone": "+66812345678"}
 
-    def routed_at_district():
-        engine = engine_for(district, "routing")
-        try:
-            with engine.connect() as conn:
-                return conn.execute(sa.text("SELECT unit_id, referral_site, referral_tracking_number "
-                                            "FROM assignments WHERE case_id = :c"), {"c": referral.id}).first()
-        finally:
-            engine.dispose()
-
-    assignment = wait_for(routed_at_district, message="the referral routed at the district")
+    assignment = wait_for(lambda: _first(district, "routing", "SELECT unit_id, referral_site, referral_tracking_number "
+                                                             "FROM assignments WHERE case_id = :c", c=referral.id),
+                          message="the referral routed at the district")
     assert assignment.unit_id == "personnel"  # the district's own rule: ครู → personnel
     assert (assignment.referral_site, assignment.referral_tracking_number) == ("HUB", created["tracking_number"])
 
@@ -159,12 +156,7 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
 
     # the hub tells the complainant the result (the district does not: the hub holds the complainant)
     def result_logged(config):
-        engine = engine_for(config, "notify")
-        try:
-            with engine.connect() as conn:
-                return conn.execute(sa.text("SELECT count(*) FROM deliveries WHERE purpose = 'result'")).scalar_one()
-        finally:
-            engine.dispose()
+        return count_rows(config, "notify", "deliveries", "WHERE purpose = 'result'")
 
     wait_for(lambda: result_logged(hub) == 1, message="the result sent to the complainant by the hub")
     assert result_logged(district) == 0
@@ -197,17 +189,9 @@ def test_a_forward_to_an_unlinked_site_waits_without_holding_up_other_events(two
     with ServiceRpcProxy("routing", hub, timeout=10) as routing:
         routing.forward(first["case_id"], "RATCHABURI1", "เรื่องของเขตพื้นที่", "นายสมชาย")
 
-    def waiting():
-        engine = engine_for(hub, "routing")
-        try:
-            with engine.connect() as conn:
-                return conn.execute(sa.text(
-                    "SELECT published_at, attempts, last_error FROM outbox WHERE event_type = 'case_forwarded'")).first()
-        finally:
-            engine.dispose()
-
     def retried():
-        row = waiting()
+        row = _first(hub, "routing", "SELECT published_at, attempts, last_error FROM outbox "
+                                     "WHERE event_type = 'case_forwarded'")
         return row if row is not None and row.attempts >= 1 else None
 
     row = wait_for(retried, message="the forward kept back")
@@ -232,14 +216,7 @@ def test_an_answer_for_a_case_never_forwarded_there_is_dead_lettered(two_sites):
         producer.publish(body, exchange=Exchange("rongtuk.sites", type="topic", durable=True),
                          routing_key="HUB.routing.case_answered", serializer="json", declare=[])
 
-    def dead():
-        engine = engine_for(hub, "routing")
-        try:
-            with engine.connect() as conn:
-                return conn.execute(sa.text("SELECT reason, error FROM dead_letters "
-                                            "WHERE event_type = 'case_answered'")).first()
-        finally:
-            engine.dispose()
-
-    letter = wait_for(dead, timeout=20, message="the stray answer dead-lettered at the hub")
+    letter = wait_for(lambda: _first(hub, "routing", "SELECT reason, error FROM dead_letters "
+                                                     "WHERE event_type = 'case_answered'"),
+                      timeout=20, message="the stray answer dead-lettered at the hub")
     assert "was not forwarded to KALASIN" in letter.error
