@@ -163,11 +163,11 @@ def test_forwards_that_make_no_sense_are_refused(store):
 def test_a_referral_is_answered_back_to_the_site_it_came_from(store):
     origin = {"site_id": "HUB", "case_id": str(uuid.uuid4()), "tracking_number": "HUB-2569-000007"}
     case_id = received(store, site="KALASIN", directory=KALASIN_DIRECTORY, referral=origin, text="ครูขาดสอน")
-    kalasin = lambda: store("KALASIN")  # noqa: E731
+    kalasin = store("KALASIN")
 
-    with pytest.raises(assignments.RoutingError, match="answer it instead"), kalasin().reading() as session:
+    with pytest.raises(assignments.RoutingError, match="answer it instead"), kalasin.reading() as session:
         forwarding.check_forward(session, case_id, "HUB")
-    result = kalasin().run(forwarding.answer, case_id, "ตักเตือนครูแล้ว", "ผอ.กลุ่มบริหารงานบุคคล")
+    result = kalasin.run(forwarding.answer, case_id, "ตักเตือนครูแล้ว", "ผอ.กลุ่มบริหารงานบุคคล")
 
     assert result == {"case_id": case_id, "status": "answered", "sent_to_site": "HUB"}
     [event] = emitted(store, "case_answered")
