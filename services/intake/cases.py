@@ -8,8 +8,8 @@ from sqlalchemy import case, or_, select, update
 
 from services.intake import attachments as files
 from services.intake import duplicates, tracking
-from services.intake.models import (attachments, cases, complainants, identity_access_log, inbound_messages,
-                                    tracking_sequences)
+from services.intake.models import (attachments, cases, complainants, disputes, identity_access_log,
+                                    inbound_messages, tracking_sequences)
 from services.intake.status import CLOSED_STATUSES
 from shared.events import CASE_RECEIVED, CASE_REOPENED
 from shared.store import insert_ignoring_duplicates, utcnow
@@ -65,7 +65,7 @@ def receive_case(tx, data, ctx, now=None, recorded_by=None):
         if disputed is None:
             raise IntakeError({"disputes": ["No case with that tracking number and access code."]})
         if duplicates.dispute_action(disputed.status, disputed.closed_at, now) == "reopen":
-            return _reopen(tx, disputed, now)
+            return _reopen(tx, disputed, data, uploads, ctx, now, recorded_by)
 
     identity = {k: v for k, v in (data.get("complainant") or {}).items() if v}
     complainant_id = _record_complainant(session, identity, ctx.sealer, now) if identity else None
@@ -89,10 +89,7 @@ def receive_case(tx, data, ctx, now=None, recorded_by=None):
         recorded_by=recorded_by, confidential=confidential, field_check=bool(disputed),
         linked_case_id=link_id, link_reason=link_reason, **{k: location.get(k) for k in (
             "province", "district", "subdistrict", "latitude", "longitude", "address")}))
-    for upload in uploads:
-        session.execute(attachments.insert().values(
-            id=str(uuid.uuid4()), case_id=case_id, filename=upload.filename, content_type=upload.content_type,
-            size=len(upload.data), sha256=ctx.files.put(upload.data), created_at=now))
+    _store_attachments(session, case_id, uploads, ctx, now)
     tx.emit(CASE_RECEIVED, case_id=case_id, occurred_at=now, tracking_number=number, channel=data["channel"],
             kind=kind, subject=data["subject"], description=data["description"], received_at=now,
             complainant_ref=complainant_id,
@@ -176,6 +173,13 @@ def forward_record(tx, case_id, to_site, with_identity, sealer):
     return {"record": record, "complainant": complainant}
 
 
+def _store_attachments(session, case_id, uploads, ctx, now):
+    for upload in uploads:
+        session.execute(attachments.insert().values(
+            id=str(uuid.uuid4()), case_id=case_id, filename=upload.filename, content_type=upload.content_type,
+            size=len(upload.data), sha256=ctx.files.put(upload.data), created_at=now))
+
+
 def _classify(data, catalogue):
     category = data.get("category")
     subject = catalogue.get(category) if category else None
@@ -216,9 +220,14 @@ def _find_repeat(session, identity, sealer, text, now):
         duplicates.Earlier(r.id, r.tracking_number, r.received_at, f"{r.subject}\n{r.description}") for r in rows])
 
 
-def _reopen(tx, disputed, now):
+def _reopen(tx, disputed, data, uploads, ctx, now, recorded_by):
+    """The dispute reopens the case; what the complainant wrote, and attached, is kept with it."""
     tx.session.execute(update(cases).where(cases.c.id == disputed.id).values(
         status="reopened", closed_at=None, field_check=True, updated_at=now))
+    tx.session.execute(disputes.insert().values(
+        id=str(uuid.uuid4()), case_id=disputed.id, channel=data["channel"], subject=data["subject"],
+        description=data["description"], recorded_by=recorded_by, received_at=now))
+    _store_attachments(tx.session, disputed.id, uploads, ctx, now)
     tx.emit(CASE_REOPENED, case_id=disputed.id, occurred_at=now, tracking_number=disputed.tracking_number,
             reason="dispute", field_check=True)
     return {"case_id": disputed.id, "tracking_number": disputed.tracking_number, "access_code": None,

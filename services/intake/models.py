@@ -64,6 +64,18 @@ cases = Table(
     Index("ix_cases_referral", "referral_site", "referral_case_id", unique=True),
 )
 
+disputes = Table(
+    "disputes", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("description", Text, nullable=False),    # the complainant's own words: why the result is wrong
+    Column("recorded_by", String(128)),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_disputes_case", "case_id", "received_at"),
+)
+
 attachments = Table(
     "attachments", metadata,
     Column("id", String(36), primary_key=True),

@@ -13,7 +13,7 @@ from services.intake.attachments import AttachmentStore
 from services.intake.cases import IntakeContext, IntakeError
 from services.intake.catalogue import Catalogue
 from services.intake.models import attachments, cases as cases_table, complainants, identity_access_log, \
-    inbound_messages
+    inbound_messages, disputes as disputes_table
 from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
 from services.intake.tracking import BANGKOK
@@ -273,6 +273,9 @@ def test_disputing_a_case_closed_5_days_ago_reopens_it(store, ctx):
     assert (body["case_id"], body["tracking_number"], body["reason"], body["field_check"]) == (
         first["case_id"], first["tracking_number"], "dispute", True)
     assert len(emitted(store, "case_received")) == 1
+    with store.reading() as session:  # the complainant's words are kept with the case, not dropped
+        [kept] = session.execute(select(disputes_table).where(disputes_table.c.case_id == first["case_id"])).all()
+    assert (kept.subject, kept.description) == (DISPUTE["subject"], DISPUTE["description"])
 
 
 def test_disputing_a_case_still_open_makes_a_new_linked_case(store, ctx):
@@ -478,3 +481,13 @@ def test_an_open311_request_becomes_a_case_with_its_categorys_kind(store, ctx):
     [(_, body, raw)] = emitted(store, "case_received")
     assert body["location"] == {"province": None, "district": None, "subdistrict": None, "has_coordinates": True}
     assert "สมศรี" not in raw and "53123456" not in raw
+
+
+def test_a_photo_sent_with_a_dispute_that_reopens_the_case_is_kept_with_it(store, ctx):
+    first = receive(store, ctx, ROAD, now=utcnow() - timedelta(days=30))
+    close(store, first["case_id"], utcnow() - timedelta(days=5))
+    receive(store, ctx, {**DISPUTE, "attachments": [attachment("ยังไม่ซ่อม.jpg", "image/jpeg", PHOTO)],
+                         "disputes": {"tracking_number": first["tracking_number"], "access_code": first["access_code"]}})
+
+    kept = rows(store, attachments, attachments.c.case_id == first["case_id"])
+    assert [(r.filename, r.sha256) for r in kept] == [("ยังไม่ซ่อม.jpg", hashlib.sha256(PHOTO).hexdigest())]
