@@ -375,11 +375,12 @@ def sites():
     """The other sites this one exchanges cases with, and the broker links that carry them."""
 
 
-def _broker(config_path, management):
+def _on_broker(config_path, management, action):
+    """action(links, management API, vhost) on this site's broker; a LinkError says why on stderr."""
     from shared import sites as links
     amqp_uri = str(load_config(config_path).get("AMQP_URI") or "")
     try:
-        return links, (management or links.management_url(amqp_uri)), links.vhost_of(amqp_uri)
+        return action(links, management or links.management_url(amqp_uri), links.vhost_of(amqp_uri))
     except links.LinkError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -409,12 +410,11 @@ def sites_list(config_path, directory_path):
 def sites_link(config_path, name, upstream_uri, management):
     """Receive what other sites address to this one from the broker at UPSTREAM_URI (an amqp:// URI of
     that site's vhost). Run it on both sites, each naming the other, for cases and answers to travel."""
-    links, api, vhost = _broker(config_path, management)
-    try:
+    def link(links, api, vhost):
         links.link(api, vhost, name, upstream_uri)
-    except links.LinkError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"vhost {vhost} now federates {links.SITES_EXCHANGE} from upstream {name}")
+        click.echo(f"vhost {vhost} now federates {links.SITES_EXCHANGE} from upstream {name}")
+
+    _on_broker(config_path, management, link)
 
 
 @sites.command("unlink")
@@ -422,12 +422,11 @@ def sites_link(config_path, name, upstream_uri, management):
 @MANAGEMENT_OPTION
 @click.pass_obj
 def sites_unlink(config_path, name, management):
-    links, api, vhost = _broker(config_path, management)
-    try:
+    def unlink(links, api, vhost):
         links.unlink(api, vhost, name)
-    except links.LinkError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"upstream {name} removed from vhost {vhost}")
+        click.echo(f"upstream {name} removed from vhost {vhost}")
+
+    _on_broker(config_path, management, unlink)
 
 
 @sites.command("status")
@@ -435,15 +434,14 @@ def sites_unlink(config_path, name, management):
 @click.pass_obj
 def sites_status(config_path, management):
     """The federation links of this site's vhost and their state."""
-    links, api, vhost = _broker(config_path, management)
-    try:
+    def status(links, api, vhost):
         found = links.status(api, vhost)
-    except links.LinkError as exc:
-        raise click.ClickException(str(exc)) from None
-    if not found:
-        click.echo(f"vhost {vhost} has no links to other sites")
-    for upstream, state, error in found:
-        click.echo(f"{upstream:<16} {state:<10} {error}")
+        if not found:
+            click.echo(f"vhost {vhost} has no links to other sites")
+        for upstream, state, error in found:
+            click.echo(f"{upstream:<16} {state:<10} {error}")
+
+    _on_broker(config_path, management, status)
 
 
 @main.group()
