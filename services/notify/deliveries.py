@@ -1,4 +1,12 @@
-"""Notify's use cases: plan a notice, attempt it, record every outcome in the delivery log."""
+"""Notify's use cases: log a notice, get the complainant's address once, send it, record every outcome.
+
+Asking intake for the address is itself recorded there (every look at a confidential case's
+complainant is in its access log), so it is asked once per delivery, not once per delivery of the
+event: the notice is logged in the transaction that claims its event, before the address is asked
+for, and a redelivered event or a retried handler finds it there. A notice whose address never came
+(intake away, the handler given up) waits as `awaiting_contact`, and the retry timer asks again.
+"""
+import json
 import logging
 import uuid
 from datetime import timedelta
@@ -14,6 +22,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 STALE_PENDING = timedelta(minutes=2)
+AWAITING_CONTACT = "awaiting_contact"
+# A delivery's id follows from its event and purpose, so every attempt at an event finds the same one.
+_DELIVERY_IDS = uuid.UUID("c18b4acc-f4fe-4fa3-ac4e-bc4d944e6627")
 
 
 def retry_delay(attempts):
@@ -26,39 +37,93 @@ def acknowledged_elsewhere(event):
     return event.get("referral") is not None
 
 
-def plan_acknowledgment(tx, event, contact):
-    """Log the acknowledgment of a new case; the id to send now, or None when there is no address."""
-    return _plan(tx, event, contact, "acknowledgment",
-                 messages.acknowledgment(event["tracking_number"], contact.get("name")))
+def gave_an_address(event):
+    """Whether a new case's complainant left an address a notice can go to: if not, intake is not
+    asked (and records nothing)."""
+    return bool({"email", "line"} & set(event["contact_channels"]))
 
 
-def plan_kb_answer(tx, event, contact):
-    """Log the knowledge base's answer to an inquiry; the id to send now, or None without an address."""
-    return _plan(tx, event, contact, "kb_answer",
-                 messages.kb_answer(event["tracking_number"], event["answer"], contact.get("name")))
+def delivery_id_of(event, purpose):
+    return str(uuid.uuid5(_DELIVERY_IDS, f"{purpose}:{event['event_id']}"))
 
 
-def plan_result(tx, event, contact):
-    """Log the result of a case for its complainant; the id to send now, or None without an address."""
-    by = event["answered_by_site"] if event["answered_by_site"] != event["site_id"] else None
-    return _plan(tx, event, contact, "result",
-                 messages.result(event["tracking_number"], event["answer"], by, contact.get("name")))
+def notice_of(event, purpose):
+    """What the event gives a notice's message; kept with the delivery until the address is known."""
+    notice = {"tracking_number": event["tracking_number"]}
+    if purpose in ("kb_answer", "result"):
+        notice["answer"] = event["answer"]
+    if purpose == "result":
+        notice["answered_by"] = event["answered_by_site"] if event["answered_by_site"] != event["site_id"] else None
+    return notice
 
 
-def _plan(tx, event, contact, purpose, message):
-    now = utcnow()
-    delivery_id = str(uuid.uuid4())
-    row = dict(id=delivery_id, case_id=event["case_id"], purpose=purpose, attempts=0,
-               created_at=now, updated_at=now)
-    channel, recipient = _reachable(contact)
-    if not channel:
-        tx.session.execute(deliveries.insert().values(status="no_contact", channel=None, **row))
-        _record(tx, event["case_id"], delivery_id, None, "no_contact", 0, purpose)
+def message_for(purpose, notice, name=None):
+    if purpose == "acknowledgment":
+        return messages.acknowledgment(notice["tracking_number"], name)
+    if purpose == "kb_answer":
+        return messages.kb_answer(notice["tracking_number"], notice["answer"], name)
+    if purpose == "result":
+        return messages.result(notice["tracking_number"], notice["answer"], notice["answered_by"], name)
+    raise ValueError(f"no message for {purpose!r}")
+
+
+def notify(store, senders, contact_of, event, purpose, ask_contact=True):
+    """Tell the complainant about `event`, once however often it is delivered or its handler retried.
+
+    `contact_of(case_id)` asks intake for the address; it is called only for a delivery still waiting
+    for one, after the claim is committed. When it fails the handler fails, and its retry, a
+    redelivery or the retry timer asks again: that notice is not lost."""
+    delivery_id = store.run(log_notice, event, purpose, store.handler_name, ask_contact)
+    if delivery_id is None:
         return None
+    return _address_and_send(store, senders, contact_of(event["case_id"]), delivery_id)
+
+
+def log_notice(tx, event, purpose, handler, ask_contact=True):
+    """Claim the event for `handler` and log its delivery. The delivery's id while it waits for the
+    complainant's address (just logged, or left waiting by an earlier attempt), else None: nothing
+    more to do for this event. Without an address to ask for, it is logged as no_contact at once."""
+    delivery_id = delivery_id_of(event, purpose)
+    now = utcnow()
+    if not tx.claim(event["event_id"], handler):
+        # the event again (redelivered, or this handler retried): only a delivery whose address never
+        # came is taken up, and held back from the retry timer meanwhile
+        waiting = tx.session.execute(update(deliveries).where(
+            deliveries.c.id == delivery_id, deliveries.c.status == AWAITING_CONTACT).values(
+            next_attempt_at=now + STALE_PENDING, updated_at=now)).rowcount
+        return delivery_id if waiting else None
     tx.session.execute(deliveries.insert().values(
-        status="pending", channel=channel, recipient=recipient, subject=message.subject, body=message.body,
-        next_attempt_at=now + STALE_PENDING, **row))
+        id=delivery_id, case_id=event["case_id"], purpose=purpose, status=AWAITING_CONTACT, attempts=0,
+        notice=json.dumps(notice_of(event, purpose), ensure_ascii=False), created_at=now, updated_at=now,
+        next_attempt_at=now + STALE_PENDING))
+    if not ask_contact:
+        address(tx, delivery_id, {})
+        return None
     return delivery_id
+
+
+def address(tx, delivery_id, contact):
+    """The address has come: compose the message and make the delivery ready to send (True), or log
+    that the complainant cannot be reached. False also when another attempt addressed it first."""
+    row = tx.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
+    if row is None or row.status != AWAITING_CONTACT:
+        return False
+    now = utcnow()
+    channel, recipient = _reachable(contact)
+    if channel:
+        message = message_for(row.purpose, json.loads(row.notice), contact.get("name"))
+        values = dict(status="pending", channel=channel, recipient=recipient, subject=message.subject,
+                      body=message.body, next_attempt_at=now + STALE_PENDING)
+    else:
+        values = dict(status="no_contact", next_attempt_at=None)
+    taken = tx.session.execute(update(deliveries).where(
+        deliveries.c.id == delivery_id, deliveries.c.status == AWAITING_CONTACT).values(
+        notice=None, updated_at=now, **values)).rowcount
+    if not taken:
+        return False
+    if not channel:
+        _record(tx, row.case_id, delivery_id, None, "no_contact", 0, row.purpose)
+    return bool(channel)
 
 
 def _reachable(contact):
@@ -68,6 +133,12 @@ def _reachable(contact):
     if contact.get("line_user_id"):
         return "line", contact["line_user_id"]
     return None, None
+
+
+def _address_and_send(store, senders, contact, delivery_id):
+    if store.run(address, delivery_id, contact):
+        return attempt(store, senders, delivery_id)
+    return None
 
 
 def attempt(store, senders, delivery_id):
@@ -98,13 +169,47 @@ def record_attempt(tx, delivery_id, error):
 
 
 def due_for_retry(session, now=None, limit=100):
-    """Failed deliveries whose retry time has come, and pending ones a crash left behind."""
+    """Failed deliveries whose retry time has come, pending ones a crash left behind, and ones whose
+    address never came."""
     now = now or utcnow()
     return session.execute(
         select(deliveries.c.id)
         .where(deliveries.c.next_attempt_at <= now,
-               or_(deliveries.c.status == "failed", deliveries.c.status == "pending"))
+               or_(deliveries.c.status == "failed", deliveries.c.status == "pending",
+                   deliveries.c.status == AWAITING_CONTACT))
         .order_by(deliveries.c.next_attempt_at).limit(limit)).scalars().all()
+
+
+def retry_due(store, senders, contact_of, now=None):
+    """The retry timer's round: every delivery due is tried again, each on its own."""
+    with store.reading() as session:
+        due = due_for_retry(session, now)
+    return [retry(store, senders, contact_of, delivery_id, now) for delivery_id in due]
+
+
+def retry(store, senders, contact_of, delivery_id, now=None):
+    """Send a failed delivery again; for one still waiting for its address, ask for it first. If intake
+    cannot say yet, the delivery waits for the next round instead of holding up the others."""
+    case_id = store.run(_take_awaiting, delivery_id, now or utcnow())
+    if case_id is None:
+        return attempt(store, senders, delivery_id)
+    try:
+        contact = contact_of(case_id)
+    except Exception as exc:  # intake away or failing: nothing was recorded there, and we ask again later
+        log.warning("no address yet for delivery %s: %s", delivery_id, type(exc).__name__)
+        return None
+    return _address_and_send(store, senders, contact, delivery_id)
+
+
+def _take_awaiting(tx, delivery_id, now):
+    """Hold a delivery waiting for its address for this round (another process's timer, or a handler
+    retrying its event, leaves it alone meanwhile); its case id, or None if it waits for nothing."""
+    taken = tx.session.execute(update(deliveries).where(
+        deliveries.c.id == delivery_id, deliveries.c.status == AWAITING_CONTACT,
+        deliveries.c.next_attempt_at <= now).values(next_attempt_at=now + STALE_PENDING, updated_at=now)).rowcount
+    if not taken:
+        return None
+    return tx.session.execute(select(deliveries.c.case_id).where(deliveries.c.id == delivery_id)).scalar_one()
 
 
 def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose):

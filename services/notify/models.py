@@ -14,11 +14,12 @@ deliveries = Table(
     Column("recipient", String(254)),
     Column("subject", Text),
     Column("body", Text),
-    Column("status", String(16), nullable=False),  # pending | delivered | failed | no_contact
+    Column("status", String(16), nullable=False),  # awaiting_contact | pending | delivered | failed | no_contact
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("next_attempt_at", UtcDateTime),
+    Column("notice", Text),  # what the event gave the message (JSON), for composing it once the address is known
     Index("ix_deliveries_next_attempt", "next_attempt_at"),
 )

@@ -24,20 +24,12 @@ class NotifyService:
     def acknowledge_case(self, event):
         if deliveries.acknowledged_elsewhere(event):
             return
-        contact = {}
-        if {"email", "line"} & set(event["contact_channels"]):
-            contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"],
-                                        timeout=rpc_timeout(self.config))
-        delivery_id = self.db.handle(event, deliveries.plan_acknowledgment, contact)
-        if delivery_id:
-            deliveries.attempt(self.db, self.senders, delivery_id)
+        deliveries.notify(self.db, self.senders, self._contact, event, "acknowledgment",
+                          ask_contact=deliveries.gave_an_address(event))
 
     @event_handler("routing", "case_answered_from_kb")
     def send_kb_answer(self, event):
-        contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"], timeout=rpc_timeout(self.config))
-        delivery_id = self.db.handle(event, deliveries.plan_kb_answer, contact)
-        if delivery_id:
-            deliveries.attempt(self.db, self.senders, delivery_id)
+        deliveries.notify(self.db, self.senders, self._contact, event, "kb_answer")
 
     @event_handler("routing", "case_answered")
     def send_result(self, event):
@@ -45,14 +37,14 @@ class NotifyService:
         to the site that forwarded the case is told there, not here."""
         if event["to_site"]:
             return
-        contact = call_with_timeout(self.intake.contact_for_notice, event["case_id"], timeout=rpc_timeout(self.config))
-        delivery_id = self.db.handle(event, deliveries.plan_result, contact)
-        if delivery_id:
-            deliveries.attempt(self.db, self.senders, delivery_id)
+        deliveries.notify(self.db, self.senders, self._contact, event, "result")
 
     @timer(interval=30)
     def retry_deliveries(self):
-        with self.db.reading() as session:
-            due = deliveries.due_for_retry(session)
-        for delivery_id in due:
-            deliveries.attempt(self.db, self.senders, delivery_id)
+        deliveries.retry_due(self.db, self.senders, self._contact)
+
+    # -- helpers (calls only) -------------------------------------------------------------------
+
+    def _contact(self, case_id):
+        """The complainant's address, from intake (which records the look when the case is confidential)."""
+        return call_with_timeout(self.intake.contact_for_notice, case_id, timeout=rpc_timeout(self.config))
