@@ -6,12 +6,17 @@ case record); that site records it as a referral, handles it like any case, and 
 (`case_answered`, addressed back) closes the original at the hub. The complainant's identity goes
 with a forwarded case only to a site the directory marks `personal_data: true`, and never when
 the case is confidential.
+
+intake records the identity as disclosed to the site when it hands over the record, so
+`forward_case` asks it last: only a forward that nothing can refuse any more asks, and the event
+that really sends the record is written in the same transaction.
 """
 from sqlalchemy import select, update
 
 from services.routing.assignments import RoutingError, _assignment, _log
 from services.routing.models import assignments, case_units
 from shared import events
+from shared.rpc import RpcTimeout
 from shared.store import utcnow
 
 
@@ -36,8 +41,20 @@ def forward_terms(directory, own_site, to_site, linked=True):
     return site
 
 
-def check_forward(session, case_id, to_site):
-    """Raise RoutingError if the case cannot be forwarded now (before anything is fetched for it)."""
+def forward_words(reason, officer):
+    """The reason and the officer of a forward, both required (both are recorded and sent)."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise RoutingError("a forward needs a reason")
+    if not isinstance(officer, str) or not officer.strip():
+        raise RoutingError("say which officer acts: it is recorded")
+    return reason.strip(), officer.strip()
+
+
+def check_forward(session, case_id, to_site, lock=False):
+    """Raise RoutingError if the case cannot be forwarded now (before anything is fetched for it).
+    With `lock`, the case's row stays locked until the transaction ends."""
+    if lock:  # FOR UPDATE on PostgreSQL; SQLite ignores it (an embedded site cannot forward)
+        session.execute(select(assignments.c.case_id).where(assignments.c.case_id == case_id).with_for_update())
     row = _assignment(session, case_id)
     if row.status == "answered":
         raise RoutingError("the case is already answered")
@@ -48,19 +65,37 @@ def check_forward(session, case_id, to_site):
     return row
 
 
+def forward_case(store, directory, case_id, to_site, reason, officer, record_of, linked=True):
+    """Forward a case to another site: the `forward` RPC. `record_of(case_id, site_id, with_identity)`
+    is intake's forward_record, which logs the identity it gives as disclosed to that site.
+
+    So it is called only after every check that could refuse the forward, with the case's row locked
+    until the forward is written (no other action on the case can make it fail in between), and the
+    event that carries the record is written after it, in that transaction: a refused forward asks
+    intake nothing, and one intake does not answer writes and emits nothing."""
+    site = forward_terms(directory, store.site_id, to_site, linked)
+    reason, officer = forward_words(reason, officer)
+    with store.transaction() as tx:
+        check_forward(tx.session, case_id, site.id, lock=True)
+        try:
+            case_record = record_of(case_id, site.id, site.personal_data)
+        except RpcTimeout:
+            raise RoutingError("intake did not answer in time; nothing was forwarded") from None
+        return forward(tx, case_id, site, reason, officer, case_record)
+
+
 def forward(tx, case_id, site, reason, officer, case_record):
     """Send the case to another site. `case_record` is what intake gives for it: {record, complainant},
     the complainant already left out unless the rules allow it."""
     row = check_forward(tx.session, case_id, site.id)
-    if not reason or not reason.strip():
-        raise RoutingError("a forward needs a reason")
+    reason, officer = forward_words(reason, officer)
     complainant = case_record.get("complainant") if site.personal_data else None
-    _log(tx, case_id, "forward", officer, f"-> {site.id}: {reason.strip()}"
+    _log(tx, case_id, "forward", officer, f"-> {site.id}: {reason}"
          + (" (with the complainant's contacts)" if complainant else ""))
     tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
         status="forwarded", forwarded_to=site.id, updated_at=utcnow()))
     tx.emit(events.CASE_FORWARDED, case_id=case_id, tracking_number=row.tracking_number, to_site=site.id,
-            reason=reason.strip()[:500], officer=officer.strip()[:128], record=case_record["record"],
+            reason=reason[:500], officer=officer[:128], record=case_record["record"],
             complainant=complainant)
     return {"case_id": case_id, "status": "forwarded", "to_site": site.id,
             "complainant_shared": complainant is not None}
