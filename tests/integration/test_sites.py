@@ -9,6 +9,7 @@ import uuid
 import pytest
 import requests
 import sqlalchemy as sa
+from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.intake.service import IntakeService
@@ -84,6 +85,21 @@ def _referral(config, origin_case_id):
                                     "FROM cases WHERE referral_case_id = :c", c=origin_case_id)
 
 
+def _disclosures(config, case_id):
+    """Why the complainant's identity was given out, as intake's access log says."""
+    engine = engine_for(config, "intake")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT purpose FROM identity_access_log WHERE case_id = :c ORDER BY id"),
+                                {"c": case_id}).scalars().all()
+    finally:
+        engine.dispose()
+
+
+def _forwards_written(config):
+    return count_rows(config, "routing", "outbox", "WHERE event_type = 'case_forwarded'")
+
+
 def _timeline(config, case_id):
     with ServiceRpcProxy("reporting", config, timeout=10) as reporting:
         return reporting.case_timeline(case_id)
@@ -101,12 +117,15 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     api.wait_until_routed(created)
 
     with ServiceRpcProxy("routing", hub, timeout=10) as routing:
-        with pytest.raises(Exception) as unknown:
+        with pytest.raises(RemoteError, match="unknown site 'NOWHERE'") as unknown:
             routing.forward(case_id, "NOWHERE", "x", "นายสมชาย (ศูนย์ 1111)")
-        assert "unknown site" in str(unknown.value)
+        assert unknown.value.exc_type == "RoutingError"
+        # refused: nothing sent, so no disclosure of the complainant recorded at intake
+        assert _disclosures(hub, case_id) == [] and _forwards_written(hub) == 0
         result = routing.forward(case_id, "KALASIN", "เรื่องครูในสังกัดสำนักงานศึกษาธิการจังหวัด",
                                  "นายสมชาย (ศูนย์ 1111)")
     assert result == {"case_id": case_id, "status": "forwarded", "to_site": "KALASIN", "complainant_shared": True}
+    assert _disclosures(hub, case_id) == ["case forwarded to site KALASIN"] and _forwards_written(hub) == 1
 
     # the district records it as its own case, a referral with its own tracking number, and routes it
     referral = wait_for(lambda: _referral(district, case_id), timeout=20, message="the referral at the district")
