@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from services.intake import cases, mailbox_poll
@@ -415,6 +416,13 @@ def test_the_service_timer_does_nothing_without_a_mailbox_host(dovecot, containe
     config = {**embedded_config, "MAILBOX": {"host": "", "port": dovecot.port, "user": USER,
                                              "password": PASSWORD, "poll_interval": 0.05}}
     container = container_factory(IntakeService, config)
+    before = timer_ticks()
     container.start()
-    time.sleep(0.5)
+    wait_for(lambda: timer_ticks() - before >= 3, timeout=10, message="the timer firing at start and twice more")
     assert email_cases(embedded_config) == 0 and len(dovecot.uids("UNSEEN")) == 1
+
+
+def timer_ticks():
+    """How often intake's mailbox timer has run to its end in this process."""
+    return REGISTRY.get_sample_value("rongtuk_entrypoint_calls_total",
+                                     {"service": "intake", "entrypoint": "poll_mailbox"}) or 0

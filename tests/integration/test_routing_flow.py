@@ -8,6 +8,7 @@ import email.policy
 
 import pytest
 import requests
+from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.intake.service import IntakeService
@@ -69,8 +70,9 @@ def test_reroute_and_an_information_request_through_rabbitmq(site):
 
     with ServiceRpcProxy("routing", site, timeout=10) as routing:
         routing.reroute(case_id, "projects-funds", "เป็นเรื่องงบประมาณโครงการซ่อมถนน", "นายสมพงษ์ (ศูนย์รับเรื่อง)")
-        with pytest.raises(Exception):
+        with pytest.raises(RemoteError, match="unknown unit 'no-such-unit'") as refused:
             routing.reroute(case_id, "no-such-unit", "x", "นายสมพงษ์")
+        assert refused.value.exc_type == "RoutingError"
         routing.request_info(case_id, "ขอภาพถ่ายถนนและพิกัดจุดที่ชำรุด", "นางสาวเพ็ญ (กลุ่มงานโครงการ)")
 
     def paused():

@@ -1,7 +1,10 @@
 """The fixes embedded mode needs: RPC replies on memory://, its polling interval, one web server per port."""
-import eventlet
+from unittest.mock import patch
+
 import pytest
 import requests
+from nameko.exceptions import RpcTimeout as NoReply
+from nameko.messaging import QueueConsumer
 from nameko.rpc import RpcProxy
 from nameko.rpc import rpc as nameko_rpc
 from nameko.standalone.rpc import ServiceRpcProxy
@@ -62,7 +65,7 @@ def test_nameko_plain_rpc_gets_no_reply_on_the_memory_transport_which_is_why_the
     runner = runner_factory(memory_config, PlainEcho)
     runner.start()
     with ServiceRpcProxy("plain_echo", memory_config, timeout=1) as echo:
-        with pytest.raises(Exception):
+        with pytest.raises(NoReply, match="^1$"):  # nameko's message is the seconds it waited
             echo.shout("x")
 
 
@@ -90,11 +93,18 @@ def test_a_call_to_a_service_that_never_answers_times_out(runner_factory, memory
 
 
 def test_the_configured_polling_interval_reaches_the_consumers(container_factory, memory_config):
-    container = container_factory(Echo, memory_config)
-    container.start()
-    eventlet.sleep(0.1)
-    consumer = next(e for e in container.entrypoints if isinstance(e, RpcEndpoint)).rpc_consumer.queue_consumer
-    assert consumer.connection.transport.polling_interval == 0.005
+    polling = []
+    ready = QueueConsumer.on_consume_ready
+
+    def seen(self, connection, channel, consumers, **kwargs):  # the connection the consumer really polls
+        polling.append(connection.transport.polling_interval)
+        return ready(self, connection, channel, consumers, **kwargs)
+
+    with patch.object(QueueConsumer, "on_consume_ready", seen):
+        container = container_factory(Echo, memory_config)
+        container.start()  # returns once its consumers are ready, i.e. after on_consume_ready
+
+    assert polling == [0.005]
 
 
 class Front:

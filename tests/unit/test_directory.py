@@ -5,8 +5,9 @@ import unicodedata
 import pytest
 
 from services.routing.directory import Directory, DirectoryError
+from shared.config import DEPLOY_DIR
 
-DIRECTORY_FILE = "/work/main/deploy/directory.yml"
+DIRECTORY_FILE = DEPLOY_DIR / "directory.yml"  # the checkout's own, wherever it is
 
 
 @pytest.fixture(scope="module")

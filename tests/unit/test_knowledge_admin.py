@@ -4,9 +4,10 @@ import yaml
 
 from services.routing import knowledge_admin as kb
 from services.routing.knowledge import Entry, KnowledgeBase, KnowledgeError
+from shared.config import DEPLOY_DIR
 
 UNITS = {"admin-rules": object(), "training-knowledge": object()}
-KNOWLEDGE_FILE = "/work/main/deploy/knowledge.yml"
+KNOWLEDGE_FILE = DEPLOY_DIR / "knowledge.yml"  # the checkout's own, wherever it is
 
 
 def entry(**changes):
@@ -116,7 +117,7 @@ def test_a_file_is_checked_whole_and_the_first_bad_entry_named():
 
 def test_the_shipped_knowledge_file_is_valid_for_the_shipped_directory():
     from services.routing.directory import Directory
-    units = Directory.load("/work/main/deploy/directory.yml").units
+    units = Directory.load(DEPLOY_DIR / "directory.yml").units
     checked = kb.check_all(kb.entries_of(kb.read_file(KNOWLEDGE_FILE)), units)
     assert {e.id for e in checked} >= {"training-schedule", "certificate", "grant-documents", "office-hours"}
     assert checked == KnowledgeBase.load(KNOWLEDGE_FILE).entries  # read as routing always read it
