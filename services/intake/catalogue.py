@@ -1,5 +1,6 @@
-"""The subjects a site offers complaints on: codes, Thai and English names, default kind, confidentiality."""
-from dataclasses import dataclass
+"""The subjects a site offers complaints on: codes, Thai and English names, default kind, confidentiality,
+and whether complaints on the subject are public on Open311."""
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -16,6 +17,9 @@ class Subject:
     kind: int
     confidential: bool = False
     group: str = ""
+    # Private by default (PDPA): only a subject marked public (a pothole, a broken street light) has its
+    # complaints' descriptions and locations shown on Open311; a complaint about a person is not.
+    public: bool = False
 
 
 class Catalogue:
@@ -34,13 +38,24 @@ class Catalogue:
                 kind = int(entry["kind"])
                 if kind not in (1, 2, 3, 4):
                     raise ValueError
-                subjects.append(Subject(code=str(entry["code"]), name_th=str(entry["name_th"]),
-                                        name_en=str(entry.get("name_en") or entry["name_th"]), kind=kind,
-                                        confidential=bool(entry.get("confidential", False)),
-                                        group=str(entry.get("group", ""))))
+                subject = Subject(code=str(entry["code"]), name_th=str(entry["name_th"]),
+                                  name_en=str(entry.get("name_en") or entry["name_th"]), kind=kind,
+                                  confidential=bool(entry.get("confidential", False)),
+                                  group=str(entry.get("group", "")))
             except (KeyError, TypeError, ValueError) as exc:
                 raise CatalogueError(f"subject {entry!r} needs code, name_th and kind 1-4") from exc
+            subjects.append(cls._with_publicity(subject, entry.get("public", False)))
         return cls(subjects)
+
+    @staticmethod
+    def _with_publicity(subject, public):
+        # Only a real YAML boolean publishes: `public: "no"` or `public: 1` would otherwise read as
+        # true, and a typo must never put complaints about people on the open web.
+        if not isinstance(public, bool):
+            raise CatalogueError(f"subject {subject.code}: public must be true or false, not {public!r}")
+        if public and subject.confidential:
+            raise CatalogueError(f"subject {subject.code}: a confidential subject cannot be public")
+        return replace(subject, public=public)
 
     @classmethod
     def load(cls, path):

@@ -4,6 +4,11 @@ Pure translation between the spec's forms, JSON and XML and our case record. Ser
 subjects of the site's catalogue; a request is a case, its id the tracking number; status is
 open/closed with our finer status in status_notes; expected_datetime is the SLA deadline and
 agency_responsible the unit. Confidential cases are never listed or shown here.
+
+Reading requests needs no key, so what GET shows is public, the same for everyone: a request's
+description, address, coordinates and photo are shown only when its subject is marked public in the
+catalogue (things such as a pothole, not complaints about people); every other request is listed
+with its status, subject code, dates and unit only.
 """
 import json
 import xml.etree.ElementTree as ET
@@ -42,8 +47,15 @@ def discovery(base_url, contact):
                            "formats": ["text/xml", "application/json"]}]}
 
 
+PUBLIC_NOTE = "Public: requests are listed with their description, location and photo."
+PRIVATE_NOTE = "Not public: requests are listed without description, location or photo."
+
+
 def service_list(catalogue):
-    return [{"service_code": s.code, "service_name": s.name_th, "description": s.name_en, "metadata": True,
+    # The spec has no field for it, so the free-text description tells apps (and the people using
+    # them) whether what they write on a service will be shown to anyone.
+    return [{"service_code": s.code, "service_name": s.name_th,
+             "description": f"{s.name_en}. {PUBLIC_NOTE if s.public else PRIVATE_NOTE}", "metadata": True,
              "type": "realtime", "keywords": s.name_en, "group": s.group} for s in catalogue]
 
 
@@ -176,15 +188,28 @@ def open_or_closed(status):
     return "closed" if status in CLOSED_STATUSES else "open"
 
 
+def is_public(subject, row):
+    """Whether anyone may see what a request says, where and with which photo: only on a subject the
+    site marked public, never a confidential case; a request without a subject is not public."""
+    return bool(subject is not None and subject.public and not row.confidential)
+
+
 def request_view(row, catalogue, public_descriptions=True):
+    """A case as GET requests shows it to anyone. Privacy by default (PDPA): a complaint about a
+    person, its words, the address and coordinates (often the complainant's home or the office they
+    named) and the photo stay out unless its subject is public; `public_descriptions=False` (the
+    site's OPEN311.public_descriptions) hides every description, public subjects' too."""
     subject = catalogue.get(row.category) if row.category else None
+    public = is_public(subject, row)
     return {"service_request_id": row.tracking_number, "status": open_or_closed(row.status),
             "status_notes": row.status, "service_name": subject.name_th if subject else None,
-            "service_code": row.category, "description": row.description if public_descriptions else None,
+            "service_code": row.category,
+            "description": row.description if public and public_descriptions else None,
             "agency_responsible": row.unit_name, "service_notice": None,
             "requested_datetime": _w3c(row.received_at), "updated_datetime": _w3c(row.updated_at),
-            "expected_datetime": _w3c(row.due_at), "address": row.address, "address_id": None, "zipcode": None,
-            "lat": row.latitude, "long": row.longitude, "media_url": _media_url(row)}
+            "expected_datetime": _w3c(row.due_at), "address": row.address if public else None,
+            "address_id": None, "zipcode": None, "lat": row.latitude if public else None,
+            "long": row.longitude if public else None, "media_url": _media_url(row) if public else None}
 
 
 def _media_url(row):

@@ -71,6 +71,13 @@ def test_service_list_in_json_and_xml_offers_every_subject_in_thai(site):
     assert root.tag == "services"
     assert {s.findtext("service_code") for s in root.findall("service")} == {s.code for s in CATALOGUE}
     assert all(s.findtext("metadata") == "true" for s in root.findall("service"))
+    # which services are public is said in the spec's free-text description, not in a field of our own
+    public = {s["service_code"] for s in services if s["description"].endswith("Public: requests are listed "
+                                                                              "with their description, location "
+                                                                              "and photo.")}
+    assert public == {"public-works"}
+    assert all(set(s) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+               for s in services)
 
 
 def test_service_definition_in_json_and_xml(site):
@@ -219,3 +226,48 @@ def test_a_revoked_key_is_refused(site):
 def test_json_bodies_are_utf8_thai(site):
     raw = get(site, "services.json").content
     assert "ถนน".encode() in raw and json.loads(raw)
+
+
+STAFF_COMPLAINT = {"channel": "web", "category": "service-quality", "subject": "เจ้าหน้าที่พูดจาไม่สุภาพ",
+                   "description": "นายสมปอง เจ้าหน้าที่ช่องบริการที่ 3 ตะคอกใส่ผู้สูงอายุ",
+                   "location": {"address": "ศาลากลางจังหวัด ชั้น 1", "latitude": 18.7883, "longitude": 98.9853},
+                   "complainant": {"name": "สมหญิง ใจดี", "email": "somying@example.org",
+                                   "address": "12/3 หมู่ 5 ตำบลสุเทพ"}}
+ROAD_COMPLAINT = {"channel": "web", "category": "public-works", "subject": "ไฟถนนดับ",
+                  "description": "ไฟถนนหน้าตลาดสดดับทั้งแถวมาหนึ่งสัปดาห์",
+                  "location": {"address": "หน้าตลาดสดเทศบาล", "latitude": 18.79, "longitude": 98.98},
+                  "complainant": {"name": "สมชาย มั่นคง", "email": "somchai@example.org",
+                                  "address": "45/12 หมู่ 2 ตำบลช้างเผือก"}}
+NEVER_SHOWN = ["สมหญิง", "ใจดี", "somying", "12/3 หมู่ 5", "สมชาย", "มั่นคง", "somchai", "45/12 หมู่ 2",
+               "ศาลากลางจังหวัด", "18.7883", "98.9853"]
+
+
+def test_only_a_public_subjects_description_is_shown_and_never_the_name_or_address(site):
+    """Privacy by default: a complaint about a person is listed without its words or place; a public
+    works one (a broken street light) with them; the complainant's name and address never."""
+    staff, road = (site.post_case(body).json()["tracking_number"] for body in (STAFF_COMPLAINT, ROAD_COMPLAINT))
+    ids = f"{staff},{road}"
+    listed = {r["service_request_id"]: r for r in get(site, "requests.json", service_request_id=ids).json()}
+    listed_xml = {n.findtext("service_request_id"): n
+                  for n in xml(get(site, "requests.xml", service_request_id=ids)).findall("request")}
+    [staff_one], [road_one] = get(site, f"requests/{staff}.json").json(), get(site, f"requests/{road}.json").json()
+    staff_xml = xml(get(site, f"requests/{staff}.xml")).find("request")
+    road_xml = xml(get(site, f"requests/{road}.xml")).find("request")
+
+    for view in (listed[road], road_one):
+        assert (view["description"], view["address"]) == (ROAD_COMPLAINT["description"], "หน้าตลาดสดเทศบาล")
+    for node in (listed_xml[road], road_xml):
+        assert node.findtext("description") == ROAD_COMPLAINT["description"]
+    for view in (listed[staff], staff_one):
+        assert (view["description"], view["address"], view["lat"], view["long"], view["media_url"]) == (
+            None, None, None, None, None)
+        assert view["service_code"] == "service-quality" and view["status"] == "open"
+    for node in (listed_xml[staff], staff_xml):
+        assert not node.findtext("description") and not node.findtext("address") and not node.findtext("lat")
+        assert node.findtext("service_code") == "service-quality"
+    everything = "".join(get(site, path).text for path in (
+        f"requests.json?service_request_id={ids}", f"requests.xml?service_request_id={ids}", "requests.json",
+        "requests.xml", f"requests/{staff}.json", f"requests/{staff}.xml", f"requests/{road}.json",
+        f"requests/{road}.xml"))
+    assert STAFF_COMPLAINT["description"] not in everything and "ตะคอก" not in everything
+    assert [text for text in NEVER_SHOWN if text in everything] == []

@@ -3,6 +3,7 @@ import base64
 import hashlib
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -21,7 +22,7 @@ from shared import events
 from shared.config import database_url
 from shared.store import Store, make_engine, outbox, utcnow
 
-SUBJECTS = "/work/main/deploy/subjects.yml"
+SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"  # this checkout's
 
 ROAD = {
     "channel": "web",
@@ -491,3 +492,23 @@ def test_a_photo_sent_with_a_dispute_that_reopens_the_case_is_kept_with_it(store
 
     kept = rows(store, attachments, attachments.c.case_id == first["case_id"])
     assert [(r.filename, r.sha256) for r in kept] == [("ยังไม่ซ่อม.jpg", hashlib.sha256(PHOTO).hexdigest())]
+
+
+def test_open311_lists_real_rows_with_the_words_of_public_subjects_only(store, ctx):
+    from services.intake import open311
+    road = receive(store, ctx, {**ROAD, "location": {"address": "ซอยประชาอุทิศ 33", "latitude": 13.69,
+                                                     "longitude": 100.53}})
+    staff = receive(store, ctx, {**ROAD, "category": "service-quality", "subject": "เจ้าหน้าที่พูดจาไม่สุภาพ",
+                                 "description": "นางสาวสุดา เจ้าหน้าที่ช่อง 2 พูดจาดูถูกผู้มาติดต่อ",
+                                 "location": {"address": "ที่ว่าการอำเภอ", "latitude": 13.7, "longitude": 100.5}})
+    secret = receive(store, ctx, {**ROAD, "category": "misconduct"})
+    with store.reading() as session:
+        listed = cases.public_requests(session, {"limit": 10})
+    views = {v["service_request_id"]: v for v in (open311.request_view(r, ctx.catalogue) for r in listed)}
+    assert set(views) == {road["tracking_number"], staff["tracking_number"]}  # never the confidential one
+    assert secret["tracking_number"] not in views
+    assert (views[road["tracking_number"]]["description"], views[road["tracking_number"]]["lat"]) == (
+        ROAD["description"], 13.69)
+    private = views[staff["tracking_number"]]
+    assert (private["description"], private["address"], private["lat"], private["long"], private["media_url"]) == (
+        None, None, None, None, None)

@@ -2,6 +2,7 @@
 import hashlib
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -120,20 +121,20 @@ def test_the_token_does_not_contain_the_plaintext(key):
 
 def test_another_key_cannot_unseal(key):
     token = Sealer(key).seal(IDENTITY)
-    with pytest.raises(SealError):
+    with pytest.raises(SealError, match="cannot be opened with this key"):
         Sealer(Fernet.generate_key().decode()).unseal(token)
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token", "gAAAAABn" + "A" * 80])
 def test_a_damaged_token_cannot_be_unsealed(key, token):
-    with pytest.raises(SealError):
+    with pytest.raises(SealError, match="cannot be opened with this key"):
         Sealer(key).unseal(token)
 
 
 @pytest.mark.parametrize("bad", ["", "correct horse battery staple", "c2VhbC1rZXk=", "ก" * 44,
                                  Fernet.generate_key().decode()[:-2]])
 def test_a_malformed_key_is_refused(bad):
-    with pytest.raises(SealError):
+    with pytest.raises(SealError, match="32 url-safe base64-encoded bytes"):
         Sealer(bad)
 
 
@@ -236,7 +237,7 @@ def test_a_missing_file_is_an_error(tmp_path):
 
 # --- catalogue -----------------------------------------------------------------------------------
 
-SHIPPED = "/work/main/deploy/subjects.yml"
+SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"  # this checkout's
 
 
 def test_the_shipped_catalogue_loads():
@@ -260,13 +261,40 @@ def test_misconduct_is_confidential_and_major():
     assert catalogue.get("potholes") is None
 
 
+def test_only_public_works_is_public_in_the_shipped_catalogue():
+    catalogue = Catalogue.load(SHIPPED)
+    assert [s.code for s in catalogue if s.public] == ["public-works"]
+    assert not catalogue.get("service-quality").public and not catalogue.get("misconduct").public
+
+
 def test_from_mapping_defaults():
     catalogue = Catalogue.from_mapping({"subjects": [
         {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": "2"},
         {"code": 101, "name_th": "น้ำประปา", "name_en": "Tap water", "kind": 2, "group": "สาธารณูปโภค"}]})
     dogs = catalogue.get("stray-dogs")
-    assert (dogs.name_en, dogs.kind, dogs.confidential, dogs.group) == ("สุนัขจรจัด", 2, False, "")
+    assert (dogs.name_en, dogs.kind, dogs.confidential, dogs.group, dogs.public) == ("สุนัขจรจัด", 2, False, "", False)
     assert catalogue.get("101").name_en == "Tap water"
+
+
+def test_a_subject_marked_public_is_public():
+    catalogue = Catalogue.from_mapping({"subjects": [
+        {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": 2, "public": True},
+        {"code": "staff", "name_th": "พฤติกรรมเจ้าหน้าที่", "kind": 2, "public": False}]})
+    assert catalogue.get("stray-dogs").public is True
+    assert catalogue.get("staff").public is False
+
+
+@pytest.mark.parametrize("public", ["yes", "no", "false", 1, 0, None, []])
+def test_public_must_be_a_yaml_boolean(public):
+    with pytest.raises(CatalogueError, match="stray-dogs: public must be true or false"):
+        Catalogue.from_mapping({"subjects": [{"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": 2,
+                                              "public": public}]})
+
+
+def test_a_confidential_subject_cannot_be_public():
+    with pytest.raises(CatalogueError, match="bribes: a confidential subject cannot be public"):
+        Catalogue.from_mapping({"subjects": [{"code": "bribes", "name_th": "เรียกรับเงิน", "kind": 3,
+                                              "confidential": True, "public": True}]})
 
 
 @pytest.mark.parametrize("entry", [
@@ -279,7 +307,7 @@ def test_from_mapping_defaults():
     "stray-dogs",
 ])
 def test_from_mapping_refuses_a_bad_subject(entry):
-    with pytest.raises(CatalogueError):
+    with pytest.raises(CatalogueError, match="needs code, name_th and kind 1-4"):
         Catalogue.from_mapping({"subjects": [entry]})
 
 
@@ -291,5 +319,5 @@ def test_from_mapping_refuses_duplicate_codes():
 
 @pytest.mark.parametrize("data", [None, [], "subjects", {"subjects": None}, {"subjects": {"roads": 2}}, {}])
 def test_from_mapping_refuses_what_is_not_a_mapping_with_a_list(data):
-    with pytest.raises(CatalogueError):
+    with pytest.raises(CatalogueError, match="a mapping with a list of subjects"):
         Catalogue.from_mapping(data)

@@ -2,6 +2,7 @@
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -11,7 +12,7 @@ from services.intake.catalogue import Catalogue
 from services.intake.open311 import DEFAULT_WINDOW, Open311Error
 from services.intake.tracking import BANGKOK
 
-CATALOGUE = Catalogue.load("/work/main/deploy/subjects.yml")
+CATALOGUE = Catalogue.load(Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml")  # this checkout's
 CLIENT = "Traffy Fondue"
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=BANGKOK)
 
@@ -39,9 +40,21 @@ def test_service_list_offers_every_subject_of_the_catalogue():
     assert [s["service_code"] for s in services] == [s.code for s in CATALOGUE]
     works = next(s for s in services if s["service_code"] == "public-works")
     assert works == {"service_code": "public-works", "service_name": "ถนน ไฟฟ้า ประปา และสาธารณูปโภค",
-                     "description": "Roads, lighting, water and public works", "metadata": True,
+                     "description": "Roads, lighting, water and public works. Public: requests are listed "
+                                    "with their description, location and photo.", "metadata": True,
                      "type": "realtime", "keywords": "Roads, lighting, water and public works",
                      "group": "ข้อร้องเรียน"}
+
+
+def test_the_service_list_says_which_services_are_public_in_the_description():
+    """GeoReport v2 has no field for it; the spec's own fields and their types stay as they are."""
+    services = {s["service_code"]: s for s in open311.service_list(CATALOGUE)}
+    assert services["public-works"]["description"].endswith(open311.PUBLIC_NOTE)
+    for code in ("misconduct", "service-quality", "personnel", "information", "suggestion", "media-lawsuit"):
+        assert services[code]["description"].endswith(open311.PRIVATE_NOTE), code
+    assert services["service-quality"]["description"].startswith("Quality of service and conduct of staff. ")
+    assert all(set(s) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+               for s in services.values())
 
 
 def test_service_definition_lists_subject_kind_and_confidential_attributes():
@@ -393,19 +406,64 @@ class Row:
         self.__dict__.update(fields)
 
 
+def case_row(**fields):
+    base = dict(tracking_number="HUB-2570-000123", status="closed", category="public-works",
+                description="ไฟฟ้าดับทั้งซอย", unit_name="กองช่าง",
+                received_at=datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc),
+                updated_at=datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc), due_at=None,
+                address="ซอยลาดพร้าว 101", latitude=13.8046, longitude=100.6081, confidential=False,
+                channel_ref=json.dumps({"media_url": "https://cdn.example.org/a.jpg"}))
+    return Row(**{**base, **fields})
+
+
+PRIVATE_FIELDS = ("description", "address", "lat", "long", "media_url")
+
+
 def test_request_view_of_a_case_row():
-    row = Row(tracking_number="HUB-2570-000123", status="closed", category="public-works",
-              description="ไฟฟ้าดับทั้งซอย", unit_name="กองช่าง", received_at=datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc),
-              updated_at=datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc), due_at=None,
-              address="ซอยลาดพร้าว 101", latitude=13.8046, longitude=100.6081,
-              channel_ref=json.dumps({"media_url": "https://cdn.example.org/a.jpg"}))
-    view = open311.request_view(row, CATALOGUE)
+    view = open311.request_view(case_row(), CATALOGUE)
     assert view["status"] == "closed" and view["status_notes"] == "closed"
     assert view["service_name"] == "ถนน ไฟฟ้า ประปา และสาธารณูปโภค"
     assert view["requested_datetime"] == "2026-11-21T09:00:00+07:00"
     assert view["expected_datetime"] is None
-    assert view["media_url"] == "https://cdn.example.org/a.jpg"
-    assert open311.request_view(row, CATALOGUE, public_descriptions=False)["description"] is None
+    assert (view["description"], view["address"], view["lat"], view["long"], view["media_url"]) == (
+        "ไฟฟ้าดับทั้งซอย", "ซอยลาดพร้าว 101", 13.8046, 100.6081, "https://cdn.example.org/a.jpg")
+
+
+@pytest.mark.parametrize("category", ["service-quality", "personnel", "budget-projects", "information",
+                                      "suggestion", "media-lawsuit", "misconduct", None, "no-longer-offered"])
+def test_a_request_on_a_subject_not_marked_public_shows_no_words_place_or_photo(category):
+    row = case_row(category=category, description="เจ้าหน้าที่ช่องบริการที่ 3 นายสมปอง พูดจาไม่สุภาพ",
+                   address="99/9 หมู่ 4 ตำบลสุเทพ")
+    view = open311.request_view(row, CATALOGUE)
+    assert {key: view[key] for key in PRIVATE_FIELDS} == dict.fromkeys(PRIVATE_FIELDS)
+    # what is still listed: that the request exists, where it stands, on what, who handles it and when
+    assert (view["service_request_id"], view["status"], view["status_notes"], view["service_code"],
+            view["agency_responsible"], view["requested_datetime"], view["updated_datetime"]) == (
+        "HUB-2570-000123", "closed", "closed", category, "กองช่าง", "2026-11-21T09:00:00+07:00",
+        "2026-11-22T10:00:00+07:00")
+    assert "นายสมปอง" not in json.dumps(view, ensure_ascii=False)
+
+
+def test_a_confidential_case_on_a_public_subject_is_not_public():
+    view = open311.request_view(case_row(confidential=True), CATALOGUE)
+    assert {key: view[key] for key in PRIVATE_FIELDS} == dict.fromkeys(PRIVATE_FIELDS)
+
+
+def test_the_site_switch_hides_every_description_but_keeps_public_locations():
+    view = open311.request_view(case_row(), CATALOGUE, public_descriptions=False)
+    assert view["description"] is None
+    assert (view["address"], view["lat"], view["long"]) == ("ซอยลาดพร้าว 101", 13.8046, 100.6081)
+    private = open311.request_view(case_row(category="service-quality"), CATALOGUE, public_descriptions=False)
+    assert {key: private[key] for key in PRIVATE_FIELDS} == dict.fromkeys(PRIVATE_FIELDS)
+
+
+def test_a_subject_another_catalogue_marks_public_is_public():
+    catalogue = Catalogue.from_mapping({"subjects": [
+        {"code": "stray-dogs", "name_th": "สุนัขจรจัด", "kind": 2, "public": True},
+        {"code": "staff", "name_th": "พฤติกรรมเจ้าหน้าที่", "kind": 2}]})
+    assert open311.request_view(case_row(category="stray-dogs"), catalogue)["description"] == "ไฟฟ้าดับทั้งซอย"
+    assert open311.request_view(case_row(category="staff"), catalogue)["description"] is None
+    assert open311.request_view(case_row(category="public-works"), catalogue)["description"] is None
 
 
 @pytest.mark.parametrize("status, shown", [("received", "open"), ("routed", "open"), ("reopened", "open"),
