@@ -38,11 +38,19 @@ def document(server_url):
                       "413": _error("The body is larger than 8 MiB")}}})
     spec.path(path="/api/v1/cases/{tracking_number}", operations={"get": {
         "summary": "Follow a case",
-        "parameters": [tracking, {"name": "access_code", "in": "query", "required": True,
+        "description": "The complainant gives the access code; an officer's X-Api-Key reads any case, "
+                       "confidential ones too, without the code. Either way the same view, without the "
+                       "complainant's identity (see /complainant).",
+        "security": [{}, {"officerKey": []}],
+        "parameters": [tracking, {"name": "access_code", "in": "query", "required": False,
+                                  "description": "required without an officer's X-Api-Key",
                                   "schema": {"type": "string"}}],
         "responses": {"200": {"description": "The case, without personal data", "content": {JSON: {"schema": "CaseView"}}},
-                      "404": _error("No case with that tracking number and access code"),
-                      "429": _error("Too many wrong look-ups from this address; see Retry-After")}}})
+                      "403": _error("An X-Api-Key was given but is not an officer's valid key"),
+                      "404": _error("No case with that tracking number and access code (or, for an "
+                                    "officer, with that tracking number)"),
+                      "429": _error("Too many wrong look-ups from this address; see Retry-After "
+                                    "(complainants' look-ups only)")}}})
     spec.path(path="/api/v1/cases/{tracking_number}/complainant", operations={"post": {
         "summary": "Reveal who complained (officers; every request is recorded)",
         "security": [{"officerKey": []}],

@@ -1,9 +1,10 @@
-"""The intake service alone, through its real HTTP entrypoints, on the memory transport and SQLite."""
+"""The intake service through its real HTTP entrypoints, on the memory transport and SQLite (alone, or with
+reporting and sla beside it where the case page needs their parts)."""
 import pytest
 import requests
 
 from services.intake.service import IntakeService
-from tests.helpers import api_for, count_rows, thai_case
+from tests.helpers import api_for, count_rows, thai_case, wait_for
 
 
 @pytest.fixture
@@ -114,3 +115,116 @@ def test_an_officer_key_records_who_took_the_complaint(intake, embedded_config, 
                             timeout=10)
     assert refused.status_code == 403
     assert count_rows(embedded_config, "intake", "cases") == 1
+
+
+# --- an officer reads a case with their key ------------------------------------------------------
+
+CONFIDENTIAL_COMPLAINANT = {"name": "นางสาวมาลี ศรีสุขสวัสดิ์", "national_id": "3100501234563",
+                            "phone": "089-765-4321", "email": "malee.srisuk@example.org",
+                            "address": "99/9 หมู่ 4 ตำบลบ้านใหม่ อำเภอเมือง จังหวัดอุดรธานี",
+                            "line_user_id": "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"}
+IDENTITY_TRACES = ["มาลี", "ศรีสุขสวัสดิ์", "3100501234563", "0897654321", "897654321", "89-765-4321",
+                   "malee.srisuk", "example.org", "บ้านใหม่", "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"]
+
+
+@pytest.fixture
+def site(container_factory, embedded_config):
+    """intake with reporting and sla beside it, so the case page has its timeline and clocks."""
+    from services.reporting.service import ReportingService
+    from services.sla.service import SlaService
+    for service in (IntakeService, ReportingService, SlaService):
+        container_factory(service, embedded_config).start()
+    return api_for(embedded_config)
+
+
+@pytest.fixture
+def keys(embedded_config):
+    """An officer's, a client app's and a revoked officer's key, made as `rongtuk apikey` makes them."""
+    from services.intake import apikeys
+    from shared.store import Store
+    from tests.helpers import engine_for
+    engine = engine_for(embedded_config, "intake")
+    store = Store(engine, "intake", "HUB", "test", on_emitted=lambda: None)
+    made = {role: store.run(apikeys.create, f"test {role}", role)["key"] for role in ("officer", "client")}
+    revoked = store.run(apikeys.create, "ลาออกแล้ว", "officer")
+    store.run(apikeys.revoke, revoked["id"])
+    made["revoked"] = revoked["key"]
+    yield made
+    engine.dispose()
+
+
+def officer_get(api, tracking_number, key, **params):
+    return requests.get(f"{api.base}/api/v1/cases/{tracking_number}", params=params,
+                        headers={"X-Api-Key": key}, timeout=10)
+
+
+def confidential_case(api):
+    response = api.post_case({
+        "channel": "hotline", "category": "misconduct", "subject": "เจ้าหน้าที่เรียกรับเงินเพื่อเร่งออกใบอนุญาต",
+        "description": "เจ้าหน้าที่ฝ่ายโยธาเรียกเงิน 3,000 บาทเพื่อเร่งออกใบอนุญาตก่อสร้าง ขอให้ตรวจสอบ",
+        "complainant": CONFIDENTIAL_COMPLAINANT})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_an_officer_key_reads_a_confidential_case_as_its_complainant_sees_it_without_who_complained(site, keys):
+    created = confidential_case(site)
+
+    def indexed():
+        response = officer_get(site, created["tracking_number"], keys["officer"])
+        assert response.status_code == 200, response.text
+        case = response.json()
+        return case if {e["service"] for e in case["timeline"] or []} >= {"intake", "reporting"} else None
+
+    case = wait_for(indexed, message="the case on reporting's timeline")
+    assert case["tracking_number"] == created["tracking_number"] and case["category"] == "misconduct"
+    assert case["clocks"] == []  # sla answered: no clock yet, the case is not routed in this test
+    complainants_view = site.get_case(created["tracking_number"], created["access_code"]).json()
+    assert case == complainants_view
+    body = officer_get(site, created["tracking_number"], keys["officer"]).text
+    assert [trace for trace in IDENTITY_TRACES if trace in body] == []
+    assert "complainant" not in case and "national_id" not in body
+
+
+def test_an_officer_needs_no_access_code_and_a_wrong_one_does_not_matter(site, keys):
+    created = confidential_case(site)
+    assert officer_get(site, created["tracking_number"].lower(), keys["officer"]).status_code == 200
+    assert officer_get(site, created["tracking_number"], keys["officer"], access_code="AAAAAAAA").status_code == 200
+
+
+@pytest.mark.parametrize("which", ["client", "revoked", "forged", "not-ours"])
+def test_a_key_that_is_not_an_officers_valid_key_gets_403_even_with_the_access_code(site, keys, which):
+    created = confidential_case(site)
+    key = {"client": keys["client"], "revoked": keys["revoked"], "forged": "rtk_forged-key-00000000000000000",
+           "not-ours": "Bearer 1234"}[which]
+    response = officer_get(site, created["tracking_number"], key, access_code=created["access_code"])
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+    assert "เรียกรับเงิน" not in response.text
+
+
+def test_without_a_key_or_a_code_a_case_is_not_found(site):
+    created = confidential_case(site)
+    response = requests.get(f"{site.base}/api/v1/cases/{created['tracking_number']}", timeout=10)
+    assert response.status_code == 404 and response.json()["error"] == "not_found"
+    empty_key = requests.get(f"{site.base}/api/v1/cases/{created['tracking_number']}",
+                             headers={"X-Api-Key": ""}, timeout=10)
+    assert empty_key.status_code == 404  # an empty header is no key: the complainant's path
+
+
+def test_an_officers_unknown_numbers_are_404_and_never_throttled(site, keys):
+    created = confidential_case(site)
+    for guess in range(15):
+        response = officer_get(site, f"HUB-2569-{guess:06d}", keys["officer"])
+        assert response.status_code == 404
+        assert response.json() == {"error": "not_found", "message": "No case with that tracking number."}
+    # the complainant at the same address is not blocked by the officer's misses
+    assert site.get_case(created["tracking_number"], created["access_code"]).status_code == 200
+
+
+def test_an_address_throttled_for_wrong_codes_still_serves_the_officers_key(site, keys):
+    created = confidential_case(site)
+    for guess in range(10):
+        assert site.get_case(f"HUB-2569-{guess:06d}", "AAAAAAAA").status_code == 404
+    assert site.get_case(created["tracking_number"], created["access_code"]).status_code == 429
+    assert officer_get(site, created["tracking_number"], keys["officer"]).status_code == 200
