@@ -1,4 +1,6 @@
 """routing: who handles each case, why, the officers' corrections, and cases between sites."""
+from functools import partial
+
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
@@ -8,7 +10,7 @@ from services.routing import knowledge_admin
 from services.routing.knowledge import KnowledgeError
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
-from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
+from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 
 
@@ -58,15 +60,9 @@ class RoutingService:
     def forward(self, case_id, to_site, reason, officer):
         """Forward the case to another site, with the record intake keeps (identity only where allowed)."""
         linked = not str(self.config.get("AMQP_URI", "")).startswith("memory")
-        site = forwarding.forward_terms(self.routing.directory, self.db.site_id, to_site, linked)
-        with self.db.reading() as session:
-            forwarding.check_forward(session, case_id, site.id)
-        try:
-            case_record = call_with_timeout(self.intake.forward_record, case_id, site.id, site.personal_data,
-                                            timeout=rpc_timeout(self.config))
-        except RpcTimeout:
-            raise assignments.RoutingError("intake did not answer in time; nothing was forwarded") from None
-        return self.db.run(forwarding.forward, case_id, site, reason, officer, case_record)
+        record_of = partial(call_with_timeout, self.intake.forward_record, timeout=rpc_timeout(self.config))
+        return forwarding.forward_case(self.db, self.routing.directory, case_id, to_site, reason, officer,
+                                       record_of, linked)
 
     @rpc(expected_exceptions=assignments.RoutingError)
     def answer(self, case_id, answer, officer, unit_id=None):

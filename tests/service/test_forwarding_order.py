@@ -151,8 +151,6 @@ class IntakeProxy:
             call_async=lambda *args: SimpleNamespace(result=lambda: intake(*args)))
 
 
-@pytest.mark.xfail(strict=True, reason="services/routing/service.py still asks intake before checking the "
-                                       "reason: its forward RPC is to call forwarding.forward_case")
 def test_the_forward_rpc_refused_for_its_reason_asks_intake_nothing(store):
     case_id, intake = routed_case(store), Intake()
     service = worker_factory(RoutingService, db=store, routing=SimpleNamespace(directory=DIRECTORY),
