@@ -28,9 +28,15 @@ class Unit:
     parent: str = ""
     contacts: tuple = ()
     roles: dict = field(default_factory=dict)  # unit_head, office_director, complaint_committee -> who
+    about: tuple = ()          # what the unit deals with, in the words people use: teaches the model
 
     def description_text(self):
         return " ".join(p for p in (self.name_th, self.handles) if p).strip()
+
+    def training_texts(self):
+        """The unit's own words for the model: its name and what it handles, then each `about`
+        phrase as an example of its own (a short text the unit answers, as a complaint might say)."""
+        return [t for t in (self.description_text(), *self.about) if t]
 
 
 @dataclass(frozen=True)
@@ -57,9 +63,11 @@ class Rule:
     keyword_texts: tuple = ()
 
     def matches(self, text_tokens, normal_text, kind):
-        """The keyword or pattern that fired, or None."""
+        """The keyword or pattern that fired (for a rule of kinds alone, the kind), or None."""
         if self.kinds and kind not in self.kinds:
             return None
+        if not self.keywords and not self.patterns:
+            return f"kind {kind}"
         for words, text in zip(self.keywords, self.keyword_texts):
             if contains(text_tokens, words):
                 return text
@@ -117,14 +125,14 @@ class Directory:
             units = {key: Unit(id=key, name_th=u["name_th"], name_en=u.get("name_en", u["name_th"]),
                                code=u.get("code", ""), handles=u.get("handles", u.get("answers_th", "")),
                                parent=u.get("parent", ""), contacts=tuple(u.get("contacts", ())),
-                               roles=dict(u.get("roles", {})))
+                               roles=dict(u.get("roles", {})), about=_about(key, u.get("about")))
                      for key, u in data["units"].items()}
             rules = []
             for r in data.get("rules", []):
                 texts = tuple(normalise(k) for k in r.get("keywords", []))
                 patterns = tuple(re.compile(p) for p in r.get("patterns", []))
-                if not texts and not patterns:
-                    raise DirectoryError(f"rule {r.get('id')!r} has neither keywords nor patterns")
+                if not texts and not patterns and not r.get("kinds"):
+                    raise DirectoryError(f"rule {r.get('id')!r} has no keywords, patterns or kinds")
                 rules.append(Rule(id=r["id"], unit_id=r["unit"], keywords=tuple(tokens(t) for t in texts),
                                   patterns=patterns, kinds=tuple(r.get("kinds", ())), keyword_texts=texts))
             triage = data.get("triage_unit", data.get("default_unit"))
@@ -145,7 +153,8 @@ class Directory:
             "sites": {s.id: {"name_th": s.name_th, "name_en": s.name_en, "kind": s.kind,
                              "personal_data": s.personal_data} for s in self.sites.values()},
             "units": {u.id: {"code": u.code, "name_th": u.name_th, "name_en": u.name_en, "handles": u.handles,
-                             "parent": u.parent, "contacts": list(u.contacts), "roles": dict(u.roles)}
+                             "parent": u.parent, "contacts": list(u.contacts), "roles": dict(u.roles),
+                             "about": list(u.about)}
                       for u in self.units.values()},
             "rules": [{"id": r.id, "unit": r.unit_id, "keywords": list(r.keyword_texts),
                        "patterns": [p.pattern for p in r.patterns], "kinds": list(r.kinds)} for r in self.rules],
@@ -166,6 +175,14 @@ class Directory:
             if matched:
                 return RuleMatch(self.units[rule.unit_id], rule.id, matched)
         return None
+
+
+def _about(unit_id, about):
+    if about is None:
+        return ()
+    if not isinstance(about, list) or not all(isinstance(a, str) and a.strip() for a in about):
+        raise DirectoryError(f"unit {unit_id!r}: about must be a list of non-empty strings")
+    return tuple(a.strip() for a in about)
 
 
 def _sites(data):

@@ -31,3 +31,13 @@ def contains(text_tokens: tuple, phrase_tokens: tuple) -> bool:
     if not n:
         return False
     return any(text_tokens[i:i + n] == phrase_tokens for i in range(len(text_tokens) - n + 1))
+
+
+@lru_cache(maxsize=4096)
+def word_boundaries(normal_text: str) -> frozenset:
+    """The offsets in an already normalised text where newmm puts a word boundary."""
+    offsets, at = {0}, 0
+    for word in _segmenter()(normal_text, engine="newmm", keep_whitespace=True):
+        at += len(word)
+        offsets.add(at)
+    return frozenset(offsets)

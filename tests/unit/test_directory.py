@@ -41,7 +41,9 @@ def mapping(**changes):
 def test_shipped_directory_loads(directory):
     assert set(directory.units) == {"ict-pr", "projects-funds", "admin-rules", "inspection", "training-knowledge"}
     assert directory.triage_unit.id == "inspection"
-    assert [r.id for r in directory.rules] == ["misconduct", "funds", "rules-meetings", "training", "information"]
+    assert [r.id for r in directory.rules] == ["serious", "misconduct", "funds", "rules-meetings", "training",
+                                              "information"]
+    assert all(len(u.about) >= 10 for u in directory.units.values())  # each unit's words teach the model
     unit = directory.units["projects-funds"]
     assert unit.name_th == "กลุ่มงานเสริมสร้างศักยภาพและการมีส่วนร่วม"
     assert unit.name_en == "Capacity Building and Participation Group"
@@ -52,7 +54,7 @@ def test_assign_names_the_rule_and_keyword(directory):
     assignment = directory.assign(
         "ขอทราบความคืบหน้าการโอนเงินโครงการ",
         "กลุ่มเกษตรกรบ้านโนนสูงยื่นเอกสารตั้งแต่เดือนสิงหาคมแต่ยังไม่ได้รับเงิน",
-        3,
+        2,
     )
 
     assert assignment.unit.id == "projects-funds"
@@ -71,6 +73,35 @@ def test_first_matching_rule_wins(directory):
     assert assignment.reason == "rule misconduct: \'เรียกรับเงิน'"
 
 
+def test_serious_kinds_go_to_the_complaint_group_whatever_the_words(directory):
+    assignment = directory.assign("ขอทราบความคืบหน้าการโอนเงินโครงการ", "", 3)
+    assert (assignment.unit.id, assignment.reason) == ("inspection", "rule serious: 'kind 3'")
+    assert directory.assign("ขอทราบความคืบหน้าการโอนเงินโครงการ", "", 2).unit.id == "projects-funds"
+
+
+def test_a_rule_of_kinds_alone_and_the_units_own_words():
+    directory = Directory.from_mapping(mapping(
+        rules=[{"id": "grave", "unit": "roads", "kinds": [4]}],
+        units={**MAPPING["units"], "water": {"name_th": "ฝ่ายประปา", "handles": "น้ำประปา",
+                                             "about": ["น้ำไม่ไหล", " ท่อแตก "]}}))
+    assert directory.assign("อะไรก็ได้", "", 4).reason == "rule grave: 'kind 4'"
+    assert directory.assign("อะไรก็ได้", "", 3).reason == "triage: no rule matched"
+    assert directory.units["water"].training_texts() == ["ฝ่ายประปา น้ำประปา", "น้ำไม่ไหล", "ท่อแตก"]
+    assert directory.as_mapping()["units"]["water"]["about"] == ["น้ำไม่ไหล", "ท่อแตก"]
+
+
+@pytest.mark.parametrize("about", ["น้ำไม่ไหล", ["น้ำไม่ไหล", ""], [3]])
+def test_about_must_be_a_list_of_words(about):
+    units = {**MAPPING["units"], "water": {"name_th": "ฝ่ายประปา", "about": about}}
+    with pytest.raises(DirectoryError, match="about must be a list of non-empty strings"):
+        Directory.from_mapping(mapping(units=units))
+
+
+def test_a_rule_with_nothing_to_match_is_refused():
+    with pytest.raises(DirectoryError, match="has no keywords, patterns or kinds"):
+        Directory.from_mapping(mapping(rules=[{"id": "empty", "unit": "roads"}]))
+
+
 def test_keyword_in_description_only_matches(directory):
     assignment = directory.assign(
         "สอบถามกำหนดการ",
@@ -84,7 +115,7 @@ def test_keyword_in_description_only_matches(directory):
 
 
 def test_no_match_goes_to_the_default_unit_with_a_reason(directory):
-    assignment = directory.assign("สุนัขจรจัดในหมู่บ้าน", "มีสุนัขจรจัดจำนวนมากกัดเด็กนักเรียน", 4)
+    assignment = directory.assign("สุนัขจรจัดในหมู่บ้าน", "มีสุนัขจรจัดจำนวนมากกัดเด็กนักเรียน", 2)
 
     assert assignment.unit.id == "inspection"
     assert assignment.unit.name_th == "กลุ่มงานตรวจสอบและติดตามผล"
