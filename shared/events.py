@@ -86,6 +86,12 @@ class CaseReceivedV3(CaseReceivedV2):
     referral = fields.Nested(ReferralV1, required=True, allow_none=True)
 
 
+class CaseReceivedV4(CaseReceivedV3):
+    """v3 with `kind` None when nobody gave one (no kind and no subject with a default): routing
+    reads it from the words, and its `case_routed` carries the kind of the case from then on."""
+    kind = StrictInteger(required=True, allow_none=True, validate=validate.OneOf(KINDS))
+
+
 class CaseReopenedV1(Envelope):
     """A closed case is open again: its result was disputed."""
     tracking_number = fields.String(required=True)
@@ -112,6 +118,15 @@ class CaseRoutedV2(CaseRoutedV1):
     score = fields.Float(required=True, allow_none=True)
     model_version = fields.String(required=True, allow_none=True)
     kind_reason = fields.String(required=True)
+
+
+class CaseKindChangedV1(Envelope):
+    """An officer corrected the case's kind: its deadlines are computed again from receipt."""
+    tracking_number = fields.String(required=True)
+    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    previous_kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    officer = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
 
 class CaseTriageNeededV1(Envelope):
@@ -351,19 +366,24 @@ def _plain(value):
     return value
 
 
-def _case_received_v2_to_v3(event):
-    return {**event, "version": 3, "referral": None}
+def _case_received_v3_to_v4(event):
+    return {**event, "version": 4}
 
 
-def _case_received_v1_to_v3(event):
-    return _case_received_v2_to_v3({
+def _case_received_v2_to_v4(event):
+    return _case_received_v3_to_v4({**event, "version": 3, "referral": None})
+
+
+def _case_received_v1_to_v4(event):
+    return _case_received_v2_to_v4({
         **event, "version": 2, "category": None, "location": None, "confidential": False,
         "field_check": False, "linked_case_id": None, "link_reason": None})
 
 
-CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v3)
-CASE_RECEIVED_V2 = EventType("intake", "case_received", 2, CaseReceivedV2, upcast=_case_received_v2_to_v3)
-CASE_RECEIVED = EventType("intake", "case_received", 3, CaseReceivedV3)
+CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v4)
+CASE_RECEIVED_V2 = EventType("intake", "case_received", 2, CaseReceivedV2, upcast=_case_received_v2_to_v4)
+CASE_RECEIVED_V3 = EventType("intake", "case_received", 3, CaseReceivedV3, upcast=_case_received_v3_to_v4)
+CASE_RECEIVED = EventType("intake", "case_received", 4, CaseReceivedV4)
 CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
 def _case_routed_v1_to_v2(event):
     return {**event, "version": 2, "method": "rule", "score": None, "model_version": None,
@@ -373,6 +393,7 @@ def _case_routed_v1_to_v2(event):
 CASE_ROUTED_V1 = EventType("routing", "case_routed", 1, CaseRoutedV1, upcast=_case_routed_v1_to_v2)
 CASE_ROUTED = EventType("routing", "case_routed", 2, CaseRoutedV2)
 CASE_TRIAGE_NEEDED = EventType("routing", "case_triage_needed", 1, CaseTriageNeededV1)
+CASE_KIND_CHANGED = EventType("routing", "case_kind_changed", 1, CaseKindChangedV1)
 CASE_REROUTED = EventType("routing", "case_rerouted", 1, CaseReroutedV1)
 CASE_ROUTING_CONFIRMED = EventType("routing", "case_routing_confirmed", 1, CaseRoutingConfirmedV1)
 CASE_INFO_REQUESTED = EventType("routing", "case_info_requested", 1, CaseInfoRequestedV1)
@@ -393,8 +414,8 @@ SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
 NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
-    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1, CASE_ROUTED,
-    CASE_TRIAGE_NEEDED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,
+    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1,
+    CASE_ROUTED, CASE_TRIAGE_NEEDED, CASE_KIND_CHANGED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,
     CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED,
     SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED, SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED,
     SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}

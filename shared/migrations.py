@@ -29,9 +29,16 @@ def run_env():
     """The body of every service's migrations/env.py (online mode only: we always have the URL)."""
     engine = make_engine(context.config.attributes["url"])
     with engine.connect() as connection:
-        context.configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # a batch migration rebuilds a table, and SQLite refuses to drop one that rows refer to
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+            connection.commit()  # end the one SQLAlchemy began for it, so the migrations' own is theirs
+        context.configure(connection=connection, render_as_batch=sqlite)
         with context.begin_transaction():
             context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
+            if broken:  # the rebuilt tables must still hold together: refuse, and roll back
+                raise RuntimeError(f"migration leaves rows that refer to nothing: {broken[:5]}")
     engine.dispose()
 
 

@@ -185,7 +185,7 @@ def _classify(data, catalogue):
     subject = catalogue.get(category) if category else None
     if category and subject is None:
         raise IntakeError({"category": [f"Unknown category {category!r}."]})
-    kind = data.get("kind") or subject.kind
+    kind = data.get("kind") or (subject.kind if subject else None)  # None: routing reads it from the words
     return kind, bool(data.get("confidential")) or bool(subject and subject.confidential)
 
 
@@ -239,10 +239,26 @@ def _tracking_of(session, case_id):
 
 
 def record_routing(tx, event):
-    """case_routed: the case now has a unit; a received case becomes routed (a later status stays)."""
+    """case_routed (and case_rerouted): the case now has a unit, and from case_routed the kind routing
+    decided; a received case becomes routed (a later status stays)."""
+    kind = {"kind": event["kind"]} if "kind" in event else {}
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
-        unit_id=event["unit_id"], unit_name=event["unit_name"], updated_at=utcnow(),
+        unit_id=event["unit_id"], unit_name=event["unit_name"], updated_at=utcnow(), **kind,
         status=case((cases.c.status.in_(("received", "reopened")), "routed"), else_=cases.c.status)))
+
+
+class NotRoutedYet(Exception):
+    """An officer's correction that overtook the case_routed it corrects: the handler tries again."""
+
+
+def record_kind(tx, event):
+    """case_kind_changed: an officer corrected the kind; the deadline follows from sla. It waits for
+    case_routed (another queue), whose kind it corrects, so as not to be overwritten by it."""
+    routed = tx.session.execute(select(cases.c.unit_id).where(cases.c.id == event["case_id"])).first()
+    if routed is None or routed.unit_id is None:
+        raise NotRoutedYet(f"case {event['case_id']} is not routed here yet")
+    tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
+        kind=event["kind"], updated_at=utcnow()))
 
 
 def record_status(tx, event, status):

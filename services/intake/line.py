@@ -47,7 +47,7 @@ def complaints(payload):
         first_line = text.splitlines()[0][:200]
         found.append((external_id, {
             "channel": "line", "channel_ref": {"line_message_id": str(message.get("id", ""))[:200]},
-            "kind": 2, "category": None, "subject": first_line or NO_SUBJECT, "description": text[:5000],
+            "kind": None, "category": None, "subject": first_line or NO_SUBJECT, "description": text[:5000],
             "location": None, "complainant": {"line_user_id": str(source["userId"])[:64]},
             "confidential": False, "disputes": None, "attachments": [],
         }))

@@ -69,8 +69,8 @@ def _read(raw, message):
         data={
             "channel": "email",
             "channel_ref": channel_ref,
-            # an e-mail does not say how serious it is: a minor complaint until routing classifies it
-            "kind": 2,
+            # an e-mail does not say how serious it is: routing reads its kind from the words
+            "kind": None,
             "category": None,
             "subject": _one_line(_header(message, "Subject") or "", SUBJECT_MAX) or NO_SUBJECT,
             "description": _clean(_body_text(body_part), DESCRIPTION_MAX) or NO_TEXT,

@@ -30,7 +30,7 @@ cases = Table(
     Column("access_code_hash", String(64), nullable=False),
     Column("site_id", String(32), nullable=False),
     Column("channel", String(32), nullable=False),
-    Column("kind", Integer, nullable=False),
+    Column("kind", Integer),  # None until routing reads it from the words (nobody gave one)
     Column("subject", String(200), nullable=False),
     Column("description", Text, nullable=False),
     Column("complainant_id", String(36), ForeignKey("complainants.id")),

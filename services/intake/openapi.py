@@ -62,7 +62,7 @@ def document(server_url):
     spec.path(path="/api/v1/cases/{tracking_number}/routing/{action}", operations={"post": {
         "summary": "An officer's routing action: confirm, reroute {unit_id, reason}, request-info {question}, "
                    "info-received, assign-units {unit_ids, reason}, unit-status {unit_id, status, note}, "
-                   "forward {to_site, reason}, answer {answer, unit_id}",
+                   "forward {to_site, reason}, answer {answer, unit_id}, change-kind {kind, reason}",
         "security": [{"officerKey": []}],
         "parameters": [tracking, {"name": "action", "in": "path", "required": True, "schema": {
             "type": "string", "enum": list(ROUTING_ACTIONS)}}],
@@ -70,7 +70,7 @@ def document(server_url):
             "unit_id": {"type": "string"}, "reason": {"type": "string"}, "question": {"type": "string"},
             "unit_ids": {"type": "array", "items": {"type": "string"}}, "status": {"type": "string", "enum": [
                 "in_progress", "answered", "withdrawn"]}, "note": {"type": "string"}, "to_site": {"type": "string"},
-            "answer": {"type": "string"}}}}}},
+            "answer": {"type": "string"}, "kind": {"type": "integer", "enum": [1, 2, 3, 4]}}}}}},
         "responses": {"200": {"description": "Done", "content": {JSON: {"schema": {"type": "object"}}}},
                       "400": _error("A field the action needs is missing"), "403": _error("Not an officer's valid key"),
                       "404": _error("No such case"), "409": _error("Not possible now (e.g. unknown unit)"),

@@ -1,5 +1,6 @@
 """Officers' routing actions as the HTTP API takes them: each action, the routing RPC that carries
-it out, and the fields of its JSON body (required text, optional text, a required list of ids)."""
+it out, and the fields of its JSON body (required kind, required text, optional text, a required
+list of ids)."""
 from dataclasses import dataclass
 
 from shared.web import InvalidRequest
@@ -11,6 +12,7 @@ class Action:
     required: tuple = ()
     optional: tuple = ()
     lists: tuple = ()
+    kinds: tuple = ()      # required whole numbers 1-4 (a case's kind)
 
 
 ROUTING_ACTIONS = {
@@ -22,6 +24,7 @@ ROUTING_ACTIONS = {
     "unit-status": Action("set_unit_status", ("unit_id", "status"), optional=("note",)),
     "forward": Action("forward", ("to_site", "reason")),
     "answer": Action("answer", ("answer",), optional=("unit_id",)),
+    "change-kind": Action("change_kind", ("reason",), kinds=("kind",)),
 }
 ACTIONS_PATTERN = "any(" + ",".join(f'"{a}"' for a in ROUTING_ACTIONS) + ")"
 
@@ -36,12 +39,16 @@ def routing_call(action, body):
         value = body.get(name)
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             errors[name] = ["A non-empty list of ids is required."]
+    for name in spec.kinds:
+        value = body.get(name)
+        if isinstance(value, bool) or value not in (1, 2, 3, 4):
+            errors[name] = ["Must be 1, 2, 3 or 4."]
     for name in spec.optional:
         if body.get(name) is not None and not isinstance(body[name], str):
             errors[name] = ["Not a valid string."]
     if errors:
         raise InvalidRequest(errors)
-    args = [body[name] for name in spec.lists] + [body[name] for name in spec.required]
+    args = [body[name] for name in spec.kinds + spec.lists] + [body[name] for name in spec.required]
     if action == "unit-status":  # set_unit_status(case_id, unit_id, status, officer, note)
         return spec.method, args, {"note": body.get("note")}
     return spec.method, args, {name: body[name] for name in spec.optional if body.get(name) is not None}

@@ -93,7 +93,8 @@ class NewCaseSchema(Schema):
                                                        "{\"letter_number\": \"นร 0105/123\", \"letter_date\": \"2026-11-20\"}"})
     kind = StrictInteger(validate=validate.OneOf(KINDS), allow_none=True,
                          metadata={"description": "1 suggestion/inquiry, 2 minor complaint, 3 major complaint, "
-                                                  "4 lawsuit/media; defaults to the category's kind"})
+                                                  "4 lawsuit/media; defaults to the category's kind; with "
+                                                  "neither, routing reads it from the words"})
     category = fields.String(validate=validate.Length(max=64), allow_none=True,
                              metadata={"description": "a subject code of the site's catalogue"})
     subject = Text(required=True, validate=validate.Length(min=1, max=SUBJECT_MAX))
@@ -109,11 +110,6 @@ class NewCaseSchema(Schema):
     def few_references(self, value, **kwargs):
         if value and len(value) > 10:
             raise ValidationError("At most 10 entries.")
-
-    @validates_schema(skip_on_field_errors=False)
-    def kind_or_category(self, data, **kwargs):
-        if data.get("kind") is None and not data.get("category"):
-            raise ValidationError("Give a kind, or a category to take it from.", "kind")
 
 
 class CreatedSchema(Schema):

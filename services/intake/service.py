@@ -239,6 +239,10 @@ class IntakeService:
     def on_case_rerouted(self, event):
         self.db.handle(event, cases.record_routing)
 
+    @event_handler("routing", "case_kind_changed")
+    def on_case_kind_changed(self, event):
+        self.db.handle(event, cases.record_kind)
+
     @event_handler("routing", "case_info_requested")
     def on_case_info_requested(self, event):
         self.db.handle(event, cases.record_status, "waiting_for_complainant")

@@ -25,8 +25,9 @@ def record_event(tx, event, source, event_type):
     # events of one case arrive on several queues at once: serialise on the summary row
     current = session.execute(select(case_summaries.c.status).where(
         case_summaries.c.case_id == event["case_id"]).with_for_update()).one()
+    later = {k: v for k, v in fields.items() if k not in timeline.FIRST_ONLY.get(event_type, ())}
     session.execute(update(case_summaries).where(case_summaries.c.case_id == event["case_id"]).values(
-        status=timeline.later_status(current.status, status), updated_at=now, **fields))
+        status=timeline.later_status(current.status, status), updated_at=now, **later))
 
 
 def _add_entry(session, event_id, case_id, service, event_type, occurred_at, text):

@@ -25,6 +25,10 @@ class ReportingService:
     def on_case_routed(self, event):
         self.db.handle(event, readmodel.record_event, "routing", "case_routed")
 
+    @event_handler("routing", "case_kind_changed")
+    def on_case_kind_changed(self, event):
+        self.db.handle(event, readmodel.record_event, "routing", "case_kind_changed")
+
     @event_handler("routing", "case_triage_needed")
     def on_case_triage_needed(self, event):
         self.db.handle(event, readmodel.record_event, "routing", "case_triage_needed")

@@ -31,6 +31,14 @@ ROLES_TH = {"unit_head": "หัวหน้ากลุ่มงาน", "offic
 OUTCOMES_SLA_TH = {"met": "ทันกำหนด", "late": "เกินกำหนด", "superseded": "ยกเลิก"}
 
 
+KINDS_TH = {1: "ประเภท 1 ข้อเสนอแนะ/สอบถาม", 2: "ประเภท 2 ข้อร้องเรียนเรื่องเล็กน้อย",
+            3: "ประเภท 3 ข้อร้องเรียนเรื่องใหญ่", 4: "ประเภท 4 การฟ้องร้อง/สื่อ"}
+
+
+def _kind_reason(reason):
+    return "ตามที่ได้รับ" if reason == "as received" else reason
+
+
 def _when(moment):
     return moment.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
 
@@ -69,7 +77,11 @@ def summary(event_type, event):
                     f" (เรื่องเลขที่ {origin.get('tracking_number', '-')}) และปิดเรื่อง")
         return "แจ้งผลการพิจารณาและปิดเรื่อง" + (f" (ส่งผลกลับ {event['to_site']})" if event["to_site"] else "")
     if event_type == "case_routed":
-        return f"ส่งเรื่องให้ {event['unit_name']} ({event['reason']})"
+        return (f"ส่งเรื่องให้ {event['unit_name']} ({event['reason']}); "
+                f"{KINDS_TH[event['kind']]} ({_kind_reason(event['kind_reason'])})")
+    if event_type == "case_kind_changed":
+        return (f"เปลี่ยนประเภทเรื่องจาก{KINDS_TH[event['previous_kind']]}เป็น{KINDS_TH[event['kind']]} "
+                f"โดย {event['officer']}: {event['reason']}")
     if event_type == "sla_clock_started":
         if event["target"] == "first_notice":
             return f"ต้องแจ้งความคืบหน้าแก่ผู้ร้องภายใน {event['business_days']} วัน: {_when(event['due_at'])} น."
@@ -101,6 +113,11 @@ def summary(event_type, event):
     return event_type
 
 
+# columns an event sets only on the summary it creates: a case_received that arrives after the
+# case_routed (another queue) must not put back the kind that routing has since decided
+FIRST_ONLY = {"case_received": ("kind",)}
+
+
 def summary_fields(event_type, event):
     """The columns of the case summary this event sets."""
     fields = {}
@@ -109,6 +126,8 @@ def summary_fields(event_type, event):
                       channel=event["channel"], received_at=event["received_at"])
     elif event_type == "case_rerouted":
         fields.update(unit_id=event["unit_id"])
+    elif event_type == "case_kind_changed":
+        fields.update(tracking_number=event["tracking_number"], kind=event["kind"])
     elif event_type in ("case_forwarded", "case_answered", "case_units_assigned", "case_unit_status_changed"):
         fields.update(tracking_number=event["tracking_number"])
     elif event_type == "case_routed":

@@ -108,6 +108,26 @@ def reroute(tx, case_id, unit_id, reason, officer, directory):
     return {"case_id": case_id, "unit_id": unit_id, "status": "rerouted"}
 
 
+def change_kind(tx, case_id, kind, reason, officer):
+    """An officer corrects the case's kind, either way: every service follows the event (intake's
+    record, the deadlines computed again from receipt, the timeline says who and why)."""
+    if isinstance(kind, bool) or kind not in events.KINDS:
+        raise RoutingError("a kind is 1, 2, 3 or 4")
+    if not isinstance(reason, str) or not reason.strip():
+        raise RoutingError("a change of kind needs a reason")
+    row = _assignment(tx.session, case_id)
+    if row.method == "knowledge":
+        raise RoutingError("the case was answered from the knowledge base: it has no deadline to follow a kind")
+    if row.kind == kind:
+        raise RoutingError(f"the case is already kind {kind}")
+    _log(tx, case_id, "change_kind", officer, f"{row.kind} -> {kind}: {reason.strip()}")
+    tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
+        kind=kind, kind_reason=f"officer {officer.strip()[:100]}: {reason.strip()[:300]}", updated_at=utcnow()))
+    tx.emit(events.CASE_KIND_CHANGED, case_id=case_id, tracking_number=row.tracking_number, kind=kind,
+            previous_kind=row.kind, reason=reason.strip()[:500], officer=officer.strip()[:128])
+    return {"case_id": case_id, "kind": kind, "previous_kind": row.kind}
+
+
 def request_info(tx, case_id, question, officer):
     """Ask the complainant for more: the SLA clock pauses until the answer is recorded."""
     row = _assignment(tx.session, case_id)

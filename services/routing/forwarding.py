@@ -95,7 +95,9 @@ def forward(tx, case_id, site, reason, officer, case_record):
     tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
         status="forwarded", forwarded_to=site.id, updated_at=utcnow()))
     tx.emit(events.CASE_FORWARDED, case_id=case_id, tracking_number=row.tracking_number, to_site=site.id,
-            reason=reason[:500], officer=officer[:128], record=case_record["record"],
+            reason=reason[:500], officer=officer[:128],
+            # the kind routing decided is the case's kind (intake may not have heard it yet)
+            record={**case_record["record"], "kind": row.kind or case_record["record"]["kind"]},
             complainant=complainant)
     return {"case_id": case_id, "status": "forwarded", "to_site": site.id,
             "complainant_shared": complainant is not None}

@@ -142,6 +142,7 @@ LOOK_ALIKES = (
 )
 SHORT = 4  # phrases this short match only as whole words of the segmentation ("ช้า" is not in "ช้าง")
 NEGATED = re.compile(r"(ไม่|ไม่มี|ไม่ได้|ไร้|ปราศจาก|มิได้|ไม่เคย|ไม่ใช่)(มี|การ|ความ|ได้|เคย|เกิด|ใด|ๆ|\s)*$")
+GAP = re.compile(r"\\S(\{\d*,\d*\}|\*)")  # a free stretch of a pattern: \S{0,12}, \S*
 ABOUT_REACH, TAKEN_REACH = 20, 30  # characters before a signal where its frame is looked for
 
 
@@ -205,37 +206,47 @@ def _signals(normal, is_complaint):
 
 
 def _hits(normal, phrases, patterns=()):
-    """Each phrase found in the text, at most once (its first place that counts), in list order.
+    """Each phrase found in the text, once, in the order of the text.
 
     A place counts unless the phrase is negated there (for phrases that are not themselves a
-    negation), sits inside a look-alike word, or is short and not a whole word."""
-    boundaries = None
+    negation), sits inside a look-alike word, is short and not a whole word, or lies in a longer
+    phrase found first ("ขอชม" in "ขอชมเชย", "ไม่สุภาพ" in "พูดจาไม่สุภาพ": one cue, not two)."""
     look_alikes = [(m.start(), m.end()) for m in _look_alikes().finditer(normal)]
-    found = []
-    for phrase in _normalised(phrases):
-        at = normal.find(phrase)
-        while at >= 0:
-            end = at + len(phrase)
-            ok = not any(s <= at and end <= e and (s, e) != (at, end) for s, e in look_alikes)
-            if ok and phrase.isascii():
-                ok = _latin_word(normal, at, end)
-            elif ok and len(phrase) < SHORT:
-                boundaries = boundaries or word_boundaries(normal)
-                ok = at in boundaries and end in boundaries
-            if ok and any(_overlap(Hit(at, end, phrase), h) for h in found):
-                ok = False  # "ขอชม" inside "ขอชมเชย" is one cue, not two
-            if ok and (phrase.startswith("ไม่") or not NEGATED.search(normal[:at])):
-                found.append(Hit(at, end, phrase))
-                break
-            at = normal.find(phrase, at + 1)
+    places = {}  # phrase -> [Hit], every place it counts
+    for phrase in sorted(_normalised(phrases), key=len, reverse=True):
+        places[phrase] = [Hit(at, at + len(phrase), phrase) for at in _occurrences(normal, phrase)
+                          if _counts_at(normal, phrase, at, look_alikes)]
     for pattern in _compiled_patterns(patterns):
-        for match in pattern.finditer(normal):
-            hit = Hit(match.start(), match.end(), match.group(0))
-            if not any(_overlap(hit, h) for h in found) and (
-                    hit.text.startswith("ไม่") or not NEGATED.search(normal[:hit.start])):
-                found.append(hit)
-                break
-    return found
+        places[pattern.pattern] = [Hit(m.start(), m.end(), _shown(m)) for m in pattern.finditer(normal)
+                                   if m.group(0).startswith("ไม่") or not NEGATED.search(normal[:m.start()])]
+    found, covered = [], []
+    for hits in places.values():
+        free = [h for h in hits if not any(_overlap(h, c) for c in covered)]
+        if free:
+            found.append(free[0])
+            covered.extend(hits)
+    return sorted(found, key=lambda h: h.start)
+
+
+def _occurrences(normal, phrase):
+    at = normal.find(phrase)
+    while at >= 0:
+        yield at
+        at = normal.find(phrase, at + 1)
+
+
+def _counts_at(normal, phrase, at, look_alikes):
+    end = at + len(phrase)
+    if any(s <= at and end <= e and (s, e) != (at, end) for s, e in look_alikes):
+        return False
+    if phrase.isascii():
+        if not _latin_word(normal, at, end):
+            return False
+    elif len(phrase) < SHORT:
+        boundaries = word_boundaries(normal)
+        if at not in boundaries or end not in boundaries:
+            return False
+    return phrase.startswith("ไม่") or not NEGATED.search(normal[:at])
 
 
 def _latin_word(normal, at, end):
@@ -256,7 +267,21 @@ def _normalised(phrases):
 
 @lru_cache(maxsize=None)
 def _compiled_patterns(patterns):
-    return tuple(re.compile(p) for p in patterns)
+    """Each pattern with its free stretches (\\S{m,n}, \\S*) as groups, so a reason can leave out the
+    words they matched: those are the complainant's own words, perhaps a name."""
+    return tuple(re.compile(GAP.sub(lambda m, n=iter(range(99)): f"(?P<gap{next(n)}>{m.group(0)})", p))
+                 for p in patterns)
+
+
+def _shown(match):
+    """The matched text with its free stretches as '…'."""
+    text, at = [], match.start()
+    for name, value in match.groupdict().items():
+        if name.startswith("gap") and value:
+            start, end = match.span(name)
+            text.append(match.string[at:start] + "…")
+            at = end
+    return "".join(text) + match.string[at:match.end()]
 
 
 @lru_cache(maxsize=1)

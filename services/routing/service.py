@@ -36,6 +36,10 @@ class RoutingService:
         return self.db.run(assignments.reroute, case_id, unit_id, reason, officer, self.routing.directory)
 
     @rpc(expected_exceptions=assignments.RoutingError)
+    def change_kind(self, case_id, kind, reason, officer):
+        return self.db.run(assignments.change_kind, case_id, kind, reason, officer)
+
+    @rpc(expected_exceptions=assignments.RoutingError)
     def request_info(self, case_id, question, officer):
         return self.db.run(assignments.request_info, case_id, question, officer)
 

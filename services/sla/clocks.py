@@ -16,6 +16,11 @@ from shared import events
 from shared.store import insert_ignoring_duplicates
 
 RUNNING = ("open", "warned", "breached")
+
+
+class NotStartedYet(Exception):
+    """An event about clocks that case_routed has not started here yet: the handler tries again."""
+
 STEP_EVENTS = {"warning": events.SLA_WARNING, "breach": events.SLA_BREACHED, "escalation": events.SLA_ESCALATED}
 START_TARGETS = ("resolution", "first_notice")
 
@@ -239,6 +244,14 @@ def resume_after_information(tx, event, policy):
 def reopen_disputed(tx, event, policy):
     """case_reopened: the disputed case's clocks start again from the reopening."""
     return reopen(tx, event["case_id"], event["occurred_at"], policy)
+
+
+def kind_changed(tx, event, policy):
+    """case_kind_changed: an officer corrected the kind. It may overtake the case_routed that starts
+    the clocks (another queue): then it waits for it, instead of the clocks starting on the old kind."""
+    if tx.session.execute(select(clocks.c.id).where(clocks.c.case_id == event["case_id"]).limit(1)).first() is None:
+        raise NotStartedYet(f"case {event['case_id']} has no clocks yet")
+    return change_kind(tx, event["case_id"], event["kind"], event["occurred_at"], policy)
 
 
 def change_kind(tx, case_id, kind, now, policy):

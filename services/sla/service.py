@@ -32,6 +32,10 @@ class SlaService:
     def move_clocks(self, event):
         self.db.handle(event, clocks.move_to_unit)
 
+    @event_handler("routing", "case_kind_changed")
+    def retime_for_kind(self, event):
+        self.db.handle(event, clocks.kind_changed, self.policy)
+
     @event_handler("routing", "case_info_requested")
     def pause_for_complainant(self, event):
         self.db.handle(event, clocks.pause_for_information)

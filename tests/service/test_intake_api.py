@@ -29,7 +29,7 @@ def test_a_complaint_is_recorded_with_a_tracking_number_and_its_event_in_the_out
 
 
 BAD_BODIES = [
-    ("missing fields", {"channel": "web"}, {"kind", "subject", "description"}),
+    ("missing fields", {"channel": "web"}, {"subject", "description"}),
     ("wrong types", {**thai_case(), "kind": "2", "subject": 12}, {"kind", "subject"}),
     ("unknown kind", {**thai_case(), "kind": 5}, {"kind"}),
     ("boolean kind", {**thai_case(), "kind": True}, {"kind"}),

@@ -117,11 +117,11 @@ def test_the_identity_is_stored_only_sealed(store, ctx):
     assert person.fp_line == ctx.sealer.fingerprint("line_user_id", "u4af4980629b3c7d0e4d2f8a1b5c6d7e8")
 
 
-def test_case_received_v3_is_emitted_without_personal_data(store, ctx):
+def test_case_received_v4_is_emitted_without_personal_data(store, ctx):
     created = receive(store, ctx, {**ROAD, "complainant": FULL_IDENTITY}, now=T0)
     [(event_type, body, raw)] = emitted(store)
     assert event_type == "case_received"
-    assert body["version"] == 3
+    assert body["version"] == 4
     assert body["referral"] is None
     assert events.load("intake", "case_received", body)  # matches the wire contract
     row = case_row(store, created["case_id"])
@@ -434,7 +434,7 @@ def test_an_inbound_message_fetched_twice_makes_one_case(store, ctx):
     [message] = rows(store, inbound_messages)
     assert (message.channel, message.external_id, message.case_id) == ("line", external_id, created["case_id"])
     row = case_row(store, created["case_id"])
-    assert (row.channel, row.kind, row.subject) == ("line", 2, "น้ำประปาไม่ไหลมาสามวันแล้ว")
+    assert (row.channel, row.kind, row.subject) == ("line", None, "น้ำประปาไม่ไหลมาสามวันแล้ว")  # routing decides
     assert json.loads(row.channel_ref) == {"line_message_id": "510123456789012345"}
 
 
@@ -512,3 +512,31 @@ def test_open311_lists_real_rows_with_the_words_of_public_subjects_only(store, c
     private = views[staff["tracking_number"]]
     assert (private["description"], private["address"], private["lat"], private["long"], private["media_url"]) == (
         None, None, None, None, None)
+
+
+# --- the kind routing decides is the case's kind ----------------------------------------------
+
+def test_a_case_with_no_kind_takes_the_kind_routing_decides_and_an_officers_correction(store, ctx):
+    created = receive(store, ctx, {"channel": "web", "subject": "ขอร้องเรียน",
+                                   "description": "ชาวบ้านจะฟ้องศาลปกครองเรื่องการเวนคืนที่ดิน"})
+    assert case_row(store, created["case_id"]).kind is None
+    [(_, body, _)] = emitted(store)
+    assert body["kind"] is None  # routing reads it from the words
+    base = dict(site_id="HUB", case_id=created["case_id"], tracking_number=created["tracking_number"])
+    correction = events.CASE_KIND_CHANGED.load(events.CASE_KIND_CHANGED.build(
+        **base, kind=2, previous_kind=4, reason="ยังไม่ได้ฟ้อง", officer="นายสมชาย"))
+    with pytest.raises(cases.NotRoutedYet, match="is not routed here yet"):
+        store.run(cases.record_kind, correction)  # overtook case_routed: tried again later
+    routed = events.CASE_ROUTED.load(events.CASE_ROUTED.build(
+        **base, kind=4, received_at=T0, unit_id="inspection", unit_name="กลุ่มงานตรวจสอบและติดตามผล",
+        reason="rule serious: 'kind 4'", method="rule", score=None, model_version=None,
+        kind_reason="signal lawsuit: 'ฟ้อง'"))
+    store.run(cases.record_routing, routed)
+    assert (case_row(store, created["case_id"]).kind, case_row(store, created["case_id"]).status) == (4, "routed")
+    store.run(cases.record_kind, correction)
+    assert case_row(store, created["case_id"]).kind == 2
+
+
+def test_a_subjects_default_kind_is_given_when_the_complainant_gives_none(store, ctx):
+    created = receive(store, ctx, ROAD)  # public-works: kind 2
+    assert case_row(store, created["case_id"]).kind == 2

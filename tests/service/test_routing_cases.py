@@ -29,11 +29,12 @@ def store(embedded_config):
     engine.dispose()
 
 
-def received(store, site="HUB", directory=HUB_DIRECTORY, referral=None, text="ขอทราบวาระการประชุมครั้งหน้า"):
+def received(store, site="HUB", directory=HUB_DIRECTORY, referral=None, text="ขอทราบวาระการประชุมครั้งหน้า",
+             kind=2):
     case_id = str(uuid.uuid4())
     event = CASE_RECEIVED.build(
         site_id=site, case_id=case_id, tracking_number=f"{site}-2569-{uuid.uuid4().int % 10**6:06d}",
-        channel="web", kind=2, subject=text, description=text, received_at=NOW, complainant_ref=None,
+        channel="web", kind=kind, subject=text, description=text, received_at=NOW, complainant_ref=None,
         contact_channels=[], category=None, location=None, confidential=False, field_check=False,
         linked_case_id=None, link_reason=None, referral=referral)
     event = {**event, "occurred_at": NOW, "received_at": NOW}
@@ -204,3 +205,47 @@ def test_the_answer_from_the_site_a_case_went_to_closes_it_here(store):
 def test_an_embedded_site_cannot_forward_for_it_has_no_link():
     with pytest.raises(assignments.RoutingError, match="no link to other sites"):
         forwarding.forward_terms(HUB_DIRECTORY, "HUB", "KALASIN", linked=False)
+
+
+# --- the case's kind ---------------------------------------------------------------------------
+
+def test_a_case_with_no_kind_gets_the_kind_its_words_say_and_why(store):
+    case_id = received(store, text="เจ้าหน้าที่พูดจาไม่สุภาพกับชาวบ้าน", kind=None)
+    [routed] = [e for e in emitted(store, "case_routed") if e["case_id"] == case_id]
+    assert (routed["kind"], routed["kind_reason"]) == (2, "complaint: 'พูดจาไม่สุภาพ'")
+    sued = received(store, text="ชาวบ้านจะฟ้องศาลปกครองเรื่องนี้", kind=2)
+    [routed] = [e for e in emitted(store, "case_routed") if e["case_id"] == sued]
+    assert (routed["kind"], routed["kind_reason"], routed["unit_id"]) == (4, "signal lawsuit: 'ฟ้อง'", "inspection")
+
+
+def test_an_officer_changes_the_kind_either_way_with_a_reason(store):
+    case_id = received(store, text="ชาวบ้านจะฟ้องศาลปกครองเรื่องนี้", kind=2)
+    changed = store().run(assignments.change_kind, case_id, 2, " ผู้ร้องยังไม่ได้ฟ้อง ", "นายสมชาย")
+    assert changed == {"case_id": case_id, "kind": 2, "previous_kind": 4}
+    [event] = emitted(store, "case_kind_changed")
+    assert (event["kind"], event["previous_kind"], event["reason"], event["officer"]) == (
+        2, 4, "ผู้ร้องยังไม่ได้ฟ้อง", "นายสมชาย")
+    assert store().run(assignments.change_kind, case_id, 3, "มีความเสียหายจริง", "นายสมชาย")["previous_kind"] == 2
+    with store().reading() as session:
+        row = session.execute(select(assignments.assignments).where(
+            assignments.assignments.c.case_id == case_id)).one()
+    assert (row.kind, row.kind_reason) == (3, "officer นายสมชาย: มีความเสียหายจริง")
+
+
+@pytest.mark.parametrize("kind,reason,officer,match", [
+    (5, "เหตุผล", "นายสมชาย", "a kind is 1, 2, 3 or 4"),
+    (True, "เหตุผล", "นายสมชาย", "a kind is 1, 2, 3 or 4"),
+    ("2", "เหตุผล", "นายสมชาย", "a kind is 1, 2, 3 or 4"),
+    (3, "  ", "นายสมชาย", "a change of kind needs a reason"),
+    (3, None, "นายสมชาย", "a change of kind needs a reason"),
+    (3, "เหตุผล", " ", "say which officer acts"),
+    (4, "เหตุผล", "นายสมชาย", "the case is already kind 4"),
+])
+def test_a_change_of_kind_that_cannot_be_done_changes_nothing(store, kind, reason, officer, match):
+    case_id = received(store, text="ชาวบ้านจะฟ้องศาลปกครองเรื่องนี้", kind=2)
+    refused(store, assignments.change_kind, case_id, kind, reason, officer, match=match)
+    assert emitted(store, "case_kind_changed") == []
+
+
+def test_no_kind_to_change_on_an_unknown_case(store):
+    refused(store, assignments.change_kind, str(uuid.uuid4()), 2, "เหตุผล", "นายสมชาย", match="no routed case")

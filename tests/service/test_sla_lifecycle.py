@@ -9,6 +9,7 @@ from services.sla import clocks as sla
 from services.sla.calendar import BANGKOK
 from services.sla.models import clocks
 from services.sla.policy import SlaPolicy
+from shared import events
 from shared.config import database_url
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
 from shared.store import Store, make_engine, outbox
@@ -109,6 +110,29 @@ def test_a_kind_change_recomputes_from_receipt(store):
     assert (row.kind, row.business_days) == (3, 10)
     assert row.due_at == bkk("2025-06-19T16:30")  # 10 business days after Thu 5 Jun
     assert events_of(store, "sla_deadline_changed")[0]["reason"] == "kind_changed"
+
+
+def kind_changed(kind, previous_kind, at):
+    return events.CASE_KIND_CHANGED.load({**events.CASE_KIND_CHANGED.build(
+        site_id="HUB", case_id=CASE, tracking_number="HUB-2569-000321", kind=kind, previous_kind=previous_kind,
+        reason="ผู้ร้องจะฟ้องศาลปกครอง", officer="นายสมชาย"), "occurred_at": at.isoformat()})
+
+
+def test_an_officers_change_of_kind_waits_for_the_clocks_then_retimes_them_from_receipt(store):
+    correction = kind_changed(4, 2, bkk("2025-06-06T10:00"))
+    with pytest.raises(sla.NotStartedYet, match="has no clocks yet"):
+        store.run(sla.kind_changed, correction, POLICY)  # overtook case_routed: tried again later
+    assert events_of(store, "sla_deadline_changed") == []
+    start(store, bkk("2025-06-05T10:00"), kind=2)
+    assert resolution(store).due_at == bkk("2025-06-10T16:30")  # 3 business days
+    store.run(sla.kind_changed, correction, POLICY)
+    row = resolution(store)
+    # 30 business days from Thu 5 Jun, past Asarnha Bucha and Khao Phansa (Thu 10, Fri 11 Jul)
+    assert (row.kind, row.business_days, row.due_at) == (4, 30, bkk("2025-07-21T16:30"))
+    [changed] = events_of(store, "sla_deadline_changed")
+    assert (changed["reason"], changed["kind"], changed["target"]) == ("kind_changed", 4, "resolution")
+    store.run(sla.kind_changed, kind_changed(2, 4, bkk("2025-06-09T10:00")), POLICY)
+    assert resolution(store).due_at == bkk("2025-06-10T16:30")  # back to 3 days from receipt
 
 
 def test_an_added_holiday_moves_the_deadlines_it_falls_within_and_removing_it_moves_them_back(store):

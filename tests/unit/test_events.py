@@ -249,12 +249,49 @@ def test_load_refuses_a_version_that_only_equals_one(version):
 
 
 @pytest.mark.parametrize("name", ["case_received", "case_routed", "sla_clock_started"])
-@pytest.mark.parametrize("kind", [0, 5, -1, 2.0, True, False, "2", None])
+@pytest.mark.parametrize("kind", [0, 5, -1, 2.0, True, False, "2"])
 def test_load_refuses_a_kind_outside_one_to_four_or_not_an_integer(name, kind):
     with pytest.raises(InvalidEvent) as info:
         TYPES[name].load(wire(name, kind=kind))
 
     assert "kind" in info.value.errors
+
+
+@pytest.mark.parametrize("name", ["case_routed", "sla_clock_started"])
+def test_once_routed_every_event_carries_a_kind(name):
+    with pytest.raises(InvalidEvent, match="does not match its schema") as info:
+        TYPES[name].load(wire(name, kind=None))
+    assert "kind" in info.value.errors
+
+
+def test_a_case_received_with_no_kind_leaves_it_to_routing():
+    with pytest.raises(InvalidEvent, match="v1 does not match its schema"):
+        CASE_RECEIVED.load(wire("case_received", kind=None))  # before v4, a case always had a kind
+    body = events.CASE_RECEIVED.build(site_id="HUB", case_id=CASE_ID, occurred_at=OCCURRED_AT,
+                                      **{**PAYLOADS["case_received"], "kind": None}, category=None,
+                                      location=None, confidential=False, field_check=False, linked_case_id=None,
+                                      link_reason=None, referral=None)
+    assert events.load("intake", "case_received", body)["kind"] is None
+
+
+def test_case_received_v3_is_read_as_v4_with_its_kind():
+    body = events.CASE_RECEIVED_V3.build(site_id="HUB", case_id=CASE_ID, occurred_at=OCCURRED_AT,
+                                         **PAYLOADS["case_received"], category=None, location=None,
+                                         confidential=False, field_check=False, linked_case_id=None,
+                                         link_reason=None, referral=None)
+    loaded = events.load("intake", "case_received", body)
+    assert (loaded["version"], loaded["kind"], loaded["referral"]) == (4, 2, None)
+    with pytest.raises(InvalidEvent, match="v3 does not match its schema"):
+        events.load("intake", "case_received", {**body, "kind": None})  # v3 always had a kind
+
+
+def test_case_kind_changed_says_from_what_to_what_and_why():
+    body = events.CASE_KIND_CHANGED.build(site_id="HUB", case_id=CASE_ID, tracking_number="HUB-2569-000042",
+                                          kind=2, previous_kind=4, reason="ผู้ร้องไม่ได้ฟ้องศาล", officer="somchai")
+    assert events.load("routing", "case_kind_changed", body)["previous_kind"] == 4
+    with pytest.raises(InvalidEvent, match="payload breaks its schema"):
+        events.CASE_KIND_CHANGED.build(site_id="HUB", case_id=CASE_ID, tracking_number="HUB-2569-000042",
+                                       kind=2, previous_kind=4, reason="", officer="somchai")
 
 
 @pytest.mark.parametrize("kind", [1, 2, 3, 4])
@@ -320,10 +357,12 @@ def test_registry_knows_exactly_the_contracts_events():
         ("intake", "case_received", 1),
         ("intake", "case_received", 2),
         ("intake", "case_received", 3),
+        ("intake", "case_received", 4),
         ("intake", "case_reopened", 1),
         ("routing", "case_routed", 1),
         ("routing", "case_routed", 2),
         ("routing", "case_triage_needed", 1),
+        ("routing", "case_kind_changed", 1),
         ("routing", "case_rerouted", 1),
         ("routing", "case_routing_confirmed", 1),
         ("routing", "case_info_requested", 1),
@@ -345,7 +384,7 @@ def test_registry_knows_exactly_the_contracts_events():
     }
     assert all(event.source == source and event.name == name
                for (source, name, _), event in events.REGISTRY.items())
-    assert events.versions("intake", "case_received") == [1, 2, 3]
+    assert events.versions("intake", "case_received") == [1, 2, 3, 4]
     assert events.versions("intake", "case_closed") == []
 
 

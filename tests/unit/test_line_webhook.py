@@ -100,7 +100,7 @@ def test_a_users_text_message_becomes_a_complaint():
                                           message_id="510123456789012345")))
     assert found == [("01HZ8Q3V7X2K9M4N6P8R0T2W4Y", {
         "channel": "line", "channel_ref": {"line_message_id": "510123456789012345"},
-        "kind": 2, "category": None,
+        "kind": None, "category": None,
         "subject": "ขอร้องเรียนเรื่องถนนในหมู่บ้านพฤกษา 12 ชำรุด",
         "description": COMPLAINT,
         "location": None, "complainant": {"line_user_id": USER},

@@ -56,7 +56,7 @@ def test_an_answer_names_the_site_that_gave_it_and_where_it_goes():
     assert loaded["to_site"] == "HUB"
 
 
-def test_case_received_v2_is_read_as_v3_without_a_referral():
+def test_case_received_v2_is_read_as_the_newest_without_a_referral():
     body = CASE_RECEIVED_V2.build(
         site_id="HUB", case_id=CASE_ID, tracking_number="HUB-2569-000001", channel="web", kind=1, subject="s",
         description="d", received_at=NOW, complainant_ref=None, contact_channels=[], category=None, location=None,
@@ -64,7 +64,7 @@ def test_case_received_v2_is_read_as_v3_without_a_referral():
 
     loaded = events.load("intake", "case_received", body)
 
-    assert loaded["version"] == 3
+    assert loaded["version"] == 4
     assert loaded["referral"] is None
 
 

@@ -97,7 +97,8 @@ def test_summary_of_case_received(case_received):
 def test_summary_of_case_routed(case_routed):
     line = summary("case_routed", case_routed)
 
-    assert line == "ส่งเรื่องให้ กลุ่มงานตรวจสอบและติดตามผล (rule misconduct: keyword 'เรียกรับเงิน')"
+    assert line == ("ส่งเรื่องให้ กลุ่มงานตรวจสอบและติดตามผล (rule misconduct: keyword 'เรียกรับเงิน'); "
+                    "ประเภท 1 ข้อเสนอแนะ/สอบถาม (ตามที่ได้รับ)")
     assert_no_personal_data(line)
 
 
