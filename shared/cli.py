@@ -61,6 +61,8 @@ def run(config_path, services, migrate):
     """Run SERVICES (intake routing sla notify reporting; default all) in this process."""
     import eventlet
     eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
+    from shared import serving
+    serving.handle_stop_signals()  # SIGTERM/SIGINT stop cleanly from here on, migrations included
 
     config = load_config(config_path)
     names = _service_names(services)
@@ -71,11 +73,14 @@ def run(config_path, services, migrate):
     if migrate:
         from shared import migrations
         migrations.upgrade(config, names)
-    from nameko.cli.run import run as run_services
     log = logging.getLogger("rongtuk")
     log.info("starting %s on %s, HTTP at http://%s/", ", ".join(names), config.get("AMQP_URI"),
              config.get("WEB_SERVER_ADDRESS"))
-    run_services([_service_class(n) for n in names], config)
+    try:  # not nameko.cli.run.run: see shared/serving.py for its port sharing and repeated stops
+        code = serving.run([_service_class(n) for n in names], config)
+    except serving.CannotListen as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
 
 
 @main.group()

@@ -4,16 +4,19 @@ nameko gives each service container its own web server; two services of one proc
 same port then shadow each other. `SharedWebServer` keeps one listening socket per address and
 routes to every container's endpoints, so embedded mode serves the API and /metrics of all
 five services on one port, and a distributed process works exactly as nameko's own would.
+Its socket comes from `shared.serving`: never with SO_REUSEPORT and, under `rongtuk run`, bound
+before the services start, so a second process on an address in use refuses instead of sharing it.
 """
 import json
 import logging
 
-import eventlet
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+
+from shared import serving
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +46,17 @@ class SharedWebServer(WebServer):
             SharedWebServer._listeners[addr] = self
             self._owner = self
             self._members = [self]
-            self._sock = eventlet.listen(addr)
-            self._sock.settimeout(None)
+            # not nameko's eventlet.listen, which sets SO_REUSEPORT: see shared/serving.py
+            self._sock, self._until_listening = serving.listener(addr)
             self._serv = self.get_wsgi_server(self._sock, SharedWsgiApp(self))
             self._gt = self.container.spawn_managed_thread(self.run)
         else:
             self._owner = owner
             owner._members.append(self)
+
+    def run(self):  # the accept loop
+        self._until_listening()  # under `rongtuk run`: until every service has started
+        super().run()
 
     def stop(self):
         owner = self._owner
@@ -61,9 +68,26 @@ class SharedWebServer(WebServer):
                 owner._members.remove(self)
             super(WebServer, self).stop()  # ProviderCollector: wait for our endpoints to go
 
+    def stop_accepting(self):
+        """Refuse new connections on this address from now on (the process is stopping); the
+        requests in progress finish. shared.serving calls it before it stops any entrypoint."""
+        owner = self._owner
+        if owner is not None and owner._sock is not None and owner._is_accepting:
+            owner._is_accepting = False
+            owner._gt.kill()
+            owner._sock.close()
+
     def kill(self):
         if self._owner is self:
             SharedWebServer._listeners.pop(self.bind_addr, None)
+            # nameko's WebServer leaves its socket open on kill; without SO_REUSEPORT a killed
+            # server would then keep its address from the next one started in this process
+            # (the accept loop first, as WebServer.stop does: a socket closed under it is an error)
+            self._is_accepting = False
+            if self._gt is not None:
+                self._gt.kill()
+            if self._sock is not None:
+                self._sock.close()
         elif self._owner is not None and self in self._owner._members:
             self._owner._members.remove(self)
 
