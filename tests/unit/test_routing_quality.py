@@ -20,14 +20,45 @@ pytestmark = pytest.mark.skipif(not DEV.exists() and not os.environ.get("CI"),
                                 reason=f"the labelled data is not beside the checkout ({DATA})")
 
 
-def test_evaluate_reaches_085_unit_accuracy_on_dev():
+def test_evaluate_prints_unit_accuracy_then_the_kind_read_from_the_words():
     result = CliRunner().invoke(main, ["routing", "evaluate", "--train", str(TRAIN), "--test", str(DEV)])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-1]
-    assert last.startswith("accuracy ")
-    assert float(last.split()[1]) >= 0.85, result.output
+    accuracy, kind_accuracy, false_raises = result.output.strip().splitlines()[-3:]
+    assert accuracy.startswith("accuracy ") and float(accuracy.split()[1]) >= 0.85, result.output
+    assert kind_accuracy.startswith("kind accuracy ") and float(kind_accuracy.split()[2]) >= 0.85, result.output
+    assert false_raises == "kind false raises 0", result.output
     for unit in ("admin-rules", "ict-pr", "inspection", "projects-funds", "training-knowledge"):
         assert unit in result.output  # per-unit precision and recall
+
+
+def test_kind_false_raises_count_cases_decided_3_or_4_whose_kind_is_1_or_2(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join([
+        '{"text": "ชาวบ้านจะฟ้องศาลปกครอง", "unit": "inspection", "kind": 2}',     # raised: counted
+        '{"text": "มีการเรียกรับเงินหัวคิว", "unit": "inspection", "kind": 3}',      # right
+        '{"text": "ขอทราบกำหนดการอบรม", "unit": "training-knowledge", "kind": 1}',   # right
+        '{"text": "เจ้าหน้าที่พูดจาไม่สุภาพ", "unit": "inspection", "kind": 4}',      # lowered: not a raise
+    ]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["routing", "evaluate", "--test", str(cases)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-2:] == ["kind accuracy 0.5000", "kind false raises 1"]
+
+
+def test_a_test_file_without_kinds_prints_no_kind_lines(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"text": "ขอทราบกำหนดการฝึกอบรม", "unit": "training-knowledge"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["routing", "evaluate", "--test", str(cases)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "accuracy 1.0000" and "kind" not in result.output
+
+
+def test_cross_validation_uses_the_training_file_alone():
+    result = CliRunner().invoke(main, ["routing", "cross-validate", "--train", str(TRAIN), "--folds", "2",
+                                       "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    first, kinds = result.output.strip().splitlines()
+    assert first.startswith("cross-validated accuracy ") and first.endswith(" over 2 folds"), result.output
+    assert float(first.split()[2]) >= 0.8 and kinds.startswith("kind accuracy ")
 
 
 def test_with_no_training_data_the_rules_route_or_triage_every_dev_text_and_say_why():
