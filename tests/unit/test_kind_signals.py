@@ -1,5 +1,8 @@
 """A case's kind from its Thai words: signals read words, not letters; with no kind given, the
 words decide it from 1 to 4 and say why."""
+import json
+from pathlib import Path
+
 import pytest
 
 from services.routing.kinds import decide_kind
@@ -98,3 +101,14 @@ def test_with_no_kind_given_signals_decide_3_and_4_and_say_why():
 def test_english_words_count_only_as_whole_words():
     assert decide_kind("We will sue the office").kind == 4
     assert decide_kind("Please tell me about this issue", 1).kind == 1  # "sue" inside "issue"
+
+
+def test_complaints_written_apart_from_the_labelled_data_keep_their_kind_and_raise_nothing_falsely():
+    """tests/data/routing_cases.jsonl: everyday Thai complaints, inquiries and compliments (colloquial ones
+    too), each with the kind its standard gives it; the figure may not fall, and nothing is raised."""
+    cases = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "data" / "routing_cases.jsonl")
+             .read_text(encoding="utf-8").splitlines() if line.strip()]
+    decided = [(case["kind"], decide_kind(case["text"]).kind) for case in cases]
+    assert len(cases) >= 90
+    assert sum(1 for truth, kind in decided if truth == kind) / len(cases) >= 0.95
+    assert [(truth, kind) for truth, kind in decided if truth <= 2 < kind] == []
