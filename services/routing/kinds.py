@@ -159,6 +159,7 @@ class Hit:
     text: str
 
 
+@lru_cache(maxsize=2048)  # a case's text is read for its kind by the decision and by the model
 def decide_kind(text: str, given: int | None = None) -> KindDecision:
     """The kind the words say; with a given kind, only a raise to 3 or 4 over it."""
     normal = normalise(text)
@@ -213,9 +214,10 @@ def _hits(normal, phrases, patterns=()):
     phrase found first ("ขอชม" in "ขอชมเชย", "ไม่สุภาพ" in "พูดจาไม่สุภาพ": one cue, not two)."""
     look_alikes = [(m.start(), m.end()) for m in _look_alikes().finditer(normal)]
     places = {}  # phrase -> [Hit], every place it counts
-    for phrase in sorted(_normalised(phrases), key=len, reverse=True):
-        places[phrase] = [Hit(at, at + len(phrase), phrase) for at in _occurrences(normal, phrase)
-                          if _counts_at(normal, phrase, at, look_alikes)]
+    for phrase in _longest_first(phrases):
+        if phrase in normal:  # most are not: skip them at C speed
+            places[phrase] = [Hit(at, at + len(phrase), phrase) for at in _occurrences(normal, phrase)
+                              if _counts_at(normal, phrase, at, look_alikes)]
     for pattern in _compiled_patterns(patterns):
         places[pattern.pattern] = [Hit(m.start(), m.end(), _shown(m)) for m in pattern.finditer(normal)
                                    if m.group(0).startswith("ไม่") or not NEGATED.search(normal[:m.start()])]
@@ -258,6 +260,11 @@ def _latin_word(normal, at, end):
 
 def _overlap(a, b):
     return a.start < b.end and b.start < a.end
+
+
+@lru_cache(maxsize=None)
+def _longest_first(phrases):
+    return tuple(sorted(_normalised(phrases), key=len, reverse=True))
 
 
 @lru_cache(maxsize=None)
