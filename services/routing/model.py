@@ -31,7 +31,7 @@ class ModelError(ValueError):
 
 def _words(text):
     """The text's words, and the kind its words say as one word more: a complaint about a service
-    goes to other units than an inquiry with the same words (measured: see the README's Routing)."""
+    goes to other units than an inquiry with the same words (measured: see docs/routing.md)."""
     return [*tokens(text), f"#kind{decide_kind(text).kind}"]
 
 
