@@ -151,7 +151,8 @@ class ReferralError(ValueError):
 
 def forward_record(tx, case_id, to_site, with_identity, sealer):
     """What another site gets with a forwarded case: the record, and the complainant's name and contacts
-    only when the receiving site may have them and the case is not confidential (recorded in the access log)."""
+    only when the receiving site may have them and the case is not confidential. Nothing is recorded
+    here: the disclosure is what the case_forwarded event carries (record_forward)."""
     row = tx.session.execute(select(cases).where(cases.c.id == case_id)).first()
     if row is None:
         raise IntakeError({"case_id": [f"No case {case_id}."]})
@@ -165,10 +166,7 @@ def forward_record(tx, case_id, to_site, with_identity, sealer):
     if with_identity and not row.confidential and row.complainant_id:
         identity, _ = identity_of(tx.session, case_id, sealer)
         complainant = {k: identity.get(k) for k in ("name", "email", "phone")}
-        if any(complainant.values()):
-            tx.session.execute(identity_access_log.insert().values(
-                case_id=case_id, requested_by="routing", purpose=f"case forwarded to site {to_site}", at=utcnow()))
-        else:
+        if not any(complainant.values()):
             complainant = None
     return {"record": record, "complainant": complainant}
 
@@ -268,6 +266,16 @@ def record_status(tx, event, status):
         status=status, updated_at=utcnow(), **closed))
 
 
+def record_forward(tx, event):
+    """case_forwarded: the case is with another site; if the complainant's name and contacts went
+    with it, that disclosure is recorded, as sent, by whom and where (once: the inbox)."""
+    record_status(tx, event, "forwarded")
+    if event.get("complainant"):
+        tx.session.execute(identity_access_log.insert().values(
+            case_id=event["case_id"], requested_by=event["officer"][:128],
+            purpose=f"case forwarded to site {event['to_site']}", at=event["occurred_at"]))
+
+
 def record_answer(tx, event):
     """case_answered: the case is closed with its result, which its page shows to the complainant."""
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
@@ -334,12 +342,22 @@ def reveal_identity(tx, case_id, requested_by, purpose, sealer, now=None):
     return {"identity": identity, "confidential": confidential}
 
 
-def contact_for_notice(tx, case_id, sealer):
-    """How notify reaches a case's complainant; recorded in the access log when the case is confidential."""
+NOTICE_PURPOSES = {"acknowledgment": "acknowledgment to the complainant",
+                   "kb_answer": "the knowledge base's answer to the complainant",
+                   "result": "the result to the complainant"}
+
+
+def contact_for_notice(tx, case_id, sealer, delivery_id=None, purpose=None):
+    """How notify reaches a case's complainant; recorded in the access log when the case is
+    confidential: once per delivery, however often the same delivery asks."""
     identity, confidential = identity_of(tx.session, case_id, sealer)
     if confidential and identity:
-        tx.session.execute(identity_access_log.insert().values(
-            case_id=case_id, requested_by="notify", purpose="acknowledgment to the complainant", at=utcnow()))
+        row = {"case_id": case_id, "requested_by": "notify", "at": utcnow(), "delivery_id": delivery_id,
+               "purpose": NOTICE_PURPOSES.get(purpose, NOTICE_PURPOSES["acknowledgment"])}
+        if delivery_id:
+            insert_ignoring_duplicates(tx.session, identity_access_log, row)
+        else:  # a caller that names no delivery: every look is a record
+            tx.session.execute(identity_access_log.insert().values(**row))
     return {k: identity[k] for k in ("name", "email", "phone", "line_user_id") if identity.get(k)}
 
 

@@ -94,6 +94,9 @@ identity_access_log = Table(
     Column("requested_by", String(128), nullable=False),
     Column("purpose", Text, nullable=False),
     Column("at", UtcDateTime, nullable=False),
+    # a notice's look at the address, keyed by its delivery: asked again (a retry, an answer that
+    # came after the caller's timeout) it is still one record
+    Column("delivery_id", String(36), unique=True),
 )
 
 api_keys = Table(

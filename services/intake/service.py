@@ -257,7 +257,7 @@ class IntakeService:
 
     @event_handler("routing", "case_forwarded")
     def on_case_forwarded(self, event):
-        self.db.handle(event, cases.record_status, "forwarded")
+        self.db.handle(event, cases.record_forward)
 
     @event_handler("routing", "case_answered")
     def on_case_answered(self, event):
@@ -280,8 +280,8 @@ class IntakeService:
         self.db.handle(event, cases.record_deadline)
 
     @rpc
-    def contact_for_notice(self, case_id):
-        return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer)
+    def contact_for_notice(self, case_id, delivery_id=None, purpose=None):
+        return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer, delivery_id, purpose)
 
     @rpc(expected_exceptions=cases.IntakeError)
     def forward_record(self, case_id, to_site, with_identity):

@@ -70,13 +70,14 @@ def message_for(purpose, notice, name=None):
 def notify(store, senders, contact_of, event, purpose, ask_contact=True):
     """Tell the complainant about `event`, once however often it is delivered or its handler retried.
 
-    `contact_of(case_id)` asks intake for the address; it is called only for a delivery still waiting
-    for one, after the claim is committed. When it fails the handler fails, and its retry, a
+    `contact_of(case_id, delivery_id, purpose)` asks intake for the address (which records a look at
+    a confidential case once per delivery); it is called only for a delivery still waiting for one,
+    after the claim is committed. When it fails the handler fails, and its retry, a
     redelivery or the retry timer asks again: that notice is not lost."""
     delivery_id = store.run(log_notice, event, purpose, store.handler_name, ask_contact)
     if delivery_id is None:
         return None
-    return _address_and_send(store, senders, contact_of(event["case_id"]), delivery_id)
+    return _address_and_send(store, senders, contact_of(event["case_id"], delivery_id, purpose), delivery_id)
 
 
 def log_notice(tx, event, purpose, handler, ask_contact=True):
@@ -190,11 +191,12 @@ def retry_due(store, senders, contact_of, now=None):
 def retry(store, senders, contact_of, delivery_id, now=None):
     """Send a failed delivery again; for one still waiting for its address, ask for it first. If intake
     cannot say yet, the delivery waits for the next round instead of holding up the others."""
-    case_id = store.run(_take_awaiting, delivery_id, now or utcnow())
-    if case_id is None:
+    waiting = store.run(_take_awaiting, delivery_id, now or utcnow())
+    if waiting is None:
         return attempt(store, senders, delivery_id)
+    case_id, purpose = waiting
     try:
-        contact = contact_of(case_id)
+        contact = contact_of(case_id, delivery_id, purpose)
     except Exception as exc:  # intake away or failing: nothing was recorded there, and we ask again later
         log.warning("no address yet for delivery %s: %s", delivery_id, type(exc).__name__)
         return None
@@ -203,13 +205,14 @@ def retry(store, senders, contact_of, delivery_id, now=None):
 
 def _take_awaiting(tx, delivery_id, now):
     """Hold a delivery waiting for its address for this round (another process's timer, or a handler
-    retrying its event, leaves it alone meanwhile); its case id, or None if it waits for nothing."""
+    retrying its event, leaves it alone meanwhile); (case id, purpose), or None if it waits for nothing."""
     taken = tx.session.execute(update(deliveries).where(
         deliveries.c.id == delivery_id, deliveries.c.status == AWAITING_CONTACT,
         deliveries.c.next_attempt_at <= now).values(next_attempt_at=now + STALE_PENDING, updated_at=now)).rowcount
     if not taken:
         return None
-    return tx.session.execute(select(deliveries.c.case_id).where(deliveries.c.id == delivery_id)).scalar_one()
+    return tuple(tx.session.execute(select(deliveries.c.case_id, deliveries.c.purpose)
+                                    .where(deliveries.c.id == delivery_id)).one())
 
 
 def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose):

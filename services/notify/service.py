@@ -45,6 +45,8 @@ class NotifyService:
 
     # -- helpers (calls only) -------------------------------------------------------------------
 
-    def _contact(self, case_id):
-        """The complainant's address, from intake (which records the look when the case is confidential)."""
-        return call_with_timeout(self.intake.contact_for_notice, case_id, timeout=rpc_timeout(self.config))
+    def _contact(self, case_id, delivery_id, purpose):
+        """The complainant's address, from intake (which records the look at a confidential case, once
+        per delivery: asked again, after a timeout say, it is the same record)."""
+        return call_with_timeout(self.intake.contact_for_notice, case_id, delivery_id, purpose,
+                                 timeout=rpc_timeout(self.config))

@@ -405,6 +405,32 @@ def test_contact_for_notice_of_a_confidential_case_is_logged(store, ctx):
     assert (entry.case_id, entry.requested_by) == (created["case_id"], "notify")
 
 
+def test_one_delivery_is_one_look_however_often_it_asks(store, ctx):
+    created = receive(store, ctx, {**ROAD, "category": "misconduct"})
+    for _ in range(3):  # a retry, an answer that came after the caller's timeout, a redelivery
+        store.run(cases.contact_for_notice, created["case_id"], ctx.sealer, "d-1", "acknowledgment")
+    store.run(cases.contact_for_notice, created["case_id"], ctx.sealer, "d-2", "result")
+    assert sorted((r.delivery_id, r.purpose) for r in rows(store, identity_access_log)) == [
+        ("d-1", "acknowledgment to the complainant"), ("d-2", "the result to the complainant")]
+
+
+def test_a_forward_records_the_disclosure_it_carried_when_intake_hears_it(store, ctx):
+    created = receive(store, ctx, {**ROAD, "complainant": FULL_IDENTITY})
+    record = store.run(cases.forward_record, created["case_id"], "KALASIN", True, ctx.sealer)
+    assert record["complainant"]["name"] == "นางสาวสมหญิง รักชาติ"
+    assert count(store, identity_access_log) == 0  # asked, not yet sent: nothing disclosed
+    forwarded = events.CASE_FORWARDED.load(events.CASE_FORWARDED.build(
+        site_id="HUB", case_id=created["case_id"], tracking_number=created["tracking_number"], to_site="KALASIN",
+        reason="เรื่องในเขตจังหวัด", officer="นายสมชาย (ศูนย์ 1111)", record={**record["record"], "kind": 2},
+        complainant=record["complainant"]))
+    store.run(cases.record_forward, forwarded)
+    [entry] = rows(store, identity_access_log)
+    assert (entry.requested_by, entry.purpose) == ("นายสมชาย (ศูนย์ 1111)", "case forwarded to site KALASIN")
+    assert case_row(store, created["case_id"]).status == "forwarded"
+    store.run(cases.record_forward, {**forwarded, "complainant": None})  # sent without: nothing disclosed
+    assert count(store, identity_access_log) == 1
+
+
 def test_contact_for_notice_of_an_anonymous_confidential_case_is_empty_and_not_logged(store, ctx):
     created = receive(store, ctx, {**ROAD, "category": "misconduct", "complainant": None})
     assert store.run(cases.contact_for_notice, created["case_id"], ctx.sealer) == {}

@@ -37,9 +37,11 @@ class FakeContacts:
         self.contact = contact
         self.fail = fail
         self.calls = []
+        self.asked = []  # (delivery id, purpose): intake keys its record of the look by the delivery
 
-    def __call__(self, case_id):
+    def __call__(self, case_id, delivery_id, purpose):
         self.calls.append(case_id)
+        self.asked.append((delivery_id, purpose))
         if self.fail:
             raise TimeoutError("intake did not answer")
         return self.contact
@@ -178,6 +180,7 @@ def test_a_notice_whose_address_never_came_is_sent_by_the_retry_timer(store):
     assert deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment") is None  # replayed
 
     assert len(contacts.calls) == 3  # the handler's, then one per round of the timer that found it due
+    assert contacts.asked == [(delivery_id, "acknowledgment")] * 3  # one delivery: one record at intake
     assert len(mailer.sent) == 1 and recorded_outcomes(store) == ["delivered"]
 
 
