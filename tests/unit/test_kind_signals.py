@@ -33,6 +33,8 @@ def test_media_lawsuits_and_superiors_make_kind_4(text, signal):
     "มีคนมาขู่ว่าถ้าร้องเรียนอีกจะไม่ได้เข้าร่วมโครงการ",
     "ถนนคอนกรีตที่สร้างจากงบโครงการแตกร้าวภายในสามเดือน",  # segmented โครง|การแตกร้าว: letters still count
     "ผู้ใหญ่บ้านเอาชื่อชาวบ้านไปเบิกค่าอบรมทั้งที่ไม่มีใครได้ไปอบรม",
+    "กรรมการซื้อปุ๋ยให้กลุ่มในราคาสูงกว่าท้องตลาดเกือบเท่าตัว",
+    "ผู้รับเหมาใช้วัสดุคุณภาพต่ำสร้างฝายของโครงการ",
 ])
 def test_embezzlement_bribes_harm_and_failing_public_works_make_kind_3(text):
     assert decide_kind(text, 1).kind == 3
@@ -53,6 +55,8 @@ def test_embezzlement_bribes_harm_and_failing_public_works_make_kind_3(text):
     "ขอชมเชยเจ้าหน้าที่ที่ทำงานโปร่งใสไม่มีการทุจริต",           # negated
     "ขอทราบกำหนดการอบรมผ่านสื่อออนไลน์",
     "ช่วยส่งจดหมายข่าวของสำนักงานมาทางอีเมลด้วย",
+    "ขอทราบราคาข้าวเปลือกในท้องตลาดเดือนนี้",
+    "เมล็ดพันธุ์ที่ซื้อเองจากร้านคุณภาพต่ำ ขอคำแนะนำแหล่งซื้อที่ดี",            # no public money
 ])
 def test_everyday_words_that_look_like_signals_raise_nothing(text):
     decision = decide_kind(text)
