@@ -5,9 +5,9 @@ from nameko.timer import Timer
 from services.intake.attachments import AttachmentStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
-from services.intake.sealing import Sealer, key_from_config
+from services.intake.sealing import Sealer
 from services.intake.throttle import Throttle
-from shared.config import PROJECT_ROOT, data_dir, setting
+from shared.config import PROJECT_ROOT, data_dir, private_dir, seal_key, setting
 
 
 class Intake(DependencyProvider):
@@ -17,8 +17,8 @@ class Intake(DependencyProvider):
         path = path if str(path).startswith("/") else PROJECT_ROOT / path
         self.context = IntakeContext(
             catalogue=Catalogue.load(path),
-            sealer=Sealer(key_from_config(setting(config, "INTAKE", "seal_key", None), data_dir(config))),
-            files=AttachmentStore(data_dir(config) / "attachments"),
+            sealer=Sealer(seal_key(config)),  # from SEAL_KEY, or the key file outside the data folder
+            files=AttachmentStore(private_dir(data_dir(config), tighten_contents=True) / "attachments"),
         )
 
     def get_dependency(self, worker_ctx):

@@ -1,15 +1,14 @@
 """Personal data at rest: sealed (encrypted) identity, and keyed fingerprints to match it unseen.
 
 Identity fields of every complainant are kept as one Fernet token (AES-128-CBC + HMAC-SHA256)
-under a key from config; duplicates are found by HMAC fingerprints of the normalised national
+under the site's seal key (shared.config.seal_key: SEAL_KEY, or the key file outside the data
+folder); duplicates are found by HMAC fingerprints of the normalised national
 ID, phone, e-mail and LINE id, so matching never needs to unseal anything.
 """
 import base64
 import hashlib
 import hmac
 import json
-import os
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -38,19 +37,3 @@ class Sealer:
 
     def fingerprint(self, kind: str, value: str) -> str:
         return hmac.new(self._fingerprint_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def key_from_config(configured: str | None, data_dir: Path) -> str:
-    """The configured key; otherwise one kept in DATA_DIR/seal.key, made on first use (embedded mode).
-
-    Every intake process of a site must use the same key: set SEAL_KEY in distributed mode.
-    """
-    if configured:
-        return configured
-    path = Path(data_dir) / "seal.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(Fernet.generate_key())
-    return path.read_text().strip()

@@ -1,7 +1,5 @@
 """Intake's small helpers: throttling, sealing identities, attachments and the subject catalogue."""
 import hashlib
-import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from services.intake.attachments import (
     check,
 )
 from services.intake.catalogue import Catalogue, CatalogueError, Subject
-from services.intake.sealing import SealError, Sealer, key_from_config
+from services.intake.sealing import SealError, Sealer
 from services.intake.throttle import Throttle
 
 IDENTITY = {"name": "นางสาวสมหญิง ใจดี", "national_id": "1103702071838", "phone": "+66812345678",
@@ -152,23 +150,6 @@ def test_fingerprints_differ_across_keys_kinds_and_values(key):
     assert sealer.fingerprint("phone", "+66812345678") != sealer.fingerprint("line_user_id", "+66812345678")
     assert sealer.fingerprint("email", "somying.j@example.co.th") != sealer.fingerprint(
         "email", "somchai.j@example.co.th")
-
-
-def test_key_from_config_makes_a_key_once(tmp_path):
-    data_dir = tmp_path / "data" / "site"
-    first = key_from_config(None, data_dir)
-    path = data_dir / "seal.key"
-    assert path.exists()
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert path.read_text().strip() == first
-    Sealer(first)  # a usable key
-    assert key_from_config(None, data_dir) == first
-    assert key_from_config("", data_dir) == first
-
-
-def test_key_from_config_prefers_the_configured_key(tmp_path, key):
-    assert key_from_config(key, tmp_path) == key
-    assert not (tmp_path / "seal.key").exists()
 
 
 # --- attachments ---------------------------------------------------------------------------------
