@@ -1,8 +1,21 @@
-"""Attachment files: checked against type and size limits, kept outside the database by checksum."""
+"""Attachment files: checked against type and size limits, kept outside the database by checksum.
+
+A file is taken for what its first bytes say it is, not for the type the sender declared: the
+declared type must be one we accept and the content must be that type (the signatures below, our
+own small table for the short list we accept; libmagic would know thousands of types we refuse
+anyway, and needs a system library). Its name is kept only as a label, made safe: no folders, no
+control or bidi characters, a bounded length, and an extension that says what it really is.
+"""
 import hashlib
+import io
 import os
-from dataclasses import dataclass
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from shared.config import private_dir, write_private_file
 
 ALLOWED_TYPES = {
     "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
@@ -10,8 +23,21 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "application/msword": ".doc",
 }
+# the extensions a name may already end in for each type (else the type's own is added)
+EXTENSIONS = {
+    "application/pdf": {".pdf"}, "image/jpeg": {".jpg", ".jpeg", ".jpe", ".jfif"}, "image/png": {".png"},
+    "image/gif": {".gif"}, "image/webp": {".webp"}, "image/heic": {".heic", ".heif"},
+    "text/plain": {".txt", ".text"}, "audio/mpeg": {".mp3"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+    "application/msword": {".doc"},
+}
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
+FILENAME_MAX = 120  # characters, extension included
+
+HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|body|head|meta|!doctype|\?xml)\b", re.IGNORECASE)
+TEXT_CONTROLS = set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
 
 
 class AttachmentError(ValueError):
@@ -25,23 +51,114 @@ class Upload:
     data: bytes
 
 
+def _docx(data):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return "word/document.xml" in names and "[Content_Types].xml" in names
+
+
+def _mp3(data):
+    return data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+
+
+def _markup(data):
+    head = data[:4096]
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n\f")
+    return bool(MARKUP.search(head)) or bool(re.match(rb"<[!?/a-zA-Z]", stripped))
+
+
+def _text(data):
+    """Plain text: no control bytes but whitespace, in UTF-8 or the Thai code page (TIS-620/cp874)."""
+    if TEXT_CONTROLS & set(data):
+        return False
+    for encoding in ("utf-8", "cp874"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            pass
+    return False
+
+
+# (type, test of the content): the accepted types first, then what is worth naming in a refusal
+SIGNATURES = (
+    ("application/pdf", lambda d: d.startswith(b"%PDF-")),
+    ("image/png", lambda d: d.startswith(b"\x89PNG\r\n\x1a\n")),
+    ("image/jpeg", lambda d: d.startswith(b"\xff\xd8\xff")),
+    ("image/gif", lambda d: d[:6] in (b"GIF87a", b"GIF89a")),
+    ("image/webp", lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP"),
+    ("image/heic", lambda d: d[4:8] == b"ftyp" and d[8:12] in HEIC_BRANDS),
+    ("application/msword", lambda d: d.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     lambda d: d.startswith(b"PK\x03\x04") and _docx(d)),
+    ("audio/mpeg", _mp3),
+    ("application/zip", lambda d: d.startswith(b"PK\x03\x04")),
+    ("application/x-msdownload", lambda d: d.startswith(b"MZ")),
+    ("application/x-executable", lambda d: d.startswith(b"\x7fELF")),
+    ("text/html", _markup),
+    ("text/plain", _text),
+)
+
+
+def content_type_of(data: bytes):
+    """What the content is by its first bytes: one of ALLOWED_TYPES, another type worth naming
+    (text/html covers HTML, SVG and XML), or None."""
+    for content_type, test in SIGNATURES:
+        if test(data):
+            return content_type
+    return None
+
+
+def safe_filename(name, content_type):
+    """The name as a label only: its last path component, NFC, without control, format (bidi, zero
+    width), private-use or unassigned characters or characters file systems refuse, at most
+    FILENAME_MAX characters, and ending in an extension of its type (added when it does not)."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    kept = []
+    for char in name:
+        category = unicodedata.category(char)
+        if category[0] == "C" or category in ("Zl", "Zp"):
+            continue
+        kept.append(" " if category == "Zs" else "_" if char in '<>:"|?*' else char)
+    name = " ".join("".join(kept).split()).strip(". ")
+    stem, extension = os.path.splitext(name)
+    if extension.lower() not in EXTENSIONS.get(content_type, ()):
+        stem, extension = name, ALLOWED_TYPES.get(content_type, "")
+    stem = stem.strip(". ") or "attachment"
+    return stem[:FILENAME_MAX - len(extension)].rstrip(". ") + extension
+
+
 def check(uploads):
-    """Refuse what breaks the limits; returns the uploads unchanged."""
+    """Refuse what breaks the limits or is not what it says it is; returns the uploads with safe names."""
     if len(uploads) > MAX_FILES:
         raise AttachmentError(f"At most {MAX_FILES} attachments.")
+    checked = []
     for upload in uploads:
+        label = safe_filename(upload.filename, upload.content_type)
         if upload.content_type not in ALLOWED_TYPES:
-            raise AttachmentError(f"{upload.filename}: type {upload.content_type} is not accepted "
+            raise AttachmentError(f"{label}: type {upload.content_type} is not accepted "
                                   f"(accepted: {', '.join(sorted(ALLOWED_TYPES))}).")
         if len(upload.data) > MAX_FILE_BYTES:
-            raise AttachmentError(f"{upload.filename}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            raise AttachmentError(f"{label}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
         if not upload.data:
-            raise AttachmentError(f"{upload.filename}: the file is empty.")
-    return uploads
+            raise AttachmentError(f"{label}: the file is empty.")
+        actual = content_type_of(upload.data)
+        if actual != upload.content_type:
+            raise AttachmentError(
+                f"{label}: declared {upload.content_type}, but the content is "
+                + (f"{actual}." if actual else "not a type we accept (its first bytes match none).")
+                + " Send the file itself, with its own type.")
+        checked.append(replace(upload, filename=label))
+    return checked
 
 
 class AttachmentStore:
-    """Content-addressed files: <root>/<sha[:2]>/<sha>; the same file twice is kept once."""
+    """Content-addressed files: <root>/<sha[:2]>/<sha>; the same file twice is kept once. Folders are
+    0700 and files 0600: only the site's own user reads them."""
 
     def __init__(self, root):
         self.root = Path(root)
@@ -53,10 +170,9 @@ class AttachmentStore:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
+            private_dir(self.root)
+            private_dir(target.parent)
+            write_private_file(target, data)
         return digest
 
     def get(self, sha256) -> bytes:

@@ -3,8 +3,10 @@
 Pure: no nameko, no database, no network. The e-mail channel (services/intake/mailbox_poll.py)
 fetches the bytes; this module only reads them. Mail arrives in every shape, so everything but
 "this is not an e-mail at all" is made the best of: a missing subject or body gets a placeholder,
-an attachment of a type or size intake refuses is left out (and named in the case's channel_ref),
-so that one odd message can never make a whole complaint fail — or fail again at every poll.
+an attachment of a type or size intake refuses, or whose content is not a type it accepts, is left
+out (and named in the case's channel_ref), so that one odd message can never make a whole complaint
+fail — or fail again at every poll. A file whose content is an accepted type other than the one
+declared (mail programs mislabel) is kept as what its content is.
 """
 import hashlib
 import mimetypes
@@ -17,7 +19,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
-from services.intake.attachments import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES
+from services.intake.attachments import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES, content_type_of
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX
 
 NO_SUBJECT = "(ไม่มีหัวเรื่อง)"
@@ -254,6 +256,10 @@ def _attachments(message, body_part):
         except Exception:  # a part whose headers the stdlib cannot parse: named, not kept
             skipped.append(f"attachment-{index}")
             continue
+        if content_type in ALLOWED_TYPES and 0 < len(data) <= MAX_FILE_BYTES:
+            # mail programs mislabel files: the content says what it is, and if that is not a type we
+            # accept (HTML sent as a PDF, say) it is left out like any other refused file
+            content_type = content_type_of(data)
         if content_type in ALLOWED_TYPES and 0 < len(data) <= MAX_FILE_BYTES and len(kept) < MAX_FILES:
             kept.append({"filename": filename, "content_type": content_type, "data": data})
         else:

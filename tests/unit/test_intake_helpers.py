@@ -1,5 +1,6 @@
 """Intake's small helpers: throttling, sealing identities, attachments and the subject catalogue."""
 import hashlib
+import stat
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,13 @@ from services.intake.attachments import (
     AttachmentStore,
     Upload,
     check,
+    content_type_of,
+    safe_filename,
 )
 from services.intake.catalogue import Catalogue, CatalogueError, Subject
 from services.intake.sealing import SealError, Sealer
 from services.intake.throttle import Throttle
+from tests.samples import docx, png_1x1, small_pdf
 
 IDENTITY = {"name": "นางสาวสมหญิง ใจดี", "national_id": "1103702071838", "phone": "+66812345678",
             "email": "somying.j@example.co.th", "address": "99/9 หมู่ 4 ตำบลสุเทพ อำเภอเมือง จังหวัดเชียงใหม่ 50200",
@@ -158,14 +162,78 @@ PHOTO = Upload("ถนนชำรุด.jpg", "image/jpeg", b"\xff\xd8\xff\xe0"
 LETTER = Upload("หนังสือร้องเรียน.pdf", "application/pdf", b"%PDF-1.7\n" + "หนังสือร้องเรียน".encode() * 5)
 
 
-def test_check_returns_the_uploads_unchanged():
-    uploads = [PHOTO, LETTER]
-    assert check(uploads) is uploads
+def test_check_returns_the_uploads_with_their_names_made_safe():
+    assert check([PHOTO, LETTER]) == [PHOTO, LETTER]  # safe names already
+    assert check([Upload("../ถนน\u202egpj.exe", "image/jpeg", PHOTO.data)]) == [
+        Upload("ถนนgpj.exe.jpg", "image/jpeg", PHOTO.data)]
     assert check([]) == []
 
 
-def test_every_allowed_type_passes():
-    assert check([Upload(f"file{ext}", content_type, b"x") for content_type, ext in ALLOWED_TYPES.items()])
+SAMPLES = {
+    "application/pdf": small_pdf(),
+    "image/jpeg": PHOTO.data,
+    "image/png": png_1x1(),
+    "image/gif": b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
+                 b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+    "image/webp": b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\x00" * 24,
+    "image/heic": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 16,
+    "text/plain": "ถนนหน้าบ้านชำรุด\nขอให้ซ่อมด้วย\r\n".encode(),
+    "audio/mpeg": b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 8,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": docx(),
+    "application/msword": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
+}
+
+
+def test_every_allowed_type_passes_with_content_of_that_type():
+    assert set(SAMPLES) == set(ALLOWED_TYPES)
+    uploads = [Upload(f"file{ALLOWED_TYPES[t]}", t, data) for t, data in SAMPLES.items()]
+    assert check(uploads) == uploads
+    assert {t: content_type_of(data) for t, data in SAMPLES.items()} == {t: t for t in SAMPLES}
+
+
+@pytest.mark.parametrize("data,seen", [
+    (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "text/html"),
+    (b"\xef\xbb\xbf  <html><body onload=x()>", "text/html"),
+    (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "text/html"),
+    (b"%PDF-1.4 but really <script>", "application/pdf"),  # a PDF is what starts as one
+    ("ข้อความ <script>alert(1)</script> ในไฟล์".encode(), "text/html"),
+    (b"MZ\x90\x00\x03\x00\x00\x00", "application/x-msdownload"),
+    (b"\x7fELF\x02\x01\x01", "application/x-executable"),
+    (b"PK\x03\x04\x14\x00\x00\x00" + b"\x00" * 30, "application/zip"),
+    (b"\x00\x01\x02\x03binary", None),
+])
+def test_content_is_known_by_its_first_bytes(data, seen):
+    assert content_type_of(data) == seen
+
+
+@pytest.mark.parametrize("declared,data", [
+    ("application/pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+    ("image/png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    ("image/jpeg", png_1x1()),
+    ("text/plain", b"<html><script>alert(1)</script>"),
+    ("application/msword", docx()),
+])
+def test_content_that_is_not_its_declared_type_is_refused(declared, data):
+    with pytest.raises(AttachmentError, match=f"declared {declared}, but the content is"):
+        check([Upload("ไฟล์แนบ", declared, data)])
+
+
+@pytest.mark.parametrize("name,content_type,safe", [
+    ("../../etc/passwd", "text/plain", "passwd.txt"),
+    ("C:\\Users\\สมชาย\\ใบเสร็จ.PDF", "application/pdf", "ใบเสร็จ.PDF"),
+    ("invoice\u202efdp.exe", "application/pdf", "invoicefdp.exe.pdf"),
+    ("รูป\u200bถนน\u2066.jpeg", "image/jpeg", "รูปถนน.jpeg"),
+    ("  .htaccess ", "text/plain", "htaccess.txt"),
+    ("scan.pdf.exe", "application/pdf", "scan.pdf.exe.pdf"),
+    ("a<b>c:d|e?f*g.png", "image/png", "a_b_c_d_e_f_g.png"),
+    ("แบบ\tฟอร์ม\n.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     "แบบฟอร์ม.docx"),
+    ("", "image/png", "attachment.png"),
+    ("...", "application/pdf", "attachment.pdf"),
+    ("ก" * 300 + ".pdf", "application/pdf", "ก" * 116 + ".pdf"),
+])
+def test_a_file_name_is_made_a_safe_label(name, content_type, safe):
+    assert safe_filename(name, content_type) == safe
 
 
 def test_at_most_ten_files():
@@ -183,9 +251,9 @@ def test_a_disallowed_type_is_refused(content_type):
 
 
 def test_a_file_over_10_mb_is_refused():
-    assert check([Upload("สแกน.pdf", "application/pdf", b"%" * MAX_FILE_BYTES)])
+    assert check([Upload("สแกน.pdf", "application/pdf", b"%PDF-" + b"%" * (MAX_FILE_BYTES - 5))])
     with pytest.raises(AttachmentError, match="สแกน.pdf"):
-        check([Upload("สแกน.pdf", "application/pdf", b"%" * (MAX_FILE_BYTES + 1))])
+        check([Upload("สแกน.pdf", "application/pdf", b"%PDF-" + b"%" * (MAX_FILE_BYTES - 4))])
 
 
 def test_an_empty_file_is_refused():
@@ -200,6 +268,8 @@ def test_the_store_round_trips_and_lays_files_out_by_checksum(tmp_path):
     assert store.path(digest) == tmp_path / "files" / digest[:2] / digest
     assert store.path(digest).read_bytes() == PHOTO.data
     assert store.get(digest) == PHOTO.data
+    assert stat.S_IMODE(store.path(digest).stat().st_mode) == 0o600  # the site's user's alone
+    assert {stat.S_IMODE(d.stat().st_mode) for d in (tmp_path / "files", store.path(digest).parent)} == {0o700}
 
 
 def test_the_same_content_is_kept_once(tmp_path):

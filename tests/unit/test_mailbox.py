@@ -102,6 +102,20 @@ def test_an_attachment_of_a_refused_type_is_left_out_and_named():
     assert data["channel_ref"]["skipped_attachments"] == "โปรแกรม.exe, photos.zip"
 
 
+def test_a_file_whose_content_is_not_what_it_says_is_left_out_and_named_and_a_mislabelled_one_kept():
+    message = thai_mail()
+    message.add_attachment(b"<!DOCTYPE html><html><script>location='https://evil.example/'</script>",
+                           maintype="application", subtype="pdf", filename="ใบแจ้งหนี้.pdf")
+    message.add_attachment(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                           maintype="image", subtype="png", filename="รูป.png")
+    message.add_attachment(b"\x89PNG\r\n\x1a\n" + bytes(24), maintype="image", subtype="jpeg", filename="ถนน.jpg")
+
+    data = message_to_case(wire(message)).data
+
+    assert [(a["filename"], a["content_type"]) for a in data["attachments"]] == [("ถนน.jpg", "image/png")]
+    assert data["channel_ref"]["skipped_attachments"] == "ใบแจ้งหนี้.pdf, รูป.png"
+
+
 def test_a_pdf_sent_as_octet_stream_is_kept_as_a_pdf():
     message = thai_mail()
     message.add_attachment(PDF, maintype="application", subtype="octet-stream", filename="สำเนาบัตร.PDF")
