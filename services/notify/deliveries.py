@@ -5,16 +5,25 @@ complainant is in its access log), so it is asked once per delivery, not once pe
 event: the notice is logged in the transaction that claims its event, before the address is asked
 for, and a redelivered event or a retried handler finds it there. A notice whose address never came
 (intake away, the handler given up) waits as `awaiting_contact`, and the retry timer asks again.
+
+What the log keeps (see docs/operators.md, Personal data): the case, the purpose, the channel and what
+the notice said, all of it the office's own words; the address only sealed (services/notify/recipients.py).
+Automatic notices (the acknowledgment, a knowledge-base answer: nobody at the office decided to send
+them) go to one address at most NOTIFY.daily_notices_per_address times a day, counted in this
+database by every notify process together; beyond that a delivery is logged as `not_sent`, with why.
 """
 import json
 import logging
+import re
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.notify import messages
-from services.notify.models import deliveries
+from services.notify.models import address_counts, deliveries
 from shared.events import NOTIFICATION_RECORDED
 from shared.store import utcnow
 
@@ -23,6 +32,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 STALE_PENDING = timedelta(minutes=2)
 AWAITING_CONTACT = "awaiting_contact"
+NOT_SENT = "not_sent"
+# notices that go out without anyone at the office deciding to send them: limited per address and day
+AUTOMATIC = ("acknowledgment", "kb_answer")
+BANGKOK = ZoneInfo("Asia/Bangkok")
 # A delivery's id follows from its event and purpose, so every attempt at an event finds the same one.
 _DELIVERY_IDS = uuid.UUID("c18b4acc-f4fe-4fa3-ac4e-bc4d944e6627")
 
@@ -57,17 +70,18 @@ def notice_of(event, purpose):
     return notice
 
 
-def message_for(purpose, notice, name=None):
+def message_for(purpose, notice):
+    """The notice's words: the office's own, whoever the complainant said they were (messages.py)."""
     if purpose == "acknowledgment":
-        return messages.acknowledgment(notice["tracking_number"], name)
+        return messages.acknowledgment(notice["tracking_number"])
     if purpose == "kb_answer":
-        return messages.kb_answer(notice["tracking_number"], notice["answer"], name)
+        return messages.kb_answer(notice["tracking_number"], notice["answer"])
     if purpose == "result":
-        return messages.result(notice["tracking_number"], notice["answer"], notice["answered_by"], name)
+        return messages.result(notice["tracking_number"], notice["answer"], notice["answered_by"])
     raise ValueError(f"no message for {purpose!r}")
 
 
-def notify(store, senders, contact_of, event, purpose, ask_contact=True):
+def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=True):
     """Tell the complainant about `event`, once however often it is delivered or its handler retried.
 
     `contact_of(case_id, delivery_id, purpose)` asks intake for the address (which records a look at
@@ -77,7 +91,8 @@ def notify(store, senders, contact_of, event, purpose, ask_contact=True):
     delivery_id = store.run(log_notice, event, purpose, store.handler_name, ask_contact)
     if delivery_id is None:
         return None
-    return _address_and_send(store, senders, contact_of(event["case_id"], delivery_id, purpose), delivery_id)
+    return _address_and_send(store, senders, recipients, contact_of(event["case_id"], delivery_id, purpose),
+                             delivery_id)
 
 
 def log_notice(tx, event, purpose, handler, ask_contact=True):
@@ -98,23 +113,24 @@ def log_notice(tx, event, purpose, handler, ask_contact=True):
         notice=json.dumps(notice_of(event, purpose), ensure_ascii=False), created_at=now, updated_at=now,
         next_attempt_at=now + STALE_PENDING))
     if not ask_contact:
-        address(tx, delivery_id, {})
+        address(tx, delivery_id, {}, None)
         return None
     return delivery_id
 
 
-def address(tx, delivery_id, contact):
-    """The address has come: compose the message and make the delivery ready to send (True), or log
-    that the complainant cannot be reached. False also when another attempt addressed it first."""
+def address(tx, delivery_id, contact, recipients):
+    """The address has come: compose the message, seal the address and make the delivery ready to send
+    (True); or log that the complainant cannot be reached, or that this address has had its automatic
+    notices for the day (not_sent). False also when another attempt addressed it first."""
     row = tx.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     if row is None or row.status != AWAITING_CONTACT:
         return False
     now = utcnow()
     channel, recipient = _reachable(contact)
-    if channel:
-        message = message_for(row.purpose, json.loads(row.notice), contact.get("name"))
-        values = dict(status="pending", channel=channel, recipient=recipient, subject=message.subject,
-                      body=message.body, next_attempt_at=now + STALE_PENDING)
+    if channel:  # the name intake gives with the address is not used: see messages.py
+        message = message_for(row.purpose, json.loads(row.notice))
+        values = dict(status="pending", channel=channel, sealed=recipients.seal({"recipient": recipient}),
+                      subject=message.subject, body=message.body, next_attempt_at=now + STALE_PENDING)
     else:
         values = dict(status="no_contact", next_attempt_at=None)
     taken = tx.session.execute(update(deliveries).where(
@@ -124,7 +140,42 @@ def address(tx, delivery_id, contact):
         return False
     if not channel:
         _record(tx, row.case_id, delivery_id, None, "no_contact", 0, row.purpose)
-    return bool(channel)
+        return False
+    if row.purpose in AUTOMATIC and not _counted(tx, recipients, channel, recipient, now):
+        tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+            status=NOT_SENT, next_attempt_at=None,
+            reason=f"not sent: its address has had {recipients.daily_limit} automatic notices today "
+                   f"(NOTIFY.daily_notices_per_address)"))
+        log.info("delivery %s (%s) not sent: its address has had %d automatic notices today", delivery_id,
+                 row.purpose, recipients.daily_limit)
+        return False
+    return True
+
+
+def _counted(tx, recipients, channel, recipient, now):
+    """Count one more automatic notice to this address today, if it has had fewer than the limit; in
+    one statement, so that notify processes addressing at the same moment cannot both take the last."""
+    limit = recipients.daily_limit
+    if limit <= 0:  # the limit turned off
+        return True
+    dialect = postgresql if tx.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(address_counts).values(
+        fingerprint=recipients.fingerprint(channel, recipient), day=_day(now), count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[address_counts.c.fingerprint, address_counts.c.day],
+        set_={"count": address_counts.c.count + 1}, where=address_counts.c.count < limit,
+    ).returning(address_counts.c.count)
+    return tx.session.execute(statement).first() is not None
+
+
+def _day(moment):
+    return moment.astimezone(BANGKOK).date().isoformat()
+
+
+def forget_old_counts(tx, now=None):
+    """Yesterday's counts are kept a while (a notice addressed just before midnight); older ones go."""
+    tx.session.execute(delete(address_counts).where(
+        address_counts.c.day < _day((now or utcnow()) - timedelta(days=2))))
 
 
 def _reachable(contact):
@@ -136,25 +187,42 @@ def _reachable(contact):
     return None, None
 
 
-def _address_and_send(store, senders, contact, delivery_id):
-    if store.run(address, delivery_id, contact):
-        return attempt(store, senders, delivery_id)
+def _address_and_send(store, senders, recipients, contact, delivery_id):
+    if store.run(address, delivery_id, contact, recipients):
+        return attempt(store, senders, recipients, delivery_id)
     return None
 
 
-def attempt(store, senders, delivery_id):
+def contents(row, recipients):
+    """(address, subject, body) of a logged delivery: the address unsealed; the subject and body as
+    logged, or from the seal for a row logged before they were the office's words alone."""
+    if not row.sealed:  # logged before notify_0004 and not sealed yet (notify seals those at start)
+        return row.recipient, row.subject, row.body
+    opened = recipients.unseal(row.sealed)
+    return opened["recipient"], opened.get("subject", row.subject), opened.get("body", row.body)
+
+
+def attempt(store, senders, recipients, delivery_id):
     """Send one logged delivery and record the outcome (never raises for a mail failure)."""
     with store.reading() as session:
         row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     if row is None or row.status not in ("pending", "failed"):
         return None
-    error = None
+    error, recipient = None, None
     try:
-        senders[row.channel].send(row.recipient, row.subject, row.body)
+        recipient, subject, body = contents(row, recipients)
+        senders[row.channel].send(recipient, subject, body, reference=delivery_id)
     except Exception as exc:  # SMTP or LINE down, refused, timed out: logged and retried later
-        error = f"{type(exc).__name__}: {exc}"
+        error = _without(recipient, f"{type(exc).__name__}: {exc}")
         log.warning("delivery %s failed (attempt %d): %s", delivery_id, row.attempts + 1, type(exc).__name__)
     return store.run(record_attempt, delivery_id, error)
+
+
+def _without(recipient, text):
+    """An error as the log keeps it: a mail server's refusal names the address, which stays sealed."""
+    if recipient:
+        text = re.sub(re.escape(recipient), "<address>", text, flags=re.IGNORECASE)
+    return text
 
 
 def record_attempt(tx, delivery_id, error):
@@ -181,26 +249,27 @@ def due_for_retry(session, now=None, limit=100):
         .order_by(deliveries.c.next_attempt_at).limit(limit)).scalars().all()
 
 
-def retry_due(store, senders, contact_of, now=None):
+def retry_due(store, senders, recipients, contact_of, now=None):
     """The retry timer's round: every delivery due is tried again, each on its own."""
+    store.run(forget_old_counts, now)
     with store.reading() as session:
         due = due_for_retry(session, now)
-    return [retry(store, senders, contact_of, delivery_id, now) for delivery_id in due]
+    return [retry(store, senders, recipients, contact_of, delivery_id, now) for delivery_id in due]
 
 
-def retry(store, senders, contact_of, delivery_id, now=None):
+def retry(store, senders, recipients, contact_of, delivery_id, now=None):
     """Send a failed delivery again; for one still waiting for its address, ask for it first. If intake
     cannot say yet, the delivery waits for the next round instead of holding up the others."""
     waiting = store.run(_take_awaiting, delivery_id, now or utcnow())
     if waiting is None:
-        return attempt(store, senders, delivery_id)
+        return attempt(store, senders, recipients, delivery_id)
     case_id, purpose = waiting
     try:
         contact = contact_of(case_id, delivery_id, purpose)
     except Exception as exc:  # intake away or failing: nothing was recorded there, and we ask again later
         log.warning("no address yet for delivery %s: %s", delivery_id, type(exc).__name__)
         return None
-    return _address_and_send(store, senders, contact, delivery_id)
+    return _address_and_send(store, senders, recipients, contact, delivery_id)
 
 
 def _take_awaiting(tx, delivery_id, now):
@@ -218,3 +287,24 @@ def _take_awaiting(tx, delivery_id, now):
 def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose):
     tx.emit(NOTIFICATION_RECORDED, case_id=case_id, notification_id=delivery_id,
             purpose=purpose, channel=channel, outcome=outcome, attempts=attempts)
+
+
+def seal_logged_addresses(session, recipients, batch=500):
+    """Seal what rows logged before notify_0004 keep in the clear: the address, and the subject and
+    body (which could greet the complainant by name). Returns how many rows it sealed."""
+    sealed = 0
+    while True:
+        rows = session.execute(select(deliveries.c.id, deliveries.c.recipient, deliveries.c.subject,
+                                      deliveries.c.body, deliveries.c.last_error)
+                               .where(deliveries.c.sealed.is_(None), deliveries.c.recipient.is_not(None))
+                               .limit(batch)).all()
+        if not rows:
+            return sealed
+        for row in rows:
+            session.execute(update(deliveries).where(deliveries.c.id == row.id, deliveries.c.sealed.is_(None))
+                            .values(sealed=recipients.seal({"recipient": row.recipient, "subject": row.subject,
+                                                            "body": row.body}),
+                                    recipient=None, subject=None, body=None,
+                                    last_error=_without(row.recipient, row.last_error) if row.last_error else None))
+        session.commit()
+        sealed += len(rows)

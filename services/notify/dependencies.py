@@ -1,9 +1,19 @@
-"""Notify's dependencies: a sender per channel (e-mail over SMTP or to files, LINE pushes)."""
-from nameko.extensions import DependencyProvider
+"""Notify's dependencies: a sender per channel (e-mail over SMTP or to files, LINE pushes), and the
+sealing and counting of the addresses it writes to."""
+import logging
 
+from nameko.extensions import DependencyProvider
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from services.notify.deliveries import seal_logged_addresses
 from services.notify.line_push import LinePusher
 from services.notify.mailer import Mailer
-from shared.config import data_dir, setting
+from services.notify.recipients import DEFAULT_DAILY_LIMIT, Recipients
+from shared.config import data_dir, database_url, seal_key, setting
+from shared.store import make_engine
+
+log = logging.getLogger(__name__)
 
 
 class Senders(DependencyProvider):
@@ -24,3 +34,35 @@ class Senders(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.senders
+
+
+class SealedRecipients(DependencyProvider):
+    """The site's seal key for the addresses in the delivery log, and the daily limit per address.
+    At start, rows an older version logged with the address in the clear are sealed."""
+
+    def setup(self):
+        config = self.container.config
+        self.recipients = Recipients(
+            seal_key(config),
+            daily_limit=setting(config, "NOTIFY", "daily_notices_per_address", DEFAULT_DAILY_LIMIT))
+        self.url = database_url(config, self.container.service_name)
+
+    def start(self):
+        engine = make_engine(self.url)
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:  # what is rewritten is overwritten in the file, not left in its free space
+            event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA secure_delete=ON"))
+        try:
+            with Session(engine) as session:
+                sealed = seal_logged_addresses(session, self.recipients)
+            if sealed:
+                log.warning("sealed the addresses of %d deliveries logged in the clear by an earlier version",
+                            sealed)
+                if sqlite:  # and the old pages leave the write-ahead log
+                    with engine.connect() as connection:
+                        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return self.recipients

@@ -12,7 +12,7 @@ class LinePusher:
         self.token = channel_access_token
         self.timeout = timeout
 
-    def send(self, to, subject, body):
+    def send(self, to, subject, body, reference=None):
         if not self.token:
             raise LinePushError("LINE.channel_access_token is not configured")
         text = f"{subject}\n\n{body}"[:5000]  # a LINE text message holds 5,000 characters

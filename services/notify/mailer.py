@@ -1,9 +1,19 @@
-"""E-mail out: over SMTP when a host is configured, else into a folder of .eml files (embedded mode)."""
+"""E-mail out: over SMTP when a host is configured, else into a folder of .eml files (embedded mode).
+
+The folder is a stand-in for a mail server, to see what would be sent: nothing in it reaches anyone.
+Its files say what the message said and which delivery it was (X-Rongtuk-Delivery, also the file's
+name), but not to whom: the address stays sealed in notify's delivery log, and no file under the
+data folder holds it in the clear. Files are 0600 in a 0700 folder.
+"""
 import smtplib
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+
+from shared.config import private_dir, write_private_file
+
+UNDISCLOSED = "undisclosed-recipients:;"
 
 
 class Mailer:
@@ -18,22 +28,26 @@ class Mailer:
         self.folder = Path(folder) if folder else None
         self.timeout = timeout
 
-    def compose(self, to, subject, body):
+    def compose(self, to, subject, body, reference=None):
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
+        if reference:
+            message["X-Rongtuk-Delivery"] = str(reference)
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain="rongtuk.local")
         message.set_content(body)  # UTF-8, so Thai arrives intact
         return message
 
-    def send(self, to, subject, body):
-        message = self.compose(to, subject, body)
+    def send(self, to, subject, body, reference=None):
+        """Send one message; `reference` (the delivery's id) names it in a header and in the folder."""
         if not self.host:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / f"{uuid.uuid4()}.eml").write_bytes(bytes(message))
+            message = self.compose(UNDISCLOSED, subject, body, reference)
+            private_dir(self.folder)
+            write_private_file(self.folder / f"{reference or uuid.uuid4()}.eml", bytes(message))
             return
+        message = self.compose(to, subject, body, reference)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()

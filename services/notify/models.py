@@ -1,5 +1,6 @@
-"""Notify's tables: the delivery log (every message to a complainant and what became of it)."""
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+"""Notify's tables: the delivery log (every message to a complainant and what became of it), and how
+many automatic notices each address got each day."""
+from sqlalchemy import Column, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text
 
 from shared.store import UtcDateTime
 
@@ -11,15 +12,30 @@ deliveries = Table(
     Column("case_id", String(36), nullable=False),
     Column("purpose", String(32), nullable=False),
     Column("channel", String(16)),
-    Column("recipient", String(254)),
-    Column("subject", Text),
+    Column("recipient", String(254)),  # rows logged before notify_0004 only, until they are sealed at start
+    Column("subject", Text),  # what was sent: the office's own words (services/notify/messages.py)
     Column("body", Text),
-    Column("status", String(16), nullable=False),  # awaiting_contact | pending | delivered | failed | no_contact
+    # the address (JSON {"recipient": ...}, and for rows logged before notify_0004 the subject and body,
+    # which could greet the complainant by name), sealed under the site's key (services/notify/recipients.py)
+    Column("sealed", Text),
+    # awaiting_contact | pending | delivered | failed | no_contact | not_sent
+    Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
+    Column("reason", Text),  # why a delivery was not sent (status not_sent)
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("next_attempt_at", UtcDateTime),
     Column("notice", Text),  # what the event gave the message (JSON), for composing it once the address is known
     Index("ix_deliveries_next_attempt", "next_attempt_at"),
+)
+
+# Automatic notices (acknowledgments, knowledge-base answers) per address per day (Bangkok), counted
+# by every notify process together; the address only as a keyed fingerprint.
+address_counts = Table(
+    "address_counts", metadata,
+    Column("fingerprint", String(64), nullable=False),
+    Column("day", String(10), nullable=False),  # YYYY-MM-DD, Asia/Bangkok
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("fingerprint", "day"),
 )

@@ -4,7 +4,7 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.notify import deliveries
-from services.notify.dependencies import Senders
+from services.notify.dependencies import SealedRecipients, Senders
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc_timeout
@@ -18,18 +18,19 @@ class NotifyService:
     metrics = Metrics()
     config = Config()
     senders = Senders()
+    recipients = SealedRecipients()
     intake = RpcProxy("intake")
 
     @event_handler("intake", "case_received")
     def acknowledge_case(self, event):
         if deliveries.acknowledged_elsewhere(event):
             return
-        deliveries.notify(self.db, self.senders, self._contact, event, "acknowledgment",
+        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, "acknowledgment",
                           ask_contact=deliveries.gave_an_address(event))
 
     @event_handler("routing", "case_answered_from_kb")
     def send_kb_answer(self, event):
-        deliveries.notify(self.db, self.senders, self._contact, event, "kb_answer")
+        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, "kb_answer")
 
     @event_handler("routing", "case_answered")
     def send_result(self, event):
@@ -37,11 +38,11 @@ class NotifyService:
         to the site that forwarded the case is told there, not here."""
         if event["to_site"]:
             return
-        deliveries.notify(self.db, self.senders, self._contact, event, "result")
+        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, "result")
 
     @timer(interval=30)
     def retry_deliveries(self):
-        deliveries.retry_due(self.db, self.senders, self._contact)
+        deliveries.retry_due(self.db, self.senders, self.recipients, self._contact)
 
     # -- helpers (calls only) -------------------------------------------------------------------
 

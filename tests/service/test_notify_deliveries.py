@@ -6,6 +6,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 import pytest
+from cryptography.fernet import Fernet
 from nameko.standalone.events import event_dispatcher
 from prometheus_client import REGISTRY
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from services.intake.service import IntakeService
 from services.notify import deliveries
 from services.notify.models import deliveries as deliveries_table
+from services.notify.recipients import Recipients
 from services.notify.service import NotifyService
 from shared.config import database_url
 from shared.store import Store, make_engine, outbox, utcnow
@@ -24,7 +26,7 @@ class FakeMailer:
         self.fail = fail
         self.sent = []
 
-    def send(self, to, subject, body):
+    def send(self, to, subject, body, reference=None):
         if self.fail:
             raise ConnectionRefusedError("SMTP server down")
         self.sent.append((to, subject, body))
@@ -48,6 +50,11 @@ class FakeContacts:
 
 
 @pytest.fixture
+def recipients():
+    return Recipients(Fernet.generate_key().decode(), daily_limit=10)
+
+
+@pytest.fixture
 def store(embedded_config):
     engine = make_engine(database_url(embedded_config, "notify"))
     yield Store(engine, "notify", "HUB", "notify.acknowledge_case", on_emitted=lambda: None)
@@ -59,10 +66,10 @@ def case_event(case_id="0d1f6f50-4a5c-4c4f-9d8e-2f9e0e3b6a11"):
             "tracking_number": "HUB-2569-000042"}
 
 
-def addressed(store, contact, event=None):
-    """An acknowledgment logged and its address given, as the handler does; the id to send, or None."""
-    delivery_id = store.run(deliveries.log_notice, event or case_event(), "acknowledgment", store.handler_name)
-    return delivery_id if store.run(deliveries.address, delivery_id, contact) else None
+def addressed(store, recipients, contact, event=None, purpose="acknowledgment"):
+    """A notice logged and its address given, as the handler does; the id to send, or None."""
+    delivery_id = store.run(deliveries.log_notice, event or case_event(), purpose, store.handler_name)
+    return delivery_id if store.run(deliveries.address, delivery_id, contact, recipients) else None
 
 
 def logged(store):
@@ -77,57 +84,58 @@ def recorded_outcomes(store):
         ).scalars()]
 
 
-def test_a_complainant_without_an_address_is_logged_as_no_contact(store):
-    assert addressed(store, {}) is None
+def test_a_complainant_without_an_address_is_logged_as_no_contact(store, recipients):
+    assert addressed(store, recipients, {}) is None
     assert logged(store).status == "no_contact"
     assert recorded_outcomes(store) == ["no_contact"]
 
 
-def test_a_case_that_left_no_address_is_logged_as_no_contact_without_asking_for_one(store):
+def test_a_case_that_left_no_address_is_logged_as_no_contact_without_asking_for_one(store, recipients):
     assert store.run(deliveries.log_notice, case_event(), "acknowledgment", store.handler_name,
                      ask_contact=False) is None
     assert (logged(store).status, logged(store).notice) == ("no_contact", None)
     assert recorded_outcomes(store) == ["no_contact"]
 
 
-def test_a_delivery_is_sent_and_logged(store):
+def test_a_delivery_is_sent_and_logged(store, recipients):
     mailer = FakeMailer()
-    delivery_id = addressed(store, {"email": "somchai@example.org", "name": "สมชาย"})
-    assert deliveries.attempt(store, {"email": mailer}, delivery_id) == "delivered"
+    delivery_id = addressed(store, recipients, {"email": "somchai@example.org", "name": "สมชาย"})
+    assert deliveries.attempt(store, {"email": mailer}, recipients, delivery_id) == "delivered"
     to, subject, body = mailer.sent[0]
-    assert to == "somchai@example.org" and "HUB-2569-000042" in subject and "คุณสมชาย" in body
+    assert to == "somchai@example.org" and "HUB-2569-000042" in subject
+    assert body.startswith("เรียน ผู้ร้องเรียน") and "สมชาย" not in body
     row = logged(store)
     assert (row.status, row.attempts, row.next_attempt_at) == ("delivered", 1, None)
     assert recorded_outcomes(store) == ["delivered"]
-    assert deliveries.attempt(store, {"email": mailer}, delivery_id) is None  # never sent twice
+    assert deliveries.attempt(store, {"email": mailer}, recipients, delivery_id) is None  # never sent twice
     assert len(mailer.sent) == 1
 
 
-def test_a_failed_delivery_is_retried_with_backoff_until_it_goes_through(store):
-    delivery_id = addressed(store, {"email": "somchai@example.org"})
-    assert deliveries.attempt(store, {"email": FakeMailer(fail=True)}, delivery_id) == "failed"
+def test_a_failed_delivery_is_retried_with_backoff_until_it_goes_through(store, recipients):
+    delivery_id = addressed(store, recipients, {"email": "somchai@example.org"})
+    assert deliveries.attempt(store, {"email": FakeMailer(fail=True)}, recipients, delivery_id) == "failed"
     row = logged(store)
     assert row.attempts == 1 and "ConnectionRefusedError" in row.last_error
     assert row.next_attempt_at > utcnow() + timedelta(seconds=25)
     with store.reading() as session:
         assert deliveries.due_for_retry(session) == []
         assert deliveries.due_for_retry(session, now=row.next_attempt_at) == [delivery_id]
-    assert deliveries.attempt(store, {"email": FakeMailer()}, delivery_id) == "delivered"
+    assert deliveries.attempt(store, {"email": FakeMailer()}, recipients, delivery_id) == "delivered"
     assert recorded_outcomes(store) == ["failed", "delivered"]
 
 
-def test_retries_stop_after_the_last_attempt(store):
-    delivery_id = addressed(store, {"email": "somchai@example.org"})
+def test_retries_stop_after_the_last_attempt(store, recipients):
+    delivery_id = addressed(store, recipients, {"email": "somchai@example.org"})
     for _ in range(deliveries.MAX_ATTEMPTS):
-        deliveries.attempt(store, {"email": FakeMailer(fail=True)}, delivery_id)
+        deliveries.attempt(store, {"email": FakeMailer(fail=True)}, recipients, delivery_id)
     row = logged(store)
     assert (row.status, row.attempts, row.next_attempt_at) == ("failed", deliveries.MAX_ATTEMPTS, None)
     with store.reading() as session:
         assert deliveries.due_for_retry(session, now=utcnow() + timedelta(days=365)) == []
 
 
-def test_a_delivery_a_crash_left_pending_is_picked_up(store):
-    delivery_id = addressed(store, {"email": "somchai@example.org"})
+def test_a_delivery_a_crash_left_pending_is_picked_up(store, recipients):
+    delivery_id = addressed(store, recipients, {"email": "somchai@example.org"})
     with store.reading() as session:
         assert deliveries.due_for_retry(session) == []
         assert deliveries.due_for_retry(session, now=utcnow() + deliveries.STALE_PENDING) == [delivery_id]
@@ -138,46 +146,47 @@ def test_a_delivery_a_crash_left_pending_is_picked_up(store):
 # redelivered event or a retried handler must not ask again, yet a notice whose address did not
 # come must still go out.
 
-def test_a_repeat_of_the_event_asks_for_nothing_once_the_notice_has_its_address(store):
+def test_a_repeat_of_the_event_asks_for_nothing_once_the_notice_has_its_address(store, recipients):
     event, contacts, mailer = case_event(), FakeContacts({"email": "somchai@example.org"}), FakeMailer()
 
-    assert deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment") == "delivered"
-    assert deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment") is None
+    assert deliveries.notify(store, {"email": mailer}, recipients, contacts, event, "acknowledgment") == "delivered"
+    assert deliveries.notify(store, {"email": mailer}, recipients, contacts, event, "acknowledgment") is None
 
     assert contacts.calls == [event["case_id"]] and len(mailer.sent) == 1
     assert recorded_outcomes(store) == ["delivered"]
 
 
-def test_a_notice_whose_address_did_not_come_is_sent_on_the_retry_of_its_event(store):
+def test_a_notice_whose_address_did_not_come_is_sent_on_the_retry_of_its_event(store, recipients):
     event, contacts, mailer = case_event(), FakeContacts({"email": "somchai@example.org"}, fail=True), FakeMailer()
 
     with pytest.raises(TimeoutError):
-        deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment")
+        deliveries.notify(store, {"email": mailer}, recipients, contacts, event, "acknowledgment")
     assert logged(store).status == deliveries.AWAITING_CONTACT  # claimed and logged, not lost
     contacts.fail = False
-    assert deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment") == "delivered"
+    assert deliveries.notify(store, {"email": mailer}, recipients, contacts, event, "acknowledgment") == "delivered"
 
     assert len(contacts.calls) == 2 and len(mailer.sent) == 1
     assert "HUB-2569-000042" in mailer.sent[0][1]
 
 
-def test_a_notice_whose_address_never_came_is_sent_by_the_retry_timer(store):
+def test_a_notice_whose_address_never_came_is_sent_by_the_retry_timer(store, recipients):
     event, contacts, mailer = case_event(), FakeContacts({"email": "somchai@example.org"}, fail=True), FakeMailer()
     with pytest.raises(TimeoutError):
-        deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment")  # then given up
+        deliveries.notify(store, {"email": mailer}, recipients, contacts, event, "acknowledgment")  # then given up
     delivery_id = logged(store).id
     later = utcnow() + deliveries.STALE_PENDING
     with store.reading() as session:
         assert deliveries.due_for_retry(session) == []  # left to the handler's own retries for a while
         assert deliveries.due_for_retry(session, now=later) == [delivery_id]
 
-    assert deliveries.retry_due(store, {"email": mailer}, contacts, now=later) == [None]  # intake still away
+    senders = {"email": mailer}
+    assert deliveries.retry_due(store, senders, recipients, contacts, now=later) == [None]  # intake still away
     assert logged(store).status == deliveries.AWAITING_CONTACT
-    assert deliveries.retry_due(store, {"email": mailer}, contacts, now=later) == []  # its next turn is later
+    assert deliveries.retry_due(store, senders, recipients, contacts, now=later) == []  # its next turn is later
     contacts.fail = False
-    assert deliveries.retry_due(store, {"email": mailer}, contacts, now=later + deliveries.STALE_PENDING) == [
+    assert deliveries.retry_due(store, senders, recipients, contacts, now=later + deliveries.STALE_PENDING) == [
         "delivered"]
-    assert deliveries.notify(store, {"email": mailer}, contacts, event, "acknowledgment") is None  # replayed
+    assert deliveries.notify(store, senders, recipients, contacts, event, "acknowledgment") is None  # replayed
 
     assert len(contacts.calls) == 3  # the handler's, then one per round of the timer that found it due
     assert contacts.asked == [(delivery_id, "acknowledgment")] * 3  # one delivery: one record at intake

@@ -1,13 +1,16 @@
-"""services/notify/messages.py: the acknowledgment sent to a complainant."""
+"""services/notify/messages.py: the words sent to complainants, all of them the office's own."""
+import inspect
+
 import pytest
 
-from services.notify.messages import Message, acknowledgment
+from services.notify import messages
+from services.notify.messages import Message, acknowledgment, kb_answer, result
 
 NUMBER = "HUB-2569-000042"
 
 
 def test_acknowledgment_carries_the_tracking_number_in_subject_and_body():
-    message = acknowledgment(NUMBER, "สมศรี ใจดี")
+    message = acknowledgment(NUMBER)
 
     assert isinstance(message, Message)
     assert message.subject == f"ได้รับเรื่องร้องเรียนของท่านแล้ว เลขที่ {NUMBER}"
@@ -15,31 +18,33 @@ def test_acknowledgment_carries_the_tracking_number_in_subject_and_body():
     assert f"Tracking number: {NUMBER}." in message.body
 
 
-def test_acknowledgment_greets_the_complainant_by_name():
-    message = acknowledgment(NUMBER, "สมศรี ใจดี")
-
-    assert message.body.splitlines()[0] == "เรียน คุณสมศรี ใจดี"
-    assert "ผู้ร้องเรียน" not in message.body.splitlines()[0]
-
-
-@pytest.mark.parametrize("name", [None, ""])
-def test_acknowledgment_without_a_name_uses_the_generic_greeting(name):
-    message = acknowledgment(NUMBER, name)
-
-    assert message.body.splitlines()[0] == "เรียน ผู้ร้องเรียน"
-    assert "คุณ" not in message.body
+def test_every_notice_greets_the_complainant_by_role():
+    assert acknowledgment(NUMBER).body.splitlines()[0] == "เรียน ผู้ร้องเรียน"
+    assert result(NUMBER, "ซ่อมถนนแล้ว").body.splitlines()[0] == "เรียน ผู้ร้องเรียน"
+    assert kb_answer(NUMBER, "เปิดรับสมัครเดือนหน้า").body.splitlines()[0] == "เรียน ผู้สอบถาม"
+    for message in (acknowledgment(NUMBER), result(NUMBER, "x"), kb_answer(NUMBER, "x")):
+        assert "คุณ" not in message.body
 
 
-def test_acknowledgment_is_bilingual_and_mentions_the_access_code():
+@pytest.mark.parametrize("compose", [messages.acknowledgment, messages.kb_answer, messages.result])
+def test_no_notice_can_be_given_words_a_complainant_chose(compose):
+    """Anyone can file a case with anyone's e-mail address: a name, subject or description they typed
+    would be the office's mail to a stranger. The composers take nothing of the complainant's."""
+    parameters = set(inspect.signature(compose).parameters)
+    assert parameters <= {"tracking_number", "answer", "answered_by"}
+
+
+def test_acknowledgment_is_bilingual_mentions_the_access_code_and_tells_a_stranger_to_do_nothing():
     body = acknowledgment("CM01-2570-000007").body
 
     assert "รหัสติดตาม" in body
     assert "access code" in body
+    assert "หากท่านไม่ได้ยื่นเรื่องนี้" in body and "If you did not file this complaint" in body
     assert body.count("CM01-2570-000007") == 2
 
 
 def test_acknowledgment_subject_is_one_line():
-    assert "\n" not in acknowledgment(NUMBER, "สมชาย").subject
+    assert "\n" not in acknowledgment(NUMBER).subject
 
 
 def test_message_is_immutable():
