@@ -32,6 +32,7 @@ from eventlet.green import socket as green_socket
 from eventlet.queue import Empty, LightQueue
 from nameko.constants import WEB_SERVER_CONFIG_KEY
 from nameko.containers import ServiceContainer
+from nameko.exceptions import ConfigurationError
 from nameko.rpc import Rpc
 from nameko.runners import ServiceRunner
 from nameko.utils.concurrency import SpawningProxy, SpawningSet
@@ -59,7 +60,8 @@ STOPPED = object()  # on Stopping.events: runner.stop returned; anything else th
 
 
 class CannotListen(Exception):
-    """The HTTP address cannot be had; the message says which and why, for the operator."""
+    """HTTP cannot be served as configured (the address cannot be had, or an HTTP setting is
+    wrong); the message says which and why, for the operator."""
 
 
 def address_text(address):
@@ -158,6 +160,12 @@ def run(service_classes, config):
     if stopping.requested:  # while migrating, say: nothing to stop yet
         log.info("stop requested before the services started: not starting them")
         return EXIT_STOPPED
+    from shared import redact, web  # web imports this module
+    redact.install()  # no access code or API key in any line logged from here on
+    try:
+        web.HttpSettings.from_config(config)  # a wrong setting refuses now, before anything starts
+    except ConfigurationError as exc:
+        raise CannotListen(f"cannot serve HTTP: {exc}") from None
     runner = ServiceRunner(config)
     if "SERVICE_CONTAINER_CLS" not in config:
         runner.container_cls = Container

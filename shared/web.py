@@ -1,4 +1,4 @@
-"""HTTP: one web server per address per process, JSON helpers.
+"""HTTP: one web server per address per process, bodies read within limits, JSON helpers.
 
 nameko gives each service container its own web server; two services of one process on the
 same port then shadow each other. `SharedWebServer` keeps one listening socket per address and
@@ -6,22 +6,120 @@ routes to every container's endpoints, so embedded mode serves the API and /metr
 five services on one port, and a distributed process works exactly as nameko's own would.
 Its socket comes from `shared.serving`: never with SO_REUSEPORT and, under `rongtuk run`, bound
 before the services start, so a second process on an address in use refuses instead of sharing it.
+
+What a client sends is read by the connection's own green thread, before any worker is taken
+(nameko's handler spawns one per request, `max_workers` per service, and a worker that reads a
+body from a slow client is held as long as the client likes): every endpoint declares the body
+it takes (`body=JSON` or `body=FORM`, and its largest size); the server checks the media type and
+the size, reads the body within `HTTP.read_timeout` per read and `HTTP.body_timeout` in all, and
+only then hands the request, its body in memory, to the endpoint. A slow client gets 408, a body
+too large 413, a wrong media type 415, and none of them costs a worker. Bodies being read at
+once are bounded in bytes (`HTTP.body_memory`, then 503). See docs/operators.md#security.
 """
+import io
 import json
 import logging
+import re
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import eventlet
+from eventlet import wsgi
+from nameko.exceptions import ConfigurationError
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer
+from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_options_header
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from shared import serving
+from shared.redact import RedactingLog, redact
 
 log = logging.getLogger(__name__)
 
-JSON = "application/json; charset=utf-8"
+JSON_TYPE = "application/json; charset=utf-8"
+JSON = "json"   # an endpoint's body: a JSON document (Content-Type application/json)
+FORM = "form"   # an endpoint's body: an HTML form (urlencoded or multipart)
+KiB, MiB = 1024, 1024 * 1024
 
+# HTTP.* settings and their defaults (docs/operators.md#security lists each)
+HTTP_DEFAULTS = {
+    "public_url": "",            # the site's public base URL; unset: links are relative ("/open311/v2")
+    "read_timeout": 10.0,        # seconds a client may stay silent mid-request (and idle between requests)
+    "body_timeout": 60.0,        # seconds to receive a whole body
+    "body_memory": 64 * MiB,     # bytes of bodies being received at once, all connections together
+    "max_case_body": 8 * MiB,    # POST /api/v1/cases (attachments travel base64-encoded in it)
+    "max_json_body": 256 * KiB,  # every other JSON body (look-ups, officers' actions, the reveal)
+    "max_form_body": 64 * KiB,   # Open311 POST requests (4,000 Thai characters are 36 KB url-encoded)
+    "max_form_fields": 50,       # fields of an Open311 form
+    "max_line_body": 1 * MiB,    # the LINE webhook
+}
+# A refused body still on its way is read and thrown away for this long, and this much at most,
+# before the connection closes: a client sending it then reads the answer instead of a reset.
+LINGER_SECONDS = 5.0
+LINGER_BYTES = 64 * MiB
+READ_CHUNK = 64 * KiB
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    public_url: str
+    read_timeout: float
+    body_timeout: float
+    body_memory: int
+    max_case_body: int
+    max_json_body: int
+    max_form_body: int
+    max_form_fields: int
+    max_line_body: int
+
+    @classmethod
+    def from_config(cls, config):
+        """The HTTP section of a config, checked; ConfigurationError says what is wrong."""
+        section = config.get("HTTP") or {}
+        if not isinstance(section, dict):
+            raise ConfigurationError("HTTP must be a mapping of settings")
+        unknown = set(section) - set(HTTP_DEFAULTS)
+        if unknown:
+            raise ConfigurationError(f"HTTP: unknown settings {', '.join(sorted(unknown))}")
+        values = {}
+        for key, default in HTTP_DEFAULTS.items():
+            value = section.get(key)
+            if value is None or value == "":
+                value = default
+            if key == "public_url":
+                values[key] = _public_url(value)
+                continue
+            try:
+                value = type(default)(value)
+            except (TypeError, ValueError):
+                raise ConfigurationError(f"HTTP.{key} must be a number, not {value!r}") from None
+            if value <= 0:
+                raise ConfigurationError(f"HTTP.{key} must be more than 0")
+            values[key] = value
+        return cls(**values)
+
+
+def _public_url(value):
+    url = str(value).strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(f"HTTP.public_url must be an absolute http(s) URL without query, "
+                                 f"e.g. https://rongtuk.example.go.th, not {value!r}")
+    return url
+
+
+def public_url(config):
+    """The base URL links to this site are made from: HTTP.public_url, or "" (links relative to
+    wherever the client reached us), never the Host header a client sent."""
+    return HttpSettings.from_config(config).public_url
+
+
+# -- the server ---------------------------------------------------------------------------------
 
 class SharedWebServer(WebServer):
     _listeners = {}  # bind address -> the SharedWebServer holding its socket
@@ -31,6 +129,8 @@ class SharedWebServer(WebServer):
         self._members = []
         self._owner = None
         self._map_cache = (None, None)
+        self.settings = None
+        self.budget = None
 
     def register_provider(self, provider):
         Map([provider.get_url_rule()])  # a malformed route fails the service at start, not a request later
@@ -46,6 +146,8 @@ class SharedWebServer(WebServer):
             SharedWebServer._listeners[addr] = self
             self._owner = self
             self._members = [self]
+            self.settings = HttpSettings.from_config(self.container.config)
+            self.budget = BodyBudget(self.settings.body_memory)
             # not nameko's eventlet.listen, which sets SO_REUSEPORT: see shared/serving.py
             self._sock, self._until_listening = serving.listener(addr)
             self._serv = self.get_wsgi_server(self._sock, SharedWsgiApp(self))
@@ -53,6 +155,14 @@ class SharedWebServer(WebServer):
         else:
             self._owner = owner
             owner._members.append(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=None, debug=False):
+        # socket_timeout: each read from a client (request line, headers, body) and each wait for
+        # the next request on a kept-alive connection ends after HTTP.read_timeout seconds;
+        # nameko's own server has none. Every line it logs goes through the redaction.
+        return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol or Protocol, debug=debug,
+                           log=RedactingLog(logging.getLogger("nameko.web.server")),
+                           socket_timeout=self.settings.read_timeout)
 
     def run(self):  # the accept loop
         self._until_listening()  # under `rongtuk run`: until every service has started
@@ -96,8 +206,12 @@ class SharedWebServer(WebServer):
         cached_for, cached_map = self._map_cache
         if cached_for != providers:
             url_map = Map()
+            seen = set()
             for provider in sorted(providers, key=lambda p: p.get_url_rule().rule):
                 rule = provider.get_url_rule()
+                if (rule.rule, frozenset(rule.methods or ())) in seen:
+                    continue  # every service's /metrics: one answers for the process
+                seen.add((rule.rule, frozenset(rule.methods or ())))
                 rule.endpoint = provider
                 url_map.add(rule)
             self._map_cache = (providers, url_map)
@@ -105,31 +219,254 @@ class SharedWebServer(WebServer):
         return cached_map
 
 
+class Protocol(HttpOnlyProtocol):
+    """eventlet's HTTP/1.1 protocol with the request line and the headers each bounded in time as
+    a whole (the socket timeout bounds only each read: a client sending a byte every few seconds
+    would otherwise hold a connection for hours), a way for the application to close the
+    connection after its answer, and BaseHTTPRequestHandler's own messages (which write the
+    request line to stderr) sent to the redacting log instead."""
+
+    def _read_request_line(self):
+        line = ""
+        with eventlet.Timeout(self.server.socket_timeout, False):
+            line = super()._read_request_line()
+            return line
+        self.close_connection = 1
+        return ""
+
+    def parse_request(self):
+        with eventlet.Timeout(self.server.socket_timeout, False):
+            return super().parse_request()
+        self.close_connection = 1
+        try:
+            self.wfile.write(b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            pass
+        return False
+
+    def get_environ(self):
+        environ = super().get_environ()
+        environ["rongtuk.close_connection"] = self._close_after_response
+        return environ
+
+    def _close_after_response(self):
+        self.close_connection = 1
+
+    def log_message(self, format, *args):
+        self.server.log.info("%s %s", self.address_string(), format % args)
+
+
+class BodyBudget:
+    """Bytes of request bodies being received at once, across every connection of a process."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.used = 0
+
+    def take(self, amount):
+        if self.used + amount > self.limit:
+            return False
+        self.used += amount
+        return True
+
+    def give(self, amount):
+        self.used = max(0, self.used - amount)
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    """The body an endpoint takes: JSON or FORM (or None: no body at all), and its largest size
+    in bytes (or the name of the HTTP setting that gives it)."""
+    kind: str = None
+    max_bytes: object = 0
+
+    def limit(self, settings):
+        if isinstance(self.max_bytes, str):
+            return getattr(settings, self.max_bytes)
+        return int(self.max_bytes)
+
+
+NO_BODY = BodySpec()
+
+
+@dataclass
+class Refusal:
+    status: int
+    error: str
+    message: str
+    headers: tuple = ()
+    linger: bool = False  # the body may still be arriving: read it away before closing
+
+
+MEDIA_TYPES = {JSON: ("application/json",), FORM: ("application/x-www-form-urlencoded", "multipart/form-data")}
+
+
+def _declared(environ):
+    """(Content-Length or None, chunked?, some other transfer coding?) of a request."""
+    coding = environ.get("HTTP_TRANSFER_ENCODING", "").strip().lower()
+    length = environ.get("CONTENT_LENGTH")
+    length = int(length) if length else None  # eventlet refuses a negative or malformed one
+    return length, coding == "chunked", bool(coding) and coding != "chunked"
+
+
+def _has_body(environ):
+    length, chunked, other = _declared(environ)
+    return bool(length) or chunked or other
+
+
+def receive_body(environ, spec, settings, budget):
+    """Read the request's body into memory as the endpoint's spec allows, before any worker is
+    taken. Returns (Refusal or None, bytes reserved from the budget, to give back at the end)."""
+    length, chunked, other_coding = _declared(environ)
+    if other_coding:
+        return Refusal(501, "not_implemented", "Only the chunked transfer coding is accepted.", linger=False), 0
+    if not length and not chunked:
+        environ["wsgi.input"] = io.BytesIO(b"")
+        return None, 0
+    if spec.kind is None:
+        return Refusal(413, "payload_too_large", "This endpoint takes no request body.", linger=True), 0
+    mimetype, options = parse_options_header(environ.get("CONTENT_TYPE", ""))
+    if mimetype.lower() not in MEDIA_TYPES[spec.kind]:
+        wanted = " or ".join(MEDIA_TYPES[spec.kind])
+        return Refusal(415, "unsupported_media_type", f"The body must be {wanted}.", linger=True), 0
+    limit = spec.limit(settings)
+    if length is not None and length > limit:
+        return Refusal(413, "payload_too_large", f"Request body is larger than {limit} bytes.", linger=True), 0
+    reserve = length if length is not None else limit + 1
+    if not budget.take(reserve):
+        return Refusal(503, "unavailable", "Too many request bodies are being received; try again shortly.",
+                       headers=(("Retry-After", "5"),), linger=True), 0
+    stream = environ["wsgi.input"]
+    parts, received = [], 0
+    try:
+        with eventlet.Timeout(settings.body_timeout):
+            while True:
+                want = min(READ_CHUNK, (length - received) if length is not None else limit + 1 - received)
+                if want <= 0:
+                    break
+                data = stream.read(want)
+                if not data:
+                    break
+                parts.append(data)
+                received += len(data)
+    except (socket.timeout, eventlet.Timeout):
+        return Refusal(408, "request_timeout", "The request body did not arrive in time."), reserve
+    except (OSError, ValueError):  # the client went away, or sent chunks that do not parse
+        return Refusal(400, "bad_request", "The request body could not be read."), reserve
+    if received > limit:
+        return Refusal(413, "payload_too_large", f"Request body is larger than {limit} bytes.", linger=True), reserve
+    if length is not None and received < length:
+        return Refusal(400, "bad_request", "The request body ended before its Content-Length."), reserve
+    body = b"".join(parts)
+    if spec.kind == FORM:
+        fields = _form_fields(body, mimetype.lower(), options)
+        if fields > settings.max_form_fields:
+            return Refusal(413, "payload_too_large",
+                           f"The form has more than {settings.max_form_fields} fields."), reserve
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    return None, reserve
+
+
+def _form_fields(body, mimetype, options):
+    if not body:
+        return 0
+    if mimetype == "multipart/form-data":
+        boundary = options.get("boundary", "").encode("latin-1", "replace")
+        return max(0, body.count(b"--" + boundary) - 1) if boundary else 0
+    return body.count(b"&") + 1
+
+
+def _close_after(environ, linger):
+    """Close the connection once the answer is sent (reading away, within bounds, what the client
+    is still sending, so that it reads the answer rather than a reset)."""
+    close = environ.get("rongtuk.close_connection")
+    if close is not None:
+        close()
+    stream = environ.get("eventlet.input")
+    expects_continue = environ.get("HTTP_EXPECT", "").lower() == "100-continue"
+    if linger and stream is not None and not expects_continue and "eventlet.posthooks" in environ:
+        environ["eventlet.posthooks"].append((_linger, (stream,), {}))
+
+
+def _linger(_environ, stream):
+    drained = 0
+    with eventlet.Timeout(LINGER_SECONDS, False):
+        try:
+            while drained < LINGER_BYTES:
+                data = stream.read(READ_CHUNK)
+                if not data:
+                    break
+                drained += len(data)
+        except (OSError, ValueError):
+            pass
+
+
 class SharedWsgiApp:
     def __init__(self, server):
         self.server = server
 
     def __call__(self, environ, start_response):
-        request = Request(environ, shallow=True)
         adapter = self.server.url_map().bind_to_environ(environ)
         try:
             provider, values = adapter.match()
-            request.path_values = values
-            response = provider.handle_request(request)
         except HTTPException as exc:  # keep what the exception says in headers (Allow on a 405)
-            headers = [(k, v) for k, v in exc.get_headers(environ) if k.lower() != "content-type"]
-            response = json_response(exc.code, {"error": exc.name.lower().replace(" ", "_"),
-                                                "message": exc.description}, headers=headers)
+            if _has_body(environ):
+                _close_after(environ, linger=True)
+            return _exception_response(exc, environ)(environ, start_response)
+        refusal, reserved = receive_body(environ, getattr(provider, "body_spec", NO_BODY),
+                                         self.server.settings, self.server.budget)
+        try:
+            if refusal is not None:
+                _close_after(environ, refusal.linger)
+                refuse = getattr(provider, "refuse", None) or refuse_json
+                response = refuse(refusal, values)
+            else:
+                request = Request(environ, shallow=True)
+                limit = getattr(provider, "body_spec", NO_BODY).limit(self.server.settings)
+                request.max_content_length = limit
+                request.max_form_memory_size = limit
+                request.max_form_parts = self.server.settings.max_form_fields
+                request.path_values = values
+                try:
+                    response = provider.handle_request(request)
+                except HTTPException as exc:
+                    response = _exception_response(exc, environ)
+        finally:
+            self.server.budget.give(reserved)
         return response(environ, start_response)
 
 
+def _exception_response(exc, environ):
+    headers = [(k, v) for k, v in exc.get_headers(environ) if k.lower() != "content-type"]
+    return json_response(exc.code, {"error": exc.name.lower().replace(" ", "_"),
+                                    "message": exc.description}, headers=headers)
+
+
+def refuse_json(refusal, _path_values):
+    return json_response(refusal.status, {"error": refusal.error, "message": refusal.message},
+                         headers=list(refusal.headers))
+
+
 class HttpEndpoint(HttpRequestHandler):
+    """nameko's HTTP entrypoint, with the body it takes declared: `body=JSON` or `body=FORM` and
+    `max_bytes` (a number, or the name of an HTTP setting); without `body`, a request with one is
+    refused. `refuse(refusal, path_values)` answers a refused body in the endpoint's own error
+    format (JSON by default)."""
+
     server = SharedWebServer()
+
+    def __init__(self, method, url, body=None, max_bytes="max_json_body", refuse=None, **kwargs):
+        self.body_spec = BodySpec(body, max_bytes) if body else NO_BODY
+        self.refuse = refuse
+        super().__init__(method, url, **kwargs)
 
     def response_from_exception(self, exc):
         if isinstance(exc, HTTPException):
             return json_response(exc.code, {"error": exc.name.lower().replace(" ", "_")})
-        log.error("unhandled error in %s: %r", self.method_name, exc)
+        log.error("unhandled error in %s: %s", self.method_name, redact(repr(exc)))
         return json_response(500, {"error": "internal_error",
                                    "message": "The server could not complete the request."})
 
@@ -139,11 +476,11 @@ http = HttpEndpoint.decorator
 
 def json_response(status, payload, headers=None):
     return Response(json.dumps(payload, ensure_ascii=False, default=str), status=status,
-                    content_type=JSON, headers=headers)
+                    content_type=JSON_TYPE, headers=headers)
 
 
 class Route:
-    """A route served by a dependency rather than an entrypoint (e.g. /metrics)."""
+    """A route served by a dependency rather than an entrypoint (e.g. /metrics); it takes no body."""
 
     def __init__(self, url, method, respond):
         self.url = url
@@ -157,8 +494,15 @@ class Route:
         return self._respond(request)
 
 
+# -- JSON bodies --------------------------------------------------------------------------------
+
 # JSON escapes Thai as \uXXXX (six bytes a character): 1 MB of text must still reach field validation
-MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_BODY_BYTES = HTTP_DEFAULTS["max_case_body"]
+# No body this API takes is nested more than a few levels; deeper is refused before anything
+# walks it (json.loads itself fails on ~1,000 levels with a RecursionError)
+MAX_JSON_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class InvalidRequest(Exception):
@@ -173,25 +517,80 @@ class InvalidRequest(Exception):
         return json_response(self.status, {"error": "invalid_request", "errors": self.errors})
 
 
-def read_json_object(request, max_bytes=MAX_BODY_BYTES):
-    """The request body as a JSON object, or InvalidRequest saying exactly what is wrong."""
+def read_json_object(request, max_bytes=None):
+    """The request body as a JSON object, or InvalidRequest saying exactly what is wrong. The
+    largest body is the endpoint's (the server sets it on the request), else MAX_BODY_BYTES."""
+    max_bytes = max_bytes or request.max_content_length or MAX_BODY_BYTES
     length = request.content_length
     if length is not None and length > max_bytes:
         raise InvalidRequest({"_body": [f"Request body is larger than {max_bytes} bytes."]}, 413)
     raw = request.get_data(cache=False)
     if len(raw) > max_bytes:
         raise InvalidRequest({"_body": [f"Request body is larger than {max_bytes} bytes."]}, 413)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidRequest({"_body": [f"Request body is not valid UTF-8 (byte {exc.start})."]})
-    try:
-        body = json.loads(text)
-    except ValueError as exc:
-        raise InvalidRequest({"_body": [f"Request body is not valid JSON: {exc}."]})
+    body = parse_json(raw)
     if not isinstance(body, dict):
         raise InvalidRequest({"_body": ["Request body must be a JSON object."]})
     return body
+
+
+def parse_json(raw):
+    """A JSON document from bytes, or InvalidRequest: not UTF-8, not JSON, nested more than
+    MAX_JSON_DEPTH levels, or holding a lone surrogate (\\ud800: valid JSON, but no character,
+    which nothing downstream can store or write)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest({"_body": [f"Request body is not valid UTF-8 (byte {exc.start})."]}) from None
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise InvalidRequest({"_body": [f"Request body is nested more than {MAX_JSON_DEPTH} levels deep."]}) from None
+    except ValueError as exc:
+        raise InvalidRequest({"_body": [f"Request body is not valid JSON: {exc}."]}) from None
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH or _SURROGATE_ESCAPE.search(text):
+        problem = _json_problem(value)
+        if problem:
+            raise InvalidRequest({"_body": [problem]})
+    return value
+
+
+def _json_problem(value):
+    """What makes a decoded JSON document unacceptable (too deep, a lone surrogate), or None."""
+    if isinstance(value, str):
+        return _surrogate_problem(value, ())
+    stack = [(value, 1, ())] if isinstance(value, (dict, list)) else []
+    while stack:
+        node, depth, path = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"Request body is nested more than {MAX_JSON_DEPTH} levels deep."
+        for key, item in (node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(key, str) and _SURROGATE.search(key):
+                return _surrogate_problem(key, path, what="A key")
+            if isinstance(item, str):
+                if _SURROGATE.search(item):
+                    return _surrogate_problem(item, path + (key,))
+            elif isinstance(item, (dict, list)):
+                stack.append((item, depth + 1, path + (key,)))
+    return None
+
+
+def _surrogate_problem(text, path, what="The text"):
+    found = _SURROGATE.search(text)
+    if not found:
+        return None
+    where = _path_text(path) or "the top level"
+    return (f"{what} at {where} holds U+{ord(found.group()):04X}, a lone surrogate, which is not a character.")
+
+
+def _path_text(path):
+    text = ""
+    for key in path:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            safe = key.encode("utf-8", "backslashreplace").decode("utf-8")
+            text += f".{safe}" if text else safe
+    return text
 
 
 def load_or_400(schema, body):

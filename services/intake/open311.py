@@ -11,8 +11,10 @@ catalogue (things such as a pothole, not complaints about people); every other r
 with its status, subject code, dates and unit only.
 """
 import json
+import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from services.intake import identity
 from services.intake.status import CLOSED_STATUSES
@@ -22,6 +24,7 @@ from shared.fields import control_character, normalise_text
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DESCRIPTION_MAX = 4000
+MEDIA_URL_MAX = 200
 LIST_LIMIT = 1000
 DEFAULT_WINDOW = timedelta(days=90)
 KIND_NAMES = {1: "ข้อคิดเห็น ข้อเสนอแนะ ชมเชย สอบถาม", 2: "ข้อร้องเรียนเรื่องเล็กน้อย", 3: "ข้อร้องเรียนเรื่องใหญ่",
@@ -111,7 +114,7 @@ def request_to_case(form, catalogue, client_name):
             raise Open311Error(400, f"phone: {exc}") from exc
     channel_ref = {k: v[:200] for k, v in {"open311_client": client_name, "device_id": _one(form, "device_id"),
                                             "account_id": _one(form, "account_id"),
-                                            "media_url": _one(form, "media_url")}.items() if v}
+                                            "media_url": _media_url_given(form)}.items() if v}
     return {"channel": "web", "channel_ref": channel_ref, "category": subject.code,
             "kind": int(kind) if kind else None, "subject": title[:200],
             "description": description or subject.name_th, "location": location,
@@ -127,6 +130,25 @@ def _one(form, key):
     if bad is not None:
         raise Open311Error(400, f"{key} contains a control character (U+{ord(bad):04X})")
     return value
+
+
+def _media_url_given(form):
+    """media_url as given, if it is an https URL (a photo anyone may be shown: never javascript:,
+    data: or a plain-http address); Open311Error(400) otherwise."""
+    url = _one(form, "media_url")
+    if url and not is_https_url(url):
+        raise Open311Error(400, "media_url must be an https:// URL")
+    if len(url) > MEDIA_URL_MAX:
+        raise Open311Error(400, f"media_url is longer than {MEDIA_URL_MAX} characters")
+    return url
+
+
+def is_https_url(url):
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in url)
+    except ValueError:  # a malformed host ("https://[x")
+        return False
 
 
 def _first_line(text):
@@ -181,7 +203,12 @@ def _date(args, key):
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{key} must be a W3C date-time, e.g. 2026-11-21T09:00:00+07:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK)
+    try:  # 0001-01-01T00:00:00 in Bangkok, or 9999-12-31T23:59:59-12:00, is no time in UTC (the database's)
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise Open311Error(400, f"{key} is out of range (years 1 to 9999 in UTC)") from None
+    return moment
 
 
 def open_or_closed(status):
@@ -213,10 +240,12 @@ def request_view(row, catalogue, public_descriptions=True):
 
 
 def _media_url(row):
+    """The photo's URL, only if it is https (one stored before that was checked is not shown)."""
     try:
-        return (json.loads(row.channel_ref or "{}") or {}).get("media_url")
+        url = (json.loads(row.channel_ref or "{}") or {}).get("media_url")
     except ValueError:
         return None
+    return url if isinstance(url, str) and is_https_url(url) else None
 
 
 def _w3c(moment):
@@ -242,12 +271,23 @@ def error_body(errors, fmt):
     return render(payload, "errors", fmt)
 
 
+# what XML 1.0 allows in a document (https://www.w3.org/TR/xml/#charsets); ElementTree writes any
+# other character as it is, and the answer is then no XML a client can read
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value):
+    """A text XML 1.0 can hold: each character it forbids (U+0001, a lone surrogate, U+FFFE…)
+    replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
 def _element(parent, name, value):
     child = ET.SubElement(parent, name)
     if isinstance(value, bool):
         child.text = "true" if value else "false"
     elif value is not None:
-        child.text = str(value)
+        child.text = xml_text(str(value))
     return child
 
 

@@ -14,15 +14,26 @@ def _error(description):
     return {"description": description, "content": {JSON: {"schema": "Error"}}}
 
 
+def _body_errors(limit):
+    """What the server answers, before the endpoint runs, about a body it will not read."""
+    return {"408": _error("The body did not arrive within the server's read time limits"),
+            "413": _error(f"The body is larger than {limit}"),
+            "415": _error("The body is not application/json"),
+            "503": _error("Too many bodies are being received at once; see Retry-After")}
+
+
 @lru_cache(maxsize=8)
 def document(server_url):
+    """The document; its server is the site's public URL (HTTP.public_url), or "/" when none is
+    set: relative to where the document was fetched, never the Host header a client sent."""
     spec = APISpec(title="Rongtuk intake API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()], servers=[{"url": server_url}],
+                   plugins=[MarshmallowPlugin()], servers=[{"url": server_url or "/"}],
                    info={"description": "Complaints to a Thai government office: record one, follow it."})
     spec.components.security_scheme("officerKey", {"type": "apiKey", "in": "header", "name": "X-Api-Key"})
     for name, schema in [("NewCase", schemas.NewCaseSchema), ("Created", schemas.CreatedSchema),
                          ("CaseView", schemas.CaseViewSchema), ("Error", schemas.ErrorSchema),
-                         ("RevealRequest", schemas.RevealRequestSchema), ("Revealed", schemas.RevealedSchema)]:
+                         ("RevealRequest", schemas.RevealRequestSchema), ("Revealed", schemas.RevealedSchema),
+                         ("LookupRequest", schemas.LookupSchema)]:
         spec.components.schema(name, schema=schema)
     tracking = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
                 "example": "HUB-2570-000001"}
@@ -35,22 +46,38 @@ def document(server_url):
                               "content": {JSON: {"schema": "Created"}}},
                       "400": _error("Invalid input, field by field; nothing was stored"),
                       "403": _error("An X-Api-Key was given but is not an officer's valid key"),
-                      "413": _error("The body is larger than 8 MiB")}}})
+                      **_body_errors("HTTP.max_case_body (8 MiB by default)")}}})
+    case_responses = {
+        "200": {"description": "The case, without personal data", "content": {JSON: {"schema": "CaseView"}}},
+        "403": _error("An X-Api-Key was given but is not an officer's valid key"),
+        "404": _error("No case with that tracking number and access code (or, for an officer, with that "
+                      "tracking number)"),
+        "429": _error("Too many wrong look-ups from this address; see Retry-After (complainants' look-ups only)")}
     spec.path(path="/api/v1/cases/{tracking_number}", operations={"get": {
         "summary": "Follow a case",
-        "description": "The complainant gives the access code; an officer's X-Api-Key reads any case, "
-                       "confidential ones too, without the code. Either way the same view, without the "
-                       "complainant's identity (see /complainant).",
+        "description": "The complainant gives the access code, best in the X-Access-Code header (or POST it "
+                       "to /lookup); the access_code query parameter is still read, but a URL ends up in "
+                       "proxies' and browsers' histories. An officer's X-Api-Key reads any case, confidential "
+                       "ones too, without the code. Either way the same view, without the complainant's "
+                       "identity (see /complainant).",
         "security": [{}, {"officerKey": []}],
-        "parameters": [tracking, {"name": "access_code", "in": "query", "required": False,
-                                  "description": "required without an officer's X-Api-Key",
-                                  "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "The case, without personal data", "content": {JSON: {"schema": "CaseView"}}},
-                      "403": _error("An X-Api-Key was given but is not an officer's valid key"),
-                      "404": _error("No case with that tracking number and access code (or, for an "
-                                    "officer, with that tracking number)"),
-                      "429": _error("Too many wrong look-ups from this address; see Retry-After "
-                                    "(complainants' look-ups only)")}}})
+        "parameters": [tracking,
+                       {"name": "X-Access-Code", "in": "header", "required": False,
+                        "description": "the access code; required (here or in the query) without an officer's "
+                                       "X-Api-Key", "schema": {"type": "string"}},
+                       {"name": "access_code", "in": "query", "required": False, "deprecated": True,
+                        "description": "the access code in the URL; prefer X-Access-Code",
+                        "schema": {"type": "string"}}],
+        "responses": case_responses}})
+    spec.path(path="/api/v1/cases/{tracking_number}/lookup", operations={"post": {
+        "summary": "Follow a case, the access code in the body",
+        "description": "The same as GET /api/v1/cases/{tracking_number}, for clients that keep the code out of "
+                       "URLs and headers alike. An officer's X-Api-Key needs no code.",
+        "security": [{}, {"officerKey": []}],
+        "parameters": [tracking],
+        "requestBody": {"required": False, "content": {JSON: {"schema": "LookupRequest"}}},
+        "responses": {**case_responses, "400": _error("No access code, or a malformed body"),
+                      **_body_errors("4 KiB")}}})
     spec.path(path="/api/v1/cases/{tracking_number}/complainant", operations={"post": {
         "summary": "Reveal who complained (officers; every request is recorded)",
         "security": [{"officerKey": []}],
@@ -58,7 +85,7 @@ def document(server_url):
         "requestBody": {"required": True, "content": {JSON: {"schema": "RevealRequest"}}},
         "responses": {"200": {"description": "The identity", "content": {JSON: {"schema": "Revealed"}}},
                       "400": _error("No purpose given"), "403": _error("Not an officer's valid key"),
-                      "404": _error("No such case"), "413": _error("The body is larger than 8 MiB")}}})
+                      "404": _error("No such case"), **_body_errors("16 KiB")}}})
     spec.path(path="/api/v1/cases/{tracking_number}/routing/{action}", operations={"post": {
         "summary": "An officer's routing action: confirm, reroute {unit_id, reason}, request-info {question}, "
                    "info-received, assign-units {unit_ids, reason}, unit-status {unit_id, status, note}, "
@@ -74,8 +101,9 @@ def document(server_url):
         "responses": {"200": {"description": "Done", "content": {JSON: {"schema": {"type": "object"}}}},
                       "400": _error("A field the action needs is missing"), "403": _error("Not an officer's valid key"),
                       "404": _error("No such case"), "409": _error("Not possible now (e.g. unknown unit)"),
-                      "413": _error("The body is larger than 8 MiB"),
-                      "503": _error("The routing service did not answer in time")}}})
+                      **_body_errors("HTTP.max_json_body (256 KiB by default)"),
+                      "503": _error("The routing service did not answer in time, or too many bodies are "
+                                    "being received at once")}}})
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {
         "description": "Up", "content": {JSON: {"schema": {"type": "object", "properties": {
             "status": {"type": "string"}}}}}}}}})

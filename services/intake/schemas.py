@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from services.intake import identity
 from shared.events import CHANNELS, KINDS
-from shared.fields import StrictInteger, Text
+from shared.fields import FullMatch, StrictInteger, Text
 
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -37,7 +37,7 @@ class ComplainantSchema(Schema):
     phone = Phone(allow_none=True, metadata={"description": "Thai mobile or landline; stored as +66..."})
     email = fields.Email(validate=validate.Length(max=254), allow_none=True)
     address = Text(multiline=True, validate=validate.Length(max=500), allow_none=True)
-    line_user_id = fields.String(validate=validate.Regexp(r"^U[0-9a-f]{32}$"), allow_none=True)
+    line_user_id = fields.String(validate=FullMatch(r"U[0-9a-f]{32}"), allow_none=True)
 
 
 class LocationSchema(Schema):
@@ -87,8 +87,8 @@ class NewCaseSchema(Schema):
         unknown = RAISE
 
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    channel_ref = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
-                              values=fields.String(validate=validate.Length(max=200)), allow_none=True,
+    channel_ref = fields.Dict(keys=Text(validate=validate.Length(min=1, max=40)),
+                              values=Text(validate=validate.Length(max=200)), allow_none=True,
                               metadata={"description": "the channel's own reference, at most 10 entries, e.g. "
                                                        "{\"letter_number\": \"นร 0105/123\", \"letter_date\": \"2026-11-20\"}"})
     kind = StrictInteger(validate=validate.OneOf(KINDS), allow_none=True,
@@ -183,6 +183,15 @@ class CaseViewSchema(Schema):
                          metadata={"description": "null when the SLA service did not answer in time"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema), allow_none=True,
                            metadata={"description": "null when the reporting service did not answer in time"})
+
+
+class LookupSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    access_code = fields.String(load_default="", validate=validate.Length(max=20),
+                                metadata={"description": "the code given when the complaint was recorded; "
+                                                         "required without an officer's X-Api-Key"})
 
 
 class RevealRequestSchema(Schema):

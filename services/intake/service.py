@@ -1,5 +1,4 @@
 """intake: the case record and the public front door (JSON API, Open311 GeoReport v2)."""
-import json
 import logging
 
 from nameko.dependency_providers import Config
@@ -11,20 +10,30 @@ from services.intake import apikeys, cases, line, mailbox_poll, open311, openapi
 from services.intake.dependencies import Intake, Throttling, mailbox_timer
 from services.intake.imap import ImapSettings
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
-from services.intake.schemas import NewCaseSchema
+from services.intake.schemas import LookupSchema, NewCaseSchema
 from shared.config import setting, site_id
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database, utcnow
-from shared.web import InvalidRequest, http, json_response, load_or_400, read_json_object
+from shared.web import (JSON, FORM, KiB, InvalidRequest, http, json_response, load_or_400, parse_json, public_url,
+                        read_json_object)
 
 log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
+lookup_schema = LookupSchema()
 NOT_FOUND = {"error": "not_found", "message": "No case with that tracking number and access code."}
 FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this."}
 OPEN311 = "/open311/v2"
 FMT = "<any(json,xml):fmt>"
+
+
+def open311_refusal(refusal, path_values):
+    """A body the server refused before the endpoint ran (too large, too slow, wrong type), in the
+    spec's error format."""
+    body, content_type = open311.error_body([open311.Open311Error(refusal.status, refusal.message)],
+                                            path_values.get("fmt", "json"))
+    return Response(body, status=refusal.status, content_type=content_type, headers=list(refusal.headers))
 
 
 class IntakeService:
@@ -41,7 +50,7 @@ class IntakeService:
 
     # -- the JSON API ---------------------------------------------------------------------------
 
-    @http("POST", "/api/v1/cases")
+    @http("POST", "/api/v1/cases", body=JSON, max_bytes="max_case_body")
     def create_case(self, request):
         officer = self._caller(request, ("officer",))
         if officer is False:
@@ -58,8 +67,25 @@ class IntakeService:
 
     @http("GET", "/api/v1/cases/<tracking_number>")
     def get_case(self, request, tracking_number):
-        """The case page: for its complainant with the access code, or for an officer's key (confidential
-        cases too); the same view either way, never the complainant's identity."""
+        """The case page: for its complainant with the access code (X-Access-Code, or the query's
+        access_code), or for an officer's key (confidential cases too); the same view either way,
+        never the complainant's identity."""
+        code = request.headers.get("X-Access-Code") or request.args.get("access_code", "")
+        return self._case_page(request, tracking_number, code)
+
+    @http("POST", "/api/v1/cases/<tracking_number>/lookup", body=JSON, max_bytes=4 * KiB)
+    def lookup_case(self, request, tracking_number):
+        """The case page, the access code in the body ({"access_code"}): nowhere a URL is logged."""
+        try:
+            body = read_json_object(request) if request.content_length else {}
+            code = load_or_400(lookup_schema, body)["access_code"]
+        except InvalidRequest as exc:
+            return exc.response()
+        if not code and not request.headers.get("X-Api-Key"):
+            return InvalidRequest({"access_code": ["Missing data for required field."]}).response()
+        return self._case_page(request, tracking_number, code)
+
+    def _case_page(self, request, tracking_number, access_code):
         officer = self._caller(request, ("officer",))
         if officer is False:
             return json_response(403, FORBIDDEN)
@@ -77,7 +103,7 @@ class IntakeService:
                 return json_response(429, {"error": "too_many_requests", "message": "Too many wrong look-ups."},
                                      headers={"Retry-After": str(wait)})
             with self.db.reading() as session:
-                row = cases.find_for_owner(session, tracking_number, request.args.get("access_code", ""))
+                row = cases.find_for_owner(session, tracking_number, access_code)
             if row is None:  # a wrong code and an unknown number look the same
                 self.throttle.failed(client)
                 return json_response(404, NOT_FOUND)
@@ -85,7 +111,7 @@ class IntakeService:
         clocks = self._ask(self.sla.case_clocks, row.id)
         return json_response(200, cases.public_view(row, timeline, clocks))
 
-    @http("POST", "/api/v1/cases/<tracking_number>/complainant")
+    @http("POST", "/api/v1/cases/<tracking_number>/complainant", body=JSON, max_bytes=16 * KiB)
     def reveal_complainant(self, request, tracking_number):
         """Who complained: for officers only, each request recorded with who asked and why."""
         officer = self._caller(request, ("officer",))
@@ -105,7 +131,7 @@ class IntakeService:
             return InvalidRequest(exc.errors).response()
         return json_response(200, revealed)
 
-    @http("POST", f"/api/v1/cases/<tracking_number>/routing/<{ACTIONS_PATTERN}:action>")
+    @http("POST", f"/api/v1/cases/<tracking_number>/routing/<{ACTIONS_PATTERN}:action>", body=JSON)
     def routing_action(self, request, tracking_number, action):
         """Officers' routing actions (routing carries them out): see services/intake/routing_actions.py."""
         officer = self._caller(request, ("officer",))
@@ -130,9 +156,10 @@ class IntakeService:
             return json_response(409, {"error": "not_possible", "message": exc.value})
         return json_response(200, result)
 
-    @http("POST", "/webhooks/line")
+    @http("POST", "/webhooks/line", body=JSON, max_bytes="max_line_body")
     def line_webhook(self, request):
-        """LINE Messaging API: only correctly signed bodies are read; each text message becomes a case."""
+        """LINE Messaging API: only correctly signed bodies are read (the server bounds their size before
+        the signature is checked); each text message becomes a case."""
         secret = setting(self.config, "LINE", "channel_secret", "")
         if not secret:
             return json_response(404, {"error": "not_found", "message": "The LINE channel is not configured."})
@@ -140,8 +167,10 @@ class IntakeService:
         if not line.verify(secret, body, request.headers.get("X-Line-Signature")):
             return json_response(401, {"error": "unauthorized", "message": "Bad X-Line-Signature."})
         try:
-            messages = line.complaints(json.loads(body))
-        except (ValueError, line.LineError) as exc:
+            messages = line.complaints(parse_json(body))
+        except InvalidRequest as exc:
+            return json_response(400, {"error": "invalid_request", "message": exc.errors["_body"][0]})
+        except line.LineError as exc:
             return json_response(400, {"error": "invalid_request", "message": str(exc)})
         created = []
         for external_id, data in messages:
@@ -156,7 +185,7 @@ class IntakeService:
 
     @http("GET", "/api/v1/openapi.json")
     def openapi(self, request):
-        return json_response(200, openapi.document(request.host_url.rstrip("/")))
+        return json_response(200, openapi.document(public_url(self.config)))
 
     @http("GET", "/healthz")
     def health(self, request):
@@ -167,7 +196,7 @@ class IntakeService:
     @http("GET", f"{OPEN311}/discovery.{FMT}")
     def open311_discovery(self, request, fmt):
         return self._open311(request, fmt, "discovery",
-                             lambda: open311.discovery(request.host_url.rstrip("/"), f"Rongtuk {site_id(self.config)}"))
+                             lambda: open311.discovery(public_url(self.config), f"Rongtuk {site_id(self.config)}"))
 
     @http("GET", f"{OPEN311}/services.{FMT}")
     def open311_services(self, request, fmt):
@@ -178,7 +207,7 @@ class IntakeService:
         return self._open311(request, fmt, "service_definition",
                              lambda: open311.service_definition(self.intake.catalogue, service_code))
 
-    @http("POST", f"{OPEN311}/requests.{FMT}")
+    @http("POST", f"{OPEN311}/requests.{FMT}", body=FORM, max_bytes="max_form_body", refuse=open311_refusal)
     def open311_post_request(self, request, fmt):
         def post():
             client = self._caller(request, ("client", "officer"), key=request.form.get("api_key"))
@@ -286,6 +315,13 @@ class IntakeService:
     @rpc(expected_exceptions=cases.IntakeError)
     def forward_record(self, case_id, to_site, with_identity):
         return self.db.run(cases.forward_record, case_id, to_site, with_identity, self.intake.sealer)
+
+    @rpc
+    def api_key_holder(self, key, roles):
+        """Who holds an API key of one of `roles` ({id, name, role}), or None: how another service
+        (reporting) checks a key, intake keeping the keys."""
+        with self.db.reading() as session:
+            return apikeys.authenticate(session, key, tuple(roles))
 
     @rpc(expected_exceptions=cases.IntakeError)
     def reveal_identity(self, case_id, requested_by, purpose):

@@ -16,6 +16,7 @@ def test_the_document_validates_and_describes_every_native_route(embedded):
     validate(document)
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {"/api/v1/cases", "/api/v1/cases/{tracking_number}",
+                                      "/api/v1/cases/{tracking_number}/lookup",
                                       "/api/v1/cases/{tracking_number}/complainant",
                                       "/api/v1/cases/{tracking_number}/routing/{action}", "/healthz"}
     new_case = document["components"]["schemas"]["NewCase"]

@@ -89,9 +89,21 @@ def test_text_result_is_nfc_stripped_and_free_of_control_characters(value):
     assert all(unicodedata.category(ch) not in ("Cc", "Cs") for ch in result)
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))))
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf"))))
 def test_text_accepts_any_text_without_control_characters(value):
     assert Text().deserialize(value) == unicodedata.normalize("NFC", value).strip()
+
+
+@pytest.mark.parametrize("invisible", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c",
+                                       "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\U000e0041"])
+def test_text_strips_bidi_controls_and_zero_width_characters(invisible):
+    assert Text().deserialize(f"{invisible}ไฟถนน{invisible}ดับ{invisible}") == "ไฟถนนดับ"
+    assert Text(multiline=True).deserialize(f"บรรทัดแรก{invisible}\nบรรทัดสอง") == "บรรทัดแรก\nบรรทัดสอง"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))))
+def test_text_never_keeps_a_format_character(value):
+    assert all(unicodedata.category(ch) != "Cf" for ch in Text().deserialize(value))
 
 
 # --- StrictInteger -------------------------------------------------------------------------
