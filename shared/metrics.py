@@ -2,7 +2,14 @@
 
 prometheus-client's registry is process-wide, so one /metrics (served on the process's shared
 web server) shows every service running in the process.
+
+Who may read it: with METRICS.token set, whoever sends `Authorization: Bearer <token>` (and nobody
+else, wherever they are); unset, only a client on this machine (a loopback address) whose request
+did not come through a proxy (no Forwarded, X-Forwarded-For or X-Real-IP header). See
+docs/operators.md#security.
 """
+import hmac
+import ipaddress
 import time
 import weakref
 
@@ -10,7 +17,8 @@ from nameko.extensions import DependencyProvider
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from werkzeug.wrappers import Response
 
-from shared.web import Route, SharedWebServer
+from shared.config import setting
+from shared.web import Route, SharedWebServer, json_response
 
 CALLS = Counter("rongtuk_entrypoint_calls", "Entrypoint calls", ["service", "entrypoint"])
 ERRORS = Counter("rongtuk_entrypoint_errors", "Entrypoint calls that raised", ["service", "entrypoint"])
@@ -20,11 +28,38 @@ OUTBOX_PUBLISHED = Counter("rongtuk_outbox_published", "Events published from th
 DEAD_LETTERS = Counter("rongtuk_dead_letters", "Messages dead-lettered", ["service", "handler", "reason"])
 
 
-def _serve_metrics(_request):
-    return Response(generate_latest(), status=200, content_type=CONTENT_TYPE_LATEST)
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 
 
-METRICS_ROUTE = Route("/metrics", "GET", _serve_metrics)
+def metrics_token(config):
+    return str(setting(config, "METRICS", "token", "") or "")
+
+
+def _loopback(address):
+    try:
+        return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def may_read_metrics(request, token):
+    """True if this request may read /metrics (see the module's docstring)."""
+    if token:
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode("latin-1", "replace"), f"Bearer {token}".encode("latin-1", "replace"))
+    return _loopback(request.remote_addr) and not any(request.headers.get(h) for h in PROXY_HEADERS)
+
+
+def metrics_route(token):
+    def serve(request):
+        if not may_read_metrics(request, token):
+            if token:
+                return json_response(401, {"error": "unauthorized", "message": "/metrics needs its bearer token."},
+                                     headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+            return json_response(403, {"error": "forbidden", "message": "/metrics answers only on this machine "
+                                                                        "unless METRICS.token is set."})
+        return Response(generate_latest(), status=200, content_type=CONTENT_TYPE_LATEST)
+    return Route("/metrics", "GET", serve)
 
 
 class Metrics(DependencyProvider):
@@ -38,13 +73,14 @@ class Metrics(DependencyProvider):
             CALLS.labels(*labels)
             ERRORS.labels(*labels)
             LATENCY.labels(*labels)
-        self.server.register_provider(METRICS_ROUTE)
+        self.route = metrics_route(metrics_token(self.container.config))
+        self.server.register_provider(self.route)
 
     def stop(self):
-        self.server.unregister_provider(METRICS_ROUTE)
+        self.server.unregister_provider(self.route)
 
     def kill(self):
-        self.server.unregister_provider(METRICS_ROUTE)
+        self.server.unregister_provider(self.route)
 
     def worker_setup(self, worker_ctx):
         self._started[worker_ctx] = time.perf_counter()

@@ -1,8 +1,11 @@
 """reporting: the read model of every case event, and the figures drawn from it."""
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
+
 from services.reporting import readmodel
 from shared.delivery import event_handler
 from shared.metrics import Metrics
-from shared.rpc import rpc
+from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 from shared.web import http, json_response
 
@@ -12,6 +15,8 @@ class ReportingService:
 
     db = Database()
     metrics = Metrics()
+    config = Config()
+    intake = RpcProxy("intake")
 
     @event_handler("intake", "case_received")
     def on_case_received(self, event):
@@ -109,5 +114,23 @@ class ReportingService:
 
     @http("GET", "/api/v1/reports/cases-by-status")
     def cases_by_status(self, request):
+        """For officers: their X-Api-Key, which intake (keeper of the keys) checks."""
+        refused = self._refuse_unless_officer(request)
+        if refused is not None:
+            return refused
         with self.db.reading() as session:
             return json_response(200, {"cases_by_status": readmodel.status_counts(session)})
+
+    def _refuse_unless_officer(self, request):
+        """None for an officer's valid key; else the answer (401 no key, 403 not an officer's valid
+        key, 503 intake did not answer within RPC.timeout)."""
+        key = request.headers.get("X-Api-Key")
+        if not key:
+            return json_response(401, {"error": "unauthorized", "message": "An officer's X-Api-Key is required."})
+        try:
+            holder = call_with_timeout(self.intake.api_key_holder, key, ["officer"], timeout=rpc_timeout(self.config))
+        except RpcTimeout:
+            return json_response(503, {"error": "unavailable", "message": "intake did not answer in time"})
+        if not holder:
+            return json_response(403, {"error": "forbidden", "message": "The API key is not valid for this."})
+        return None

@@ -8,7 +8,7 @@ import sys
 import requests
 
 from shared.config import SERVICE_NAMES
-from tests.helpers import free_port, metric_value, thai_case, wait_for
+from tests.helpers import free_port, metric_value, run_cli, thai_case, wait_for
 
 ENTRYPOINTS = {
     "intake": ["create_case", "get_case", "on_case_routed", "on_sla_clock_started", "contact_for_notice"],
@@ -47,7 +47,11 @@ def test_a_thai_complaint_goes_through_all_five_services(embedded):
                     message="an acknowledgment e-mail")
     assert created["tracking_number"].encode() in mail[0].read_bytes()
 
-    counts = requests.get(f"{embedded.base}/api/v1/reports/cases-by-status", timeout=5).json()
+    report = f"{embedded.base}/api/v1/reports/cases-by-status"
+    assert requests.get(report, timeout=5).status_code == 401  # the reports are for officers
+    officer = run_cli("apikey", "create", "--name", "ผู้อำนวยการศูนย์", "--role", "officer", env=embedded.env)
+    key = officer.stdout.split("key:")[1].strip()
+    counts = requests.get(report, headers={"X-Api-Key": key}, timeout=5).json()
     assert counts == {"cases_by_status": {"routed": 1}}
 
 
