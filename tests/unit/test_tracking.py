@@ -16,6 +16,7 @@ from services.intake.tracking import (
     hash_access_code,
     new_access_code,
     normalise_access_code,
+    parse_tracking_number,
 )
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -65,6 +66,8 @@ def test_fiscal_year_depends_only_on_the_instant(moment):
 @pytest.mark.parametrize("site, year, sequence, expected", [
     ("HUB", 2569, 1, "HUB-2569-000001"),
     ("HUB", 2569, 999_999, "HUB-2569-999999"),
+    ("HUB", 2569, 1_000_000, "HUB-2569-1000000"),      # past 999,999 the number grows a digit
+    ("HUB", 2569, 2_147_483_647, "HUB-2569-2147483647"),
     ("CM01", 2570, 4321, "CM01-2570-004321"),
     ("AB", 2569, 12, "AB-2569-000012"),
     ("A" * 16, 2569, 7, "A" * 16 + "-2569-000007"),
@@ -81,7 +84,7 @@ def test_format_tracking_number_refuses_bad_site_codes(site):
         format_tracking_number(site, 2569, 1)
 
 
-@pytest.mark.parametrize("sequence", [0, -1, 1_000_000, 10**9])
+@pytest.mark.parametrize("sequence", [0, -1, 2_147_483_648, 10**10])
 def test_format_tracking_number_refuses_sequences_outside_range(sequence):
     with pytest.raises(ValueError, match="sequence"):
         format_tracking_number("HUB", 2569, sequence)
@@ -93,6 +96,25 @@ def test_tracking_number_has_six_digit_sequence(sequence):
 
     assert re.fullmatch(r"HUB-2569-\d{6}", number)
     assert int(number.rsplit("-", 1)[1]) == sequence
+
+
+@given(st.from_regex(r"[A-Z0-9]{2,16}", fullmatch=True), st.integers(min_value=2400, max_value=9999),
+       st.integers(min_value=1, max_value=2_147_483_647))
+def test_every_tracking_number_parses_back(site, year, sequence):
+    assert parse_tracking_number(format_tracking_number(site, year, sequence)) == (site, year, sequence)
+
+
+@pytest.mark.parametrize("text, parsed", [
+    (" hub-2570-1000000 ", ("HUB", 2570, 1_000_000)),
+    ("HUB-2570-000001", ("HUB", 2570, 1)),
+    ("HUB-2570-00001", None),          # fewer than 6 digits
+    ("HUB-2570-12345678901", None),    # more than 10
+    ("HUB-257-000001", None),
+    ("HUB-2570-000001-1", None),
+    ("", None),
+])
+def test_parse_tracking_number(text, parsed):
+    assert parse_tracking_number(text) == parsed
 
 
 # --- access codes --------------------------------------------------------------------------
