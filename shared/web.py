@@ -17,6 +17,7 @@ too large 413, a wrong media type 415, and none of them costs a worker. Bodies b
 once are bounded in bytes (`HTTP.body_memory`, then 503). See docs/operators.md#security.
 """
 import io
+import ipaddress
 import json
 import logging
 import re
@@ -55,6 +56,7 @@ HTTP_DEFAULTS = {
     "max_form_body": 64 * KiB,   # Open311 POST requests (4,000 Thai characters are 36 KB url-encoded)
     "max_form_fields": 50,       # fields of an Open311 form
     "max_line_body": 1 * MiB,    # the LINE webhook
+    "trusted_proxies": "",       # reverse proxies whose X-Forwarded-For names the client; unset: none
 }
 # A refused body still on its way is read and thrown away for this long, and this much at most,
 # before the connection closes: a client sending it then reads the answer instead of a reset.
@@ -74,6 +76,7 @@ class HttpSettings:
     max_form_body: int
     max_form_fields: int
     max_line_body: int
+    trusted_proxies: tuple = ()
 
     @classmethod
     def from_config(cls, config):
@@ -91,6 +94,9 @@ class HttpSettings:
                 value = default
             if key == "public_url":
                 values[key] = _public_url(value)
+                continue
+            if key == "trusted_proxies":
+                values[key] = _networks(value)
                 continue
             try:
                 value = type(default)(value)
@@ -111,6 +117,20 @@ def _public_url(value):
         raise ConfigurationError(f"HTTP.public_url must be an absolute http(s) URL without query, "
                                  f"e.g. https://rongtuk.example.go.th, not {value!r}")
     return url
+
+
+def _networks(value):
+    """HTTP.trusted_proxies: addresses or networks (CIDR), a list or one string separated by commas or
+    spaces, e.g. "127.0.0.1, 10.0.0.0/24"."""
+    items = value if isinstance(value, (list, tuple)) else str(value).replace(",", " ").split()
+    networks = []
+    for item in items:
+        try:
+            networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
+        except ValueError:
+            raise ConfigurationError(f"HTTP.trusted_proxies: {item!r} is not an address or a network "
+                                     f"(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+    return tuple(networks)
 
 
 def public_url(config):
@@ -424,6 +444,8 @@ class SharedWsgiApp:
                 refuse = getattr(provider, "refuse", None) or refuse_json
                 response = refuse(refusal, values)
             else:
+                environ["rongtuk.client_address"] = resolve_client_address(
+                    environ, self.server.settings.trusted_proxies)
                 request = Request(environ, shallow=True)
                 limit = getattr(provider, "body_spec", NO_BODY).limit(self.server.settings)
                 request.max_content_length = limit
@@ -437,6 +459,49 @@ class SharedWsgiApp:
         finally:
             self.server.budget.give(reserved)
         return response(environ, start_response)
+
+
+def client_address(request):
+    """The address of the client who sent the request: the peer, or, when the peer is a proxy named in
+    HTTP.trusted_proxies, the address that proxy says it had the request from (X-Forwarded-For)."""
+    return request.environ.get("rongtuk.client_address") or request.remote_addr or "-"
+
+
+_untrusted_proxies_seen = set()
+
+
+def resolve_client_address(environ, trusted):
+    """X-Forwarded-For read from the right, as proxies append to it: each address a trusted proxy
+    added is passed over, and the first one no trusted proxy holds is the client (what a client wrote
+    there itself is further left, and never reached). Without trusted proxies the peer is the client,
+    whatever the header says; a header from a peer that is not trusted is logged once per peer, as
+    it likely means a proxy the site should name."""
+    peer = environ.get("REMOTE_ADDR") or "-"
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR")
+    if not forwarded:
+        return peer
+    if not _held_by(peer, trusted):
+        if len(_untrusted_proxies_seen) < 100 and peer not in _untrusted_proxies_seen:
+            _untrusted_proxies_seen.add(peer)
+            log.warning("requests from %s carry X-Forwarded-For, and %s is not in HTTP.trusted_proxies: each "
+                        "counts as coming from %s itself. If it is the site's reverse proxy, name it there.",
+                        peer, peer, peer)
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _held_by(hop, trusted):
+            return hop[:64]
+    return hops[0][:64] if hops else peer
+
+
+def _held_by(address, networks):
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped
+    return any(parsed in network for network in networks)
 
 
 def _exception_response(exc, environ):

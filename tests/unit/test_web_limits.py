@@ -1,5 +1,6 @@
 """The rules of issue 10 without a server: which bodies are read, secrets redacted, JSON that is
-too deep or holds a lone surrogate, the HTTP settings, Open311's URLs, dates and XML."""
+too deep or holds a lone surrogate, the HTTP settings, Open311's URLs, dates and XML, and the
+client's address behind a trusted proxy."""
 import io
 import logging
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ from werkzeug.test import EnvironBuilder
 from services.intake import open311
 from shared.redact import RedactingFilter, RedactingLog, redact
 from shared.web import (FORM, JSON, BodyBudget, BodySpec, HttpSettings, InvalidRequest, NO_BODY, parse_json,
-                        receive_body)
+                        receive_body, resolve_client_address)
 
 SETTINGS = HttpSettings.from_config({"HTTP": {"max_json_body": 64, "max_form_body": 64, "max_form_fields": 3}})
 
@@ -200,3 +201,40 @@ def test_dates_beyond_what_utc_can_hold_are_a_400(params):
 def test_xml_answers_hold_only_characters_xml_allows():
     body, _ = open311.error_body([open311.Open311Error(404, "service_request_id A\x01B\ud800\ufffe not found")], "xml")
     assert ET.fromstring(body).find("error/description").text == "service_request_id A\ufffdB\ufffd\ufffd not found"
+
+
+# -- the client's address -------------------------------------------------------------------------
+
+def settings(trusted):
+    return HttpSettings.from_config({"HTTP": {"trusted_proxies": trusted}})
+
+
+def test_trusted_proxies_are_addresses_or_networks_in_a_list_or_a_string():
+    assert settings("").trusted_proxies == ()
+    assert [str(n) for n in settings("127.0.0.1, 10.0.0.0/24 ::1").trusted_proxies] == [
+        "127.0.0.1/32", "10.0.0.0/24", "::1/128"]
+    assert [str(n) for n in settings(["192.0.2.1"]).trusted_proxies] == ["192.0.2.1/32"]
+    with pytest.raises(ConfigurationError, match="not an address or a network"):
+        settings("proxy.example")
+
+
+def env(peer, forwarded=None):
+    return {"REMOTE_ADDR": peer, **({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {})}
+
+
+PROXY = settings("10.0.0.0/24").trusted_proxies
+
+
+@pytest.mark.parametrize("peer, forwarded, trusted, client", [
+    ("203.0.113.7", None, (), "203.0.113.7"),
+    ("203.0.113.7", "198.51.100.1", (), "203.0.113.7"),                 # not believed by default
+    ("203.0.113.7", "198.51.100.1", PROXY, "203.0.113.7"),              # a peer that is no proxy of ours
+    ("10.0.0.5", "198.51.100.1", PROXY, "198.51.100.1"),                # our proxy says who it served
+    ("10.0.0.5", "1.2.3.4, 198.51.100.1", PROXY, "198.51.100.1"),       # what the client wrote is left of it
+    ("10.0.0.5", "198.51.100.1, 10.0.0.9", PROXY, "198.51.100.1"),      # through two of our proxies
+    ("10.0.0.5", "10.0.0.8, 10.0.0.9", PROXY, "10.0.0.8"),              # all ours: the first
+    ("10.0.0.5", "  ", PROXY, "10.0.0.5"),
+    ("::ffff:10.0.0.5", "198.51.100.1", PROXY, "198.51.100.1"),
+])
+def test_the_client_address(peer, forwarded, trusted, client):
+    assert resolve_client_address(env(peer, forwarded), trusted) == client
