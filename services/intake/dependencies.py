@@ -1,4 +1,5 @@
 """Intake's dependencies: the catalogue, the sealer and the attachment store, set up once."""
+from nameko.exceptions import ConfigurationError
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
@@ -6,7 +7,7 @@ from services.intake.attachments import AttachmentStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
 from services.intake.sealing import Sealer
-from services.intake.throttle import Throttle
+from services.intake.throttle import Limits
 from shared.config import PROJECT_ROOT, data_dir, private_dir, seal_key, setting
 
 
@@ -26,14 +27,17 @@ class Intake(DependencyProvider):
 
 
 class Throttling(DependencyProvider):
-    """Failed tracking look-ups per client address, across the workers of this process."""
+    """The limits of the INTAKE section (services/intake/throttle.py), checked at start; what they
+    count is counted in intake's database (services/intake/counters.py)."""
 
     def setup(self):
-        self.throttle = Throttle(limit=int(setting(self.container.config, "INTAKE", "lookup_failures", 10)),
-                                 window=float(setting(self.container.config, "INTAKE", "lookup_window", 600)))
+        try:
+            self.limits = Limits.from_settings(self.container.config.get("INTAKE"))
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
 
     def get_dependency(self, worker_ctx):
-        return self.throttle
+        return self.limits
 
 
 class MailboxTimer(Timer):

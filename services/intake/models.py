@@ -1,5 +1,7 @@
-"""Intake's tables: the case record, complainants (sealed), attachments, API keys, tracking sequences."""
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+"""Intake's tables: the case record, complainants (sealed), attachments, API keys, tracking sequences,
+and the counts the limits keep (services/intake/throttle.py)."""
+from sqlalchemy import (BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData,
+                        PrimaryKeyConstraint, String, Table, Text)
 
 from shared.store import UtcDateTime
 
@@ -123,4 +125,16 @@ tracking_sequences = Table(
     Column("site_id", String(32), primary_key=True),
     Column("fiscal_year", Integer, primary_key=True),
     Column("last_value", Integer, nullable=False),
+)
+
+# What the limits count (services/intake/throttle.py, counters.py): one row per key and fixed window,
+# added to in one statement by every intake process; rows whose window has ended are deleted.
+request_counts = Table(
+    "request_counts", metadata,
+    Column("key", String(64), nullable=False),          # a keyed fingerprint of what is counted: never an address
+    Column("window_start", BigInteger, nullable=False),  # epoch seconds
+    Column("window_end", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("key", "window_start"),
+    Index("ix_request_counts_window_end", "window_end"),
 )

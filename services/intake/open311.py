@@ -34,10 +34,11 @@ KIND_NAMES = {1: "ข้อคิดเห็น ข้อเสนอแนะ 
 class Open311Error(Exception):
     """An error the spec reports as [{code, description}] with the same HTTP status."""
 
-    def __init__(self, code, description):
+    def __init__(self, code, description, retry_after=None):
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after  # a 429's Retry-After, in seconds
 
 
 # -- what the server offers ---------------------------------------------------------------------

@@ -46,13 +46,17 @@ def document(server_url):
                               "content": {JSON: {"schema": "Created"}}},
                       "400": _error("Invalid input, field by field; nothing was stored"),
                       "403": _error("An X-Api-Key was given but is not an officer's valid key"),
+                      "429": _error("Too many complaints from this address this hour, or too many wrong access "
+                                    "codes (a dispute's code counts as a look-up); see Retry-After. Never with "
+                                    "an officer's key"),
                       **_body_errors("HTTP.max_case_body (8 MiB by default)")}}})
     case_responses = {
         "200": {"description": "The case, without personal data", "content": {JSON: {"schema": "CaseView"}}},
         "403": _error("An X-Api-Key was given but is not an officer's valid key"),
         "404": _error("No case with that tracking number and access code (or, for an officer, with that "
                       "tracking number)"),
-        "429": _error("Too many wrong look-ups from this address; see Retry-After (complainants' look-ups only)")}
+        "429": _error("Too many wrong access codes from this address, or for this number from this address "
+                      "(refused before the code is checked); see Retry-After. Never with an officer's key")}
     spec.path(path="/api/v1/cases/{tracking_number}", operations={"get": {
         "summary": "Follow a case",
         "description": "The complainant gives the access code, best in the X-Access-Code header (or POST it "

@@ -4,9 +4,10 @@ import logging
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from nameko.exceptions import RemoteError
+from nameko.timer import timer
 from werkzeug.wrappers import Response
 
-from services.intake import apikeys, cases, line, mailbox_poll, open311, openapi
+from services.intake import apikeys, cases, counters, line, mailbox_poll, open311, openapi
 from services.intake.dependencies import Intake, Throttling, mailbox_timer
 from services.intake.imap import ImapSettings
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
@@ -16,8 +17,8 @@ from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database, utcnow
-from shared.web import (JSON, FORM, KiB, InvalidRequest, http, json_response, load_or_400, parse_json, public_url,
-                        read_json_object)
+from shared.web import (JSON, FORM, KiB, InvalidRequest, client_address, http, json_response, load_or_400, parse_json,
+                        public_url, read_json_object)
 
 log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
@@ -26,6 +27,12 @@ NOT_FOUND = {"error": "not_found", "message": "No case with that tracking number
 FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this."}
 OPEN311 = "/open311/v2"
 FMT = "<any(json,xml):fmt>"
+
+
+def too_many(refused):
+    """The answer to a client past one of the limits (services/intake/throttle.py)."""
+    return json_response(429, {"error": "too_many_requests", "message": refused.message},
+                         headers={"Retry-After": str(refused.retry_after)})
 
 
 def open311_refusal(refusal, path_values):
@@ -43,7 +50,7 @@ class IntakeService:
     metrics = Metrics()
     config = Config()
     intake = Intake()
-    throttle = Throttling()
+    throttle = Throttling()  # the limits; counted in the database by services/intake/counters.py
     reporting = RpcProxy("reporting")
     sla = RpcProxy("sla")
     routing = RpcProxy("routing")
@@ -57,12 +64,20 @@ class IntakeService:
             return json_response(403, FORBIDDEN)
         try:
             data = load_or_400(new_case_schema, read_json_object(request))
-            created = self.db.run(cases.receive_case, data, self.intake,
-                                  recorded_by=officer["name"] if officer else None)
+            if officer:  # calls, counters and letters an officer records: never limited
+                created = self.db.run(cases.receive_case, data, self.intake, recorded_by=officer["name"])
+            else:  # counted per address; a dispute's access code counted as any look-up
+                received = self.db.run(counters.receive, data, self.intake, self.throttle,
+                                       address=client_address(request))
+                if received.errors:
+                    raise InvalidRequest(received.errors)
+                created = received.created
         except InvalidRequest as exc:
             return exc.response()
         except cases.IntakeError as exc:
             return InvalidRequest(exc.errors).response()
+        except counters.Refused as exc:
+            return too_many(exc)
         return json_response(201, created, headers={"Location": f"/api/v1/cases/{created['tracking_number']}"})
 
     @http("GET", "/api/v1/cases/<tracking_number>")
@@ -96,16 +111,13 @@ class IntakeService:
                 row = cases.by_tracking_number(session, tracking_number)
             if row is None:
                 return json_response(404, {"error": "not_found", "message": "No case with that tracking number."})
-        else:
-            client = request.remote_addr or "-"
-            wait = self.throttle.blocked_for(client)
-            if wait:
-                return json_response(429, {"error": "too_many_requests", "message": "Too many wrong look-ups."},
-                                     headers={"Retry-After": str(wait)})
-            with self.db.reading() as session:
-                row = cases.find_for_owner(session, tracking_number, access_code)
+        else:  # counted per address, per number and per both; refused before the code is checked
+            try:
+                row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
+                                  tracking_number, access_code)
+            except counters.Refused as exc:
+                return too_many(exc)
             if row is None:  # a wrong code and an unknown number look the same
-                self.throttle.failed(client)
                 return json_response(404, NOT_FOUND)
         timeline = self._ask(self.reporting.case_timeline, row.id)
         clocks = self._ask(self.sla.case_clocks, row.id)
@@ -215,9 +227,15 @@ class IntakeService:
                 raise open311.Open311Error(403, "api_key is missing or not valid")
             data = open311.request_to_case(request.form, self.intake.catalogue, client["name"])
             try:
-                created = self.db.run(cases.receive_case, data, self.intake)
+                if client["role"] == "officer":
+                    created = self.db.run(cases.receive_case, data, self.intake)
+                else:  # a client app's key: counted per key
+                    created = self.db.run(counters.receive, data, self.intake, self.throttle,
+                                          client_key_id=client["id"]).created
             except cases.IntakeError as exc:
                 raise open311.Open311Error(400, "; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from exc
+            except counters.Refused as exc:
+                raise open311.Open311Error(429, exc.message, retry_after=exc.retry_after) from exc
             return open311.created(created["tracking_number"], created["access_code"], created["case_id"])
         return self._open311(request, fmt, "service_requests", post)
 
@@ -257,6 +275,11 @@ class IntakeService:
         settings = ImapSettings.from_config(self.config)
         if settings is not None:
             mailbox_poll.poll_mailbox(self.db, self.intake, settings)
+
+    @timer(interval=300)
+    def forget_old_counts(self):
+        """The limits' counts whose window has ended are deleted."""
+        self.db.run(counters.forget_old)
 
     # -- events and RPC -------------------------------------------------------------------------
 
@@ -345,9 +368,11 @@ class IntakeService:
             status, (body, content_type) = 200, open311.render(produce(), shape, fmt)
             if request.method == "POST":
                 status = 201
+            headers = None
         except open311.Open311Error as exc:
             status, (body, content_type) = exc.code, open311.error_body([exc], fmt)
-        return Response(body, status=status, content_type=content_type)
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(body, status=status, content_type=content_type, headers=headers)
 
     def _request_view(self, row):
         public = bool((self.config.get("OPEN311") or {}).get("public_descriptions", True))

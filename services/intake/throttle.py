@@ -1,30 +1,159 @@
-"""Guessing tracking numbers and access codes is throttled: failed look-ups per client, per window."""
-import time
-from collections import defaultdict, deque
+"""What intake limits, and when it refuses: anonymous cases per address, a client app's cases per key,
+and wrong access codes per address, per tracking number and per both. Plain code: the counting is done
+in intake's database by services/intake/counters.py; docs/operators.md#limits explains the figures.
+
+Every count is kept in a fixed window of time (a quarter of an hour, an hour, a Bangkok day), aligned
+on Bangkok's clock: a count is "this many in the window that began at start", and a client refused
+waits until the window ends (Retry-After).
+
+Access codes (8 characters of 31: 31**8 = 852,891,037,441 codes) are checked only after the attempt
+has been counted, and a wrong one stays counted; a right one is not. A look-up is refused, before its
+code is checked, when counting it takes
+  - its address past `lookup_failures` wrong codes in the window (any numbers): an address scanning;
+  - the pair (address, number) past `lookup_failures_per_number` in the window: that address waits
+    for that number only, and the office's other complainants behind the same address do not;
+  - its number past `daily_failures_per_number` wrong codes today (all addresses together), and its
+    address has already tried that number today: past its daily figure a number takes one try a
+    day from each address, so its complainant, from an address that has not been guessing, still
+    gets in with the right code.
+"""
+import ipaddress
+import math
+from dataclasses import dataclass
+
+BANGKOK_OFFSET = 7 * 3600  # windows are aligned on Bangkok's clock: a day is a Bangkok day
+DAY = 86_400
 
 
-class Throttle:
-    def __init__(self, limit=10, window=600.0, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._failures = defaultdict(deque)
+@dataclass(frozen=True)
+class Counter:
+    """One count: what is counted (`key`, stored only as a keyed fingerprint) in the window [start, end)."""
+    key: str
+    start: int
+    end: int
 
-    def _recent(self, client):
-        failures, now = self._failures[client], self.clock()
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        return failures
 
-    def blocked_for(self, client):
-        """Seconds the client must wait, or 0."""
-        failures = self._recent(client)
-        if len(failures) < self.limit:
-            return 0
-        return max(1, int(self.window - (self.clock() - failures[0])) + 1)
+def window(now: float, seconds: int, key: str) -> Counter:
+    """The counter of `key` for the fixed window of `seconds` that holds the moment `now` (epoch seconds)."""
+    start = int((now + BANGKOK_OFFSET) // seconds * seconds - BANGKOK_OFFSET)
+    return Counter(key, start, start + seconds)
 
-    def failed(self, client):
-        self._recent(client).append(self.clock())
-        if len(self._failures) > 100_000:  # bounded memory: forget clients with nothing recent
-            for key in [k for k, v in self._failures.items() if not v]:
-                del self._failures[key]
+
+def wait(counter: Counter, now: float) -> int:
+    """Whole seconds until the counter's window ends (Retry-After), at least 1."""
+    return max(1, math.ceil(counter.end - now))
+
+
+def client_key(address: str) -> str:
+    """The address as counted: an IPv4 address as it is; an IPv6 address by its /64 network, which one
+    machine usually holds whole (and an IPv4-mapped one as its IPv4 address); anything else as given."""
+    try:
+        parsed = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "-").strip()[:64] or "-"
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def tracking_key(tracking_number: str) -> str:
+    return (tracking_number or "").strip().upper()
+
+
+@dataclass(frozen=True)
+class LookupCounters:
+    """The four counts a wrong access code adds one to."""
+    address: Counter    # the address, any numbers, this window
+    pair: Counter       # the address and the number, this window
+    number: Counter     # the number, all addresses, today
+    pair_day: Counter   # the address and the number, today
+
+    def all(self):
+        return (self.address, self.pair, self.number, self.pair_day)  # always in this order (row locks)
+
+
+# INTAKE.* settings and their defaults (docs/operators.md#limits; both deploy files)
+DEFAULTS = {
+    "lookup_window": 900,               # seconds: the window of the first two look-up counts
+    "lookup_failures": 30,              # wrong codes from one address, any numbers, per window
+    "lookup_failures_per_number": 5,    # wrong codes from one address for one number, per window
+    "daily_failures_per_number": 20,    # wrong codes for one number from all addresses, per Bangkok day
+    "cases_window": 3600,               # seconds: the window of the case counts
+    "cases_per_address": 30,            # anonymous POST /api/v1/cases per address, per window (0: no limit)
+    "cases_per_client_key": 600,        # Open311 POST requests per client app's key, per window (0: no limit)
+}
+MAY_BE_OFF = {"cases_per_address", "cases_per_client_key"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    lookup_window: int = DEFAULTS["lookup_window"]
+    lookup_failures: int = DEFAULTS["lookup_failures"]
+    lookup_failures_per_number: int = DEFAULTS["lookup_failures_per_number"]
+    daily_failures_per_number: int = DEFAULTS["daily_failures_per_number"]
+    cases_window: int = DEFAULTS["cases_window"]
+    cases_per_address: int = DEFAULTS["cases_per_address"]
+    cases_per_client_key: int = DEFAULTS["cases_per_client_key"]
+
+    @classmethod
+    def from_settings(cls, section):
+        """The INTAKE section's limits, checked; ValueError says which setting is wrong."""
+        section = section or {}
+        values = {}
+        for name, default in DEFAULTS.items():
+            value = section.get(name)
+            value = default if value is None or value == "" else value
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"INTAKE.{name} must be a whole number, not {value!r}") from None
+            if value < 0 or (value == 0 and name not in MAY_BE_OFF):
+                raise ValueError(f"INTAKE.{name} must be more than 0"
+                                 + (" (0 turns it off)" if name in MAY_BE_OFF else ""))
+            if name.endswith("_window") and value > DAY:
+                raise ValueError(f"INTAKE.{name} must be a day (86400 s) at most")
+            values[name] = value
+        return cls(**values)
+
+    # -- access codes -------------------------------------------------------------------------
+
+    def lookup_counters(self, address, tracking_number, now) -> LookupCounters:
+        client, number = client_key(address), tracking_key(tracking_number)
+        return LookupCounters(
+            address=window(now, self.lookup_window, f"lookup-address:{client}"),
+            pair=window(now, self.lookup_window, f"lookup-pair:{client}:{number}"),
+            number=window(now, DAY, f"lookup-number:{number}"),
+            pair_day=window(now, DAY, f"lookup-pair-day:{client}:{number}"))
+
+    def lookup_wait(self, counters: LookupCounters, counts, now) -> int:
+        """Seconds to wait (0: check the code) for a look-up whose attempt makes the counts `counts`
+        (address, pair, number, pair_day: each including this attempt)."""
+        address, pair, number, pair_day = counts
+        waits = []
+        if address > self.lookup_failures:
+            waits.append(wait(counters.address, now))
+        if pair > self.lookup_failures_per_number:
+            waits.append(wait(counters.pair, now))
+        if number > self.daily_failures_per_number and pair_day > 1:
+            waits.append(wait(counters.pair_day, now))
+        return max(waits, default=0)
+
+    # -- new cases ----------------------------------------------------------------------------
+
+    def case_counter(self, now, address=None, client_key_id=None):
+        """The count an anonymous case (by address) or a client app's (by its key) adds one to, and
+        its limit; None when that limit is off. Officers' cases are not counted."""
+        if client_key_id is not None:
+            limit, key = self.cases_per_client_key, f"cases-key:{client_key_id}"
+        else:
+            limit, key = self.cases_per_address, f"cases-address:{client_key(address)}"
+        if not limit:
+            return None
+        return window(now, self.cases_window, key), limit
+
+    @staticmethod
+    def case_wait(counter: Counter, limit, count, now) -> int:
+        """Seconds to wait (0: take the case) when this case makes the count `count`."""
+        return wait(counter, now) if count > limit else 0

@@ -92,12 +92,25 @@ def test_an_unknown_path_gets_a_json_404(intake):
     assert response.json()["error"] == "not_found"
 
 
-def test_guessing_tracking_numbers_is_throttled(intake):
+def test_guessing_one_number_is_refused_for_that_address_before_the_code_is_checked(intake, embedded_config):
     created = intake.post_case(thai_case()).json()
-    for guess in range(10):
+    for _ in range(5):
+        assert intake.get_case(created["tracking_number"], "AAAAAAAA").status_code == 404
+    blocked = intake.get_case(created["tracking_number"], created["access_code"])
+    assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 900
+    assert blocked.json()["error"] == "too_many_requests"
+    assert intake.get_case("HUB-2569-000999", "AAAAAAAA").status_code == 404  # other numbers: still checked
+    # counted in the database, the address only as a keyed fingerprint
+    assert count_rows(embedded_config, "intake", "request_counts", "WHERE key LIKE '%127.0.0.1%'") == 0
+    assert count_rows(embedded_config, "intake", "request_counts") >= 4
+
+
+def test_an_address_scanning_many_numbers_is_refused_for_every_number(intake):
+    created = intake.post_case(thai_case()).json()
+    for guess in range(30):
         assert intake.get_case(f"HUB-2569-{guess:06d}", "AAAAAAAA").status_code == 404
     blocked = intake.get_case(created["tracking_number"], created["access_code"])
-    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 900
 
 
 def test_an_officer_key_records_who_took_the_complaint(intake, embedded_config, tmp_path):
@@ -224,7 +237,7 @@ def test_an_officers_unknown_numbers_are_404_and_never_throttled(site, keys):
 
 def test_an_address_throttled_for_wrong_codes_still_serves_the_officers_key(site, keys):
     created = confidential_case(site)
-    for guess in range(10):
+    for guess in range(30):
         assert site.get_case(f"HUB-2569-{guess:06d}", "AAAAAAAA").status_code == 404
     assert site.get_case(created["tracking_number"], created["access_code"]).status_code == 429
     assert officer_get(site, created["tracking_number"], keys["officer"]).status_code == 200

@@ -1,4 +1,4 @@
-"""Intake's small helpers: throttling, sealing identities, attachments and the subject catalogue."""
+"""Intake's small helpers: sealing identities, attachments and the subject catalogue."""
 import hashlib
 import stat
 from pathlib import Path
@@ -19,78 +19,11 @@ from services.intake.attachments import (
 )
 from services.intake.catalogue import Catalogue, CatalogueError, Subject
 from services.intake.sealing import SealError, Sealer
-from services.intake.throttle import Throttle
 from tests.samples import docx, png_1x1, small_pdf
 
 IDENTITY = {"name": "นางสาวสมหญิง ใจดี", "national_id": "1103702071838", "phone": "+66812345678",
             "email": "somying.j@example.co.th", "address": "99/9 หมู่ 4 ตำบลสุเทพ อำเภอเมือง จังหวัดเชียงใหม่ 50200",
             "line_user_id": "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"}
-
-
-# --- throttle ------------------------------------------------------------------------------------
-
-
-class FakeClock:
-    def __init__(self, now=1000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-def test_ten_failures_block_the_client():
-    clock = FakeClock()
-    throttle = Throttle(clock=clock)
-    for _ in range(9):
-        throttle.failed("203.0.113.7")
-        clock.now += 1
-    assert throttle.blocked_for("203.0.113.7") == 0
-    throttle.failed("203.0.113.7")
-    wait = throttle.blocked_for("203.0.113.7")
-    assert isinstance(wait, int) and 0 < wait <= 601
-    # the first failure was 9 s ago: it leaves the 600 s window in about 591 s
-    assert 590 <= wait <= 592
-
-
-def test_other_clients_are_not_blocked():
-    clock = FakeClock()
-    throttle = Throttle(clock=clock)
-    for _ in range(10):
-        throttle.failed("203.0.113.7")
-    assert throttle.blocked_for("203.0.113.7") > 0
-    assert throttle.blocked_for("198.51.100.23") == 0
-
-
-def test_the_window_slides():
-    clock = FakeClock()
-    throttle = Throttle(limit=10, window=600.0, clock=clock)
-    for _ in range(10):
-        throttle.failed("203.0.113.7")
-        clock.now += 30  # failures at 1000, 1030, ..., 1270
-    assert throttle.blocked_for("203.0.113.7") > 0
-    clock.now = 1000 + 600  # the first is exactly 600 s old: still inside the window
-    assert throttle.blocked_for("203.0.113.7") > 0
-    clock.now = 1000 + 600.5  # the first has left the window: 9 remain
-    assert throttle.blocked_for("203.0.113.7") == 0
-    throttle.failed("203.0.113.7")  # a tenth again
-    assert throttle.blocked_for("203.0.113.7") > 0
-    clock.now = 1270 + 601  # all old ones gone, only the one at 1600.5 stays
-    assert throttle.blocked_for("203.0.113.7") == 0
-
-
-def test_blocked_for_counts_down_to_zero():
-    clock = FakeClock(0.0)
-    throttle = Throttle(limit=3, window=60.0, clock=clock)
-    for _ in range(3):
-        throttle.failed("client")
-    waits = []
-    for t in (0, 10, 30, 59, 59.9):
-        clock.now = t
-        waits.append(throttle.blocked_for("client"))
-    assert all(w > 0 for w in waits)
-    assert waits == sorted(waits, reverse=True)
-    clock.now = 60.1
-    assert throttle.blocked_for("client") == 0
 
 
 # --- sealing -------------------------------------------------------------------------------------
