@@ -68,6 +68,12 @@ def run(config_path, services, migrate):
     names = _service_names(services)
     logging.config.dictConfig(config["LOGGING"]) if "LOGGING" in config else logging.basicConfig(
         level=logging.INFO)
+    if "intake" in names:  # its limits (INTAKE section) refused now, before anything starts, as HTTP's are
+        from services.intake.throttle import Limits
+        try:
+            Limits.from_settings(config.get("INTAKE"))
+        except ValueError as exc:
+            raise click.ClickException(f"cannot start intake: {exc}") from None
     if migrate is None:
         migrate = all(database_url(config, n).startswith("sqlite") for n in names)
     if migrate:

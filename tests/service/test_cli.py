@@ -78,3 +78,19 @@ def test_calendar_days_are_added_listed_and_removed(embedded_config, tmp_path):
     missing = invoke("--config", config, "calendar", "remove", "2026-11-24")
     assert missing.exit_code == 1 and "no extra day" in missing.output
     assert invoke("--config", config, "calendar", "add-holiday", "24/11/2569", "x").exit_code == 1
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("INTAKE_LOOKUP_FAILURES_PER_NUMBER", "0", "INTAKE.lookup_failures_per_number must be more than 0"),
+    ("INTAKE_CASES_WINDOW", "ten", "INTAKE.cases_window must be a whole number"),
+])
+def test_run_refuses_a_wrong_limit_before_anything_starts(tmp_path, variable, value, says):
+    import os
+
+    from tests.helpers import free_port, run_cli
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "PORT": str(free_port()), variable: value}
+    env.pop("RONGTUK_CONFIG", None)
+    result = run_cli("run", env=env)
+    assert result.returncode == 1
+    assert f"Error: cannot start intake: {says}" in result.stderr
+    assert not (tmp_path / "data").exists()  # refused before the databases were made
