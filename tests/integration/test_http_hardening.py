@@ -2,8 +2,8 @@
 log, input that made 500s, Open311's media_url, and the smaller holes (Host header, media types,
 chunked bodies, line ids, invisible characters, XML, /metrics and the reports).
 
-Each figure the issue gives is checked as the issue gives it, save the slow-client hold: 10 s
-here by default, RONGTUK_SLOW_CLIENT_SECONDS=30 for the issue's own figure.
+Each figure the issue gives is checked as the issue gives it, the slow clients held for 30 s
+included (RONGTUK_SLOW_CLIENT_SECONDS shortens it while working on this file).
 """
 import base64
 import hashlib
@@ -21,7 +21,7 @@ import requests
 
 from tests.helpers import EmbeddedSites, count_rows, run_cli, thai_case, wait_for
 
-HOLD_SECONDS = float(os.environ.get("RONGTUK_SLOW_CLIENT_SECONDS", "10"))
+HOLD_SECONDS = float(os.environ.get("RONGTUK_SLOW_CLIENT_SECONDS", "30"))
 LINE_SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
 PUBLIC_URL = "https://rongtuk.example.go.th"
 METRICS_TOKEN = "metrics-token-for-tests"
