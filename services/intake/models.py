@@ -98,7 +98,8 @@ identity_access_log = Table(
     Column("at", UtcDateTime, nullable=False),
     # a notice's look at the address, keyed by its delivery: asked again (a retry, an answer that
     # came after the caller's timeout) it is still one record
-    Column("delivery_id", String(36), unique=True),
+    Column("delivery_id", String(36)),
+    Index("ux_identity_access_log_delivery", "delivery_id", unique=True),
 )
 
 api_keys = Table(

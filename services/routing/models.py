@@ -1,5 +1,5 @@
 """Routing's tables: each case's assignment and how it was decided, and the log of officers' actions."""
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
 
 from shared.store import UtcDateTime
 
@@ -48,6 +48,7 @@ actions = Table(
     Column("officer", String(128), nullable=False),
     Column("detail", Text),
     Column("at", UtcDateTime, nullable=False),
+    Index("ix_routing_actions_case", "case_id"),
 )
 
 # The knowledge base. An entry is never deleted, only marked (deleted_at), and every write adds one
@@ -74,4 +75,5 @@ knowledge_changes = Table(
     Column("officer", String(128), nullable=False),
     Column("detail", Text),                         # the entry as written (JSON); empty on removal
     Column("at", UtcDateTime, nullable=False),
+    Index("ix_knowledge_changes_entry", "entry_id"),
 )
