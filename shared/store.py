@@ -2,7 +2,8 @@
 
 `Database` is the one database dependency. A worker gets a `Store`, whose transactions carry the
 service's state change, the events it emits (the outbox) and, for event handlers, the id of the
-event handled (the inbox), so that all three commit or none does.
+event handled (the inbox), so that all three commit or none does. Outside a running service (the
+`rongtuk` command, tests, benchmarks) `open_store` gives the same `Store` on an engine of its own.
 """
 import json
 import logging
@@ -191,6 +192,22 @@ class Store:
             return use_case(tx, event, *args, **kwargs)
 
 
+def _no_relay():
+    """Outside a running service no relay waits to be woken: the running services' relays find the
+    events at their next poll (OUTBOX.poll_interval)."""
+
+
+@contextmanager
+def open_store(config, service_name, handler_name="cli", on_emitted=_no_relay):
+    """A `Store` on `service_name`'s database for one piece of work outside a running service, on an
+    engine of its own that is disposed of on leaving; `store.engine` for what needs the engine."""
+    engine = make_engine(database_url(config, service_name))
+    try:
+        yield Store(engine, service_name, site_id(config), handler_name, on_emitted)
+    finally:
+        engine.dispose()
+
+
 class Database(DependencyProvider):
     """The service's database, its outbox relay and its dead-letter office."""
 
@@ -233,6 +250,9 @@ class Database(DependencyProvider):
         self.dead_letter_office.stop()
         self.engine.dispose()
 
+    def store(self, handler_name):
+        """A `Store` on this service's engine, its events woken into the relay."""
+        return Store(self.engine, self.service_name, self.site_id, handler_name, self.relay.wake)
+
     def get_dependency(self, worker_ctx):
-        handler = f"{self.service_name}.{worker_ctx.entrypoint.method_name}"
-        return Store(self.engine, self.service_name, self.site_id, handler, self.relay.wake)
+        return self.store(f"{self.service_name}.{worker_ctx.entrypoint.method_name}")

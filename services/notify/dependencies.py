@@ -4,14 +4,13 @@ import logging
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from services.notify.deliveries import seal_logged_addresses
 from services.notify.line_push import LinePusher
 from services.notify.mailer import Mailer
 from services.notify.recipients import DEFAULT_DAILY_LIMIT, Recipients
-from shared.config import data_dir, database_url, seal_key, setting
-from shared.store import make_engine
+from shared.config import data_dir, seal_key, setting
+from shared.store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +44,22 @@ class SealedRecipients(DependencyProvider):
         self.recipients = Recipients(
             seal_key(config),
             daily_limit=setting(config, "NOTIFY", "daily_notices_per_address", DEFAULT_DAILY_LIMIT))
-        self.url = database_url(config, self.container.service_name)
 
     def start(self):
-        engine = make_engine(self.url)
-        sqlite = engine.dialect.name == "sqlite"
-        if sqlite:  # what is rewritten is overwritten in the file, not left in its free space
-            event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA secure_delete=ON"))
-        try:
-            with Session(engine) as session:
+        with open_store(self.container.config, self.container.service_name,
+                        f"{self.container.service_name}.seal_logged_addresses") as store:
+            sqlite = store.engine.dialect.name == "sqlite"
+            if sqlite:  # what is rewritten is overwritten in the file, not left in its free space
+                event.listen(store.engine, "connect",
+                             lambda connection, _: connection.execute("PRAGMA secure_delete=ON"))
+            with store.reading() as session:
                 sealed = seal_logged_addresses(session, self.recipients)
             if sealed:
                 log.warning("sealed the addresses of %d deliveries logged in the clear by an earlier version",
                             sealed)
                 if sqlite:  # and the old pages leave the write-ahead log
-                    with engine.connect() as connection:
+                    with store.engine.connect() as connection:
                         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            engine.dispose()
 
     def get_dependency(self, worker_ctx):
         return self.recipients

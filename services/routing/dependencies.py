@@ -16,8 +16,8 @@ from services.routing import knowledge_admin
 from services.routing.directory import Directory, DirectoryError
 from services.routing.knowledge import KnowledgeBase
 from services.routing.model import RoutingModel
-from shared.config import PROJECT_ROOT, setting, site_id
-from shared.store import Database, Store
+from shared.config import PROJECT_ROOT, setting
+from shared.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +147,8 @@ class Routing(DependencyProvider):
                 self.settings = replace(self.settings, knowledge=KnowledgeBase.load(self.knowledge_file))
             return
         if self.knowledge_file:
-            store = Store(database.engine, self.container.service_name, site_id(self.container.config),
-                          f"{self.container.service_name}.knowledge_seed", on_emitted=lambda: None)
-            seeded = seed_knowledge(store, self.knowledge_file, self.settings.directory.units)
+            seeded = seed_knowledge(database.store(f"{self.container.service_name}.knowledge_seed"),
+                                    self.knowledge_file, self.settings.directory.units)
             if seeded and seeded["added"]:
                 log.info("knowledge base seeded from %s: %d entries", self.knowledge_file, seeded["added"])
         self.index = KnowledgeIndex(database.engine,
