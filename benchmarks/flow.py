@@ -20,7 +20,8 @@ import time
 
 import requests
 
-from shared.config import PROJECT_ROOT, SERVICE_NAMES
+from services import SERVICE_NAMES
+from shared.config import PROJECT_ROOT
 
 CASE = {"channel": "hotline", "kind": 2, "subject": "ไฟถนนดับทั้งซอย",
         "description": "ไฟถนนในซอยดับมาสามคืนแล้ว ขอให้ตรวจสอบและซ่อมแซม"}

@@ -20,11 +20,11 @@ from nameko.runners import ServiceRunner
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import text
 
+from services import upgrade_databases
 from services.routing.decide import decide
 from services.routing.directory import Directory
 from services.routing.model import read_examples, train
 from services.routing.service import RoutingService
-from shared import migrations
 from shared.config import DEPLOY_DIR, EMBEDDED_CONFIG, PROJECT_ROOT, database_url, load_config
 from shared.delivery import event_handler
 from shared.events import CASE_RECEIVED
@@ -95,11 +95,11 @@ def main():
     with tempfile.TemporaryDirectory() as data:
         config = {**load_config(EMBEDDED_CONFIG), "DATA_DIR": data, "AMQP_URI": "memory://"}
         config.pop("LOGGING", None)
-        migrations.upgrade(config, ["routing"])
+        upgrade_databases(config, ["routing"])
         model_path = f"{data}/model.joblib"
         model.save(model_path)
         base = round_trips({**config, "WEB_SERVER_ADDRESS": "127.0.0.1:0"}, BareHandler, sample)
-        migrations.upgrade({**config, "DATA_DIR": data + "/r"}, ["routing"])
+        upgrade_databases({**config, "DATA_DIR": data + "/r"}, ["routing"])
         routed = round_trips({**config, "DATA_DIR": data + "/r", "ROUTING_MODEL": model_path,
                               "WEB_SERVER_ADDRESS": "127.0.0.1:0"}, RoutingService, sample)
 

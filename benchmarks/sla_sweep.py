@@ -15,10 +15,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from services import upgrade_databases
 from services.sla import clocks
 from services.sla.calendar import BANGKOK
 from services.sla.policy import SlaPolicy
-from shared import migrations
 from shared.store import Store, make_engine
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -37,7 +37,7 @@ def recreate_database():
         conn.execute(sa.text(f'CREATE DATABASE "{DB}"'))
     admin.dispose()
     config = {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{DB}"}
-    migrations.upgrade(config, ["sla"])
+    upgrade_databases(config, ["sla"])
     return make_engine(config["DATABASE_URL"])
 
 

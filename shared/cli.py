@@ -8,7 +8,8 @@ import time
 import click
 
 # importing shared.config runs shared/__init__.py, which quietens eventlet's deprecation notice
-from shared.config import EMBEDDED_CONFIG, SERVICE_NAMES, database_url, load_config
+from services import SERVICE_NAMES, upgrade_databases
+from shared.config import EMBEDDED_CONFIG, database_url, load_config
 
 
 def _service_names(names):
@@ -77,8 +78,7 @@ def run(config_path, services, migrate):
     if migrate is None:
         migrate = all(database_url(config, n).startswith("sqlite") for n in names)
     if migrate:
-        from shared import migrations
-        migrations.upgrade(config, names)
+        upgrade_databases(config, names)
     log = logging.getLogger("rongtuk")
     log.info("starting %s on %s, HTTP at http://%s/", ", ".join(names), config.get("AMQP_URI"),
              config.get("WEB_SERVER_ADDRESS"))
@@ -100,9 +100,8 @@ def db():
 @click.pass_obj
 def db_upgrade(config_path, services, revision):
     """Apply migrations to each service's database, up to REVISION."""
-    from shared import migrations
     config = load_config(config_path)
-    for name, url in migrations.upgrade(config, _service_names(services), revision):
+    for name, url in upgrade_databases(config, _service_names(services), revision):
         click.echo(f"{name}: at {revision} ({_redact(url)})")
 
 

@@ -17,8 +17,6 @@ DEPLOY_DIR = PROJECT_ROOT / "deploy"
 EMBEDDED_CONFIG = DEPLOY_DIR / "embedded.yml"
 DISTRIBUTED_CONFIG = DEPLOY_DIR / "distributed.yml"
 
-SERVICE_NAMES = ("intake", "routing", "sla", "notify", "reporting")
-
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 

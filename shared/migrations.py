@@ -1,26 +1,28 @@
-"""Schema migrations with Alembic: each service has its own history in services/<name>/migrations."""
+"""Schema migrations with Alembic: each service has its own history, in the folder its caller names
+(services/<name>/migrations, as `services.migrations_folders` gives them)."""
 import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
 
-from shared.config import PROJECT_ROOT, SERVICE_NAMES, database_url
+from shared.config import database_url
 from shared.store import UtcDateTime, make_engine
 
 
-def alembic_config(service_name, url):
+def alembic_config(service_name, folder, url):
     cfg = Config()
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "services" / service_name / "migrations"))
+    cfg.set_main_option("script_location", str(folder))
     cfg.attributes["url"] = url
     cfg.attributes["service_name"] = service_name
     return cfg
 
 
-def upgrade(config, services=SERVICE_NAMES, revision="head"):
-    """Bring each service's database to `revision`; returns the URLs it touched."""
+def upgrade(config, folders, revision="head"):
+    """Bring each service's database to `revision`; `folders` maps a service's name to its migrations
+    folder. Returns the URLs it touched, as (name, url)."""
     urls = []
-    for name in services:
+    for name, folder in folders.items():
         url = database_url(config, name)
-        command.upgrade(alembic_config(name, url), revision)
+        command.upgrade(alembic_config(name, folder, url), revision)
         urls.append((name, url))
     return urls
 

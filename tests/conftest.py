@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from shared.config import DISTRIBUTED_CONFIG, EMBEDDED_CONFIG, SERVICE_NAMES, load_config
+from services import SERVICE_NAMES, upgrade_databases
+from shared.config import DISTRIBUTED_CONFIG, EMBEDDED_CONFIG, load_config
 from tests.helpers import FAST, PG_ADMIN_URL, EmbeddedSites, free_port, merge
 
 
@@ -35,12 +36,11 @@ def _no_stale_listeners():
 @pytest.fixture
 def embedded_config(tmp_path):
     """deploy/embedded.yml on a fresh data folder and a free port, databases migrated."""
-    from shared import migrations
     config = merge(load_config(EMBEDDED_CONFIG), FAST)
     config.update(DATA_DIR=str(tmp_path / "data"), AMQP_URI="memory://",
                   WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}")
     config.pop("LOGGING", None)
-    migrations.upgrade(config)
+    upgrade_databases(config)
     return config
 
 
@@ -79,12 +79,11 @@ def pg_databases(pg_database_sets):
 @pytest.fixture
 def distributed_config(rabbit_config, pg_databases, tmp_path):
     """deploy/distributed.yml on a test vhost of RabbitMQ and fresh PostgreSQL databases, migrated."""
-    from shared import migrations
     config = merge(load_config(DISTRIBUTED_CONFIG), FAST)
     config.update(AMQP_URI=rabbit_config["AMQP_URI"], DATABASE_URL=pg_databases,
                   DATA_DIR=str(tmp_path / "data"), WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}")
     config.pop("LOGGING", None)
-    migrations.upgrade(config)
+    upgrade_databases(config)
     return config
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from shared.config import PROJECT_ROOT, SERVICE_NAMES
+from services import SERVICE_NAMES
+from shared.config import PROJECT_ROOT
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

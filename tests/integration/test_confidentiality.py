@@ -4,7 +4,7 @@ import sqlite3
 import requests
 
 from services.intake.identity import national_id_checksum
-from shared.config import SERVICE_NAMES
+from services import SERVICE_NAMES
 from tests.helpers import run_cli
 
 ID12 = "310050123456"

@@ -7,7 +7,8 @@ import sys
 import pytest
 import requests
 
-from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT, SERVICE_NAMES
+from services import SERVICE_NAMES
+from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT
 from tests.helpers import Api, free_port, metric_value, run_cli, thai_case, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]

@@ -7,7 +7,7 @@ import sys
 
 import requests
 
-from shared.config import SERVICE_NAMES
+from services import SERVICE_NAMES
 from tests.helpers import free_port, metric_value, run_cli, thai_case, wait_for
 
 ENTRYPOINTS = {

@@ -3,7 +3,7 @@ the complainant's page, timeline and clocks included, and nothing of who complai
 import requests
 
 from services.intake.identity import national_id_checksum
-from shared.config import SERVICE_NAMES
+from services import SERVICE_NAMES
 from tests.helpers import run_cli
 
 ID12 = "110370207183"

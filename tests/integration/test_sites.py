@@ -16,8 +16,9 @@ from services.intake.service import IntakeService
 from services.notify.service import NotifyService
 from services.reporting.service import ReportingService
 from services.routing.service import RoutingService
+from services import upgrade_databases
 from services.sla.service import SlaService
-from shared import migrations, sites
+from shared import sites
 from shared.config import DISTRIBUTED_CONFIG, load_config
 from tests.helpers import FAST, api_for, count_rows, engine_for, free_port, merge, wait_for
 
@@ -31,7 +32,7 @@ def site_config(amqp_uri, database_url, data_dir, **extra):
     config.update(AMQP_URI=amqp_uri, DATABASE_URL=database_url, DATA_DIR=str(data_dir),
                   WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", **extra)
     config.pop("LOGGING", None)
-    migrations.upgrade(config)
+    upgrade_databases(config)
     return config
 
 

@@ -124,9 +124,9 @@ def test_counts_whose_window_has_ended_are_deleted(store, ctx):
 def test_intake_processes_sharing_postgresql_never_check_more_codes_than_the_limit(pg_databases, ctx):
     import eventlet
 
-    from shared import migrations
+    from services import upgrade_databases
     config = {"DATABASE_URL": pg_databases}
-    migrations.upgrade(config, ["intake"])
+    upgrade_databases(config, ["intake"])
     stores = [Store(make_engine(database_url(config, "intake")), "intake", "HUB", f"intake.process{i}",
                     on_emitted=lambda: None) for i in range(2)]
     try:

@@ -10,13 +10,13 @@ from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import select
 
+from services import upgrade_databases
 from services.routing import knowledge_admin as kb
 from services.routing.dependencies import KnowledgeIndex, seed_knowledge
 from services.routing.directory import Directory
 from services.routing.knowledge import KnowledgeError
 from services.routing.models import assignments, knowledge_changes, knowledge_entries
 from services.routing.service import RoutingService
-from shared import migrations
 from shared.config import PROJECT_ROOT, database_url
 from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
 from shared.store import Store, make_engine, outbox
@@ -157,7 +157,7 @@ def test_each_worker_rebuilds_its_index_only_when_an_entry_changed_wherever_it_w
 @pytest.mark.postgres
 def test_routing_processes_sharing_postgresql_all_see_an_edit(pg_databases):
     config = {"DATABASE_URL": pg_databases}
-    migrations.upgrade(config, ["routing"])
+    upgrade_databases(config, ["routing"])
     engines = [make_engine(database_url(config, "routing")) for _ in range(3)]
     try:
         writer = Store(engines[0], "routing", "HUB", "cli", on_emitted=lambda: None)

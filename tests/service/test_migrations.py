@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import inspect, text
 
-from shared import migrations
+from services import upgrade_databases
 from shared.config import EMBEDDED_CONFIG, database_url, load_config
 from shared.store import make_engine
 
@@ -15,7 +15,7 @@ def config(tmp_path):
 
 
 def test_making_the_kind_optional_keeps_every_case_and_what_refers_to_it_on_sqlite(config):
-    migrations.upgrade(config, ["intake"], "intake_0005")
+    upgrade_databases(config, ["intake"], "intake_0005")
     engine = make_engine(database_url(config, "intake"))  # foreign keys on, as the services run
     with engine.begin() as connection:
         connection.execute(text(
@@ -26,7 +26,7 @@ def test_making_the_kind_optional_keeps_every_case_and_what_refers_to_it_on_sqli
             "INSERT INTO disputes (id, case_id, channel, subject, description, received_at)"
             " VALUES ('d1', 'c1', 'web', 's', 'd', '2026-11-03 02:15:00')"))
 
-    migrations.upgrade(config, ["intake"])
+    upgrade_databases(config, ["intake"])
 
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id, kind FROM cases")).all() == [("c1", 2)]

@@ -216,9 +216,9 @@ def test_rows_an_older_version_logged_in_the_clear_are_sealed_at_start_and_still
 def test_notify_processes_sharing_postgresql_count_together_also_at_the_same_moment(pg_databases, recipients):
     import eventlet
 
-    from shared import migrations
+    from services import upgrade_databases
     config = {"DATABASE_URL": pg_databases}
-    migrations.upgrade(config, ["notify"])
+    upgrade_databases(config, ["notify"])
     stores = [Store(make_engine(database_url(config, "notify")), "notify", "HUB", f"notify.process{i}",
                     on_emitted=lambda: None) for i in range(2)]
     try:

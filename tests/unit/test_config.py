@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from services import SERVICE_NAMES
 from shared import config
 from shared.config import (
     DISTRIBUTED_CONFIG,
@@ -113,7 +114,7 @@ def test_default_database_url_is_a_sqlite_file_per_service_in_data_dir(tmp_path)
     folder = tmp_path / "data"
     settings = {"DATA_DIR": str(folder)}
 
-    urls = {name: database_url(settings, name) for name in config.SERVICE_NAMES}
+    urls = {name: database_url(settings, name) for name in SERVICE_NAMES}
 
     assert urls["intake"] == f"sqlite:///{folder}/intake.db"
     assert urls["reporting"] == f"sqlite:///{folder}/reporting.db"
