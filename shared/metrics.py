@@ -1,5 +1,8 @@
 """Prometheus metrics: every entrypoint counted and timed, labelled by service and entrypoint.
 
+A call that raised one of its entrypoint's `expected_exceptions` (an officer's action routing
+refuses, say) is a refusal, counted apart from the errors: errors are faults to look at.
+
 prometheus-client's registry is process-wide, so one /metrics (served on the process's shared
 web server) shows every service running in the process.
 
@@ -21,7 +24,10 @@ from shared.config import setting
 from shared.web import Route, SharedWebServer, json_response
 
 CALLS = Counter("rongtuk_entrypoint_calls", "Entrypoint calls", ["service", "entrypoint"])
-ERRORS = Counter("rongtuk_entrypoint_errors", "Entrypoint calls that raised", ["service", "entrypoint"])
+ERRORS = Counter("rongtuk_entrypoint_errors", "Entrypoint calls that raised, other than refusals",
+                 ["service", "entrypoint"])
+REFUSALS = Counter("rongtuk_entrypoint_refusals", "Entrypoint calls that raised one of their expected_exceptions",
+                   ["service", "entrypoint"])
 LATENCY = Histogram("rongtuk_entrypoint_latency_seconds", "Entrypoint latency", ["service", "entrypoint"],
                     buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
 OUTBOX_PUBLISHED = Counter("rongtuk_outbox_published", "Events published from the outbox", ["service"])
@@ -62,6 +68,12 @@ def metrics_route(token):
     return Route("/metrics", "GET", serve)
 
 
+def refused(entrypoint, exc_type):
+    """True if `exc_type` is one the entrypoint declared in `expected_exceptions`: a refusal, not a fault."""
+    expected = getattr(entrypoint, "expected_exceptions", ()) or ()
+    return isinstance(exc_type, type) and issubclass(exc_type, expected)
+
+
 class Metrics(DependencyProvider):
     server = SharedWebServer()
 
@@ -72,6 +84,7 @@ class Metrics(DependencyProvider):
             labels = (self.service_name, entrypoint.method_name)
             CALLS.labels(*labels)
             ERRORS.labels(*labels)
+            REFUSALS.labels(*labels)
             LATENCY.labels(*labels)
         self.route = metrics_route(metrics_token(self.container.config))
         self.server.register_provider(self.route)
@@ -90,6 +103,6 @@ class Metrics(DependencyProvider):
         labels = (self.service_name, worker_ctx.entrypoint.method_name)
         CALLS.labels(*labels).inc()
         if exc_info is not None:
-            ERRORS.labels(*labels).inc()
+            (REFUSALS if refused(worker_ctx.entrypoint, exc_info[0]) else ERRORS).labels(*labels).inc()
         if started is not None:
             LATENCY.labels(*labels).observe(time.perf_counter() - started)
