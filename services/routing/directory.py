@@ -11,11 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from services.routing.exceptions import DirectoryError
 from services.routing.text import contains, normalise, tokens
-
-
-class DirectoryError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

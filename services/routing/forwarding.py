@@ -13,15 +13,13 @@ that really sends the record is written in the same transaction.
 """
 from sqlalchemy import select, update
 
-from services.routing.assignments import RoutingError, _assignment, _log
+from services.routing import case_states
+from services.routing.exceptions import RoutingError, SiteMismatch
 from services.routing.models import assignments, case_units
+from services.routing.records import log_action, routed_case
 from shared import events
 from shared.rpc import RpcTimeout
 from shared.store import utcnow
-
-
-class SiteMismatch(RoutingError):
-    """An answer from another site that does not belong to a case this site forwarded to it."""
 
 
 def forward_terms(directory, own_site, to_site, linked=True):
@@ -55,13 +53,8 @@ def check_forward(session, case_id, to_site, lock=False):
     With `lock`, the case's row stays locked until the transaction ends."""
     if lock:  # FOR UPDATE on PostgreSQL; SQLite ignores it (an embedded site cannot forward)
         session.execute(select(assignments.c.case_id).where(assignments.c.case_id == case_id).with_for_update())
-    row = _assignment(session, case_id)
-    if row.status == "answered":
-        raise RoutingError("the case is already answered")
-    if row.forwarded_to == to_site and row.status == "forwarded":
-        raise RoutingError(f"the case is already forwarded to {to_site}")
-    if row.referral_site == to_site:
-        raise RoutingError(f"the case came from {to_site}: answer it instead of forwarding it back")
+    row = routed_case(session, case_id)
+    case_states.forward(row.status, to_site, row.forwarded_to, row.referral_site)
     return row
 
 
@@ -90,44 +83,43 @@ def forward(tx, case_id, site, reason, officer, case_record):
     row = check_forward(tx.session, case_id, site.id)
     reason, officer = forward_words(reason, officer)
     complainant = case_record.get("complainant") if site.personal_data else None
-    _log(tx, case_id, "forward", officer, f"-> {site.id}: {reason}"
+    log_action(tx, case_id, "forward", officer, f"-> {site.id}: {reason}"
          + (" (with the complainant's contacts)" if complainant else ""))
     tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
-        status="forwarded", forwarded_to=site.id, updated_at=utcnow()))
+        status=case_states.FORWARDED, forwarded_to=site.id, updated_at=utcnow()))
     tx.emit(events.CASE_FORWARDED, case_id=case_id, tracking_number=row.tracking_number, to_site=site.id,
             reason=reason[:500], officer=officer[:128],
             # the kind routing decided is the case's kind (intake may not have heard it yet)
             record={**case_record["record"], "kind": row.kind or case_record["record"]["kind"]},
             complainant=complainant)
-    return {"case_id": case_id, "status": "forwarded", "to_site": site.id,
+    return {"case_id": case_id, "status": case_states.FORWARDED, "to_site": site.id,
             "complainant_shared": complainant is not None}
 
 
 def answer(tx, case_id, text, officer, unit_id=None):
     """This site's answer to a case: it is told to the complainant, and goes back to the site that
     forwarded the case here, if one did."""
-    row = _assignment(tx.session, case_id)
+    row = routed_case(tx.session, case_id)
     if not isinstance(text, str) or not text.strip():
         raise RoutingError("the answer is empty")
     if len(text.strip()) > 5000:
         raise RoutingError("an answer is at most 5000 characters")
-    if row.status == "answered":
-        raise RoutingError("the case is already answered")
+    status = case_states.answer(row.status)
     if unit_id is not None:
         on_case = tx.session.execute(select(case_units.c.unit_id).where(
             case_units.c.case_id == case_id, case_units.c.unit_id == unit_id)).first()
         if on_case is None:
             raise RoutingError(f"unit {unit_id!r} is not on the case")
-    _log(tx, case_id, "answer", officer, text.strip()[:500])
+    log_action(tx, case_id, "answer", officer, text.strip()[:500])
     now = utcnow()
     tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
-        status="answered", answer=text.strip(), answered_by_site=tx.site_id, answered_at=now, updated_at=now))
+        status=status, answer=text.strip(), answered_by_site=tx.site_id, answered_at=now, updated_at=now))
     referral = ({"site_id": row.referral_site, "case_id": row.referral_case_id,
                  "tracking_number": row.referral_tracking_number} if row.referral_site else None)
     tx.emit(events.CASE_ANSWERED, case_id=case_id, occurred_at=now, tracking_number=row.tracking_number,
             answer=text.strip(), officer=officer.strip()[:128], unit_id=unit_id or row.unit_id,
             answered_by_site=tx.site_id, referral=referral, to_site=row.referral_site)
-    return {"case_id": case_id, "status": "answered", "sent_to_site": row.referral_site}
+    return {"case_id": case_id, "status": status, "sent_to_site": row.referral_site}
 
 
 def record_site_answer(tx, event):
@@ -138,11 +130,12 @@ def record_site_answer(tx, event):
     row = tx.session.execute(select(assignments).where(assignments.c.case_id == origin["case_id"])).first()
     if row is None or row.forwarded_to != event["site_id"]:
         raise SiteMismatch(f"case {origin['case_id']} was not forwarded to {event['site_id']}")
-    if row.status == "answered":
+    status = case_states.site_answer(row.status)
+    if status is None:
         return None  # answered here meanwhile; the site's answer is on its own timeline
     now = utcnow()
     tx.session.execute(update(assignments).where(assignments.c.case_id == row.case_id).values(
-        status="answered", answer=event["answer"], answered_by_site=event["site_id"], answered_at=now,
+        status=status, answer=event["answer"], answered_by_site=event["site_id"], answered_at=now,
         updated_at=now))
     return tx.emit(events.CASE_ANSWERED, case_id=row.case_id, occurred_at=event["occurred_at"],
                    tracking_number=row.tracking_number, answer=event["answer"], officer=event["officer"],

@@ -11,11 +11,8 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_union
 
+from services.routing.exceptions import KnowledgeError
 from services.routing.text import normalise, tokens
-
-
-class KnowledgeError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select, update
 
-from services.routing.knowledge import Entry, KnowledgeBase, KnowledgeError
+from services.routing.exceptions import KnowledgeError
+from services.routing.knowledge import Entry, KnowledgeBase
 from services.routing.models import knowledge_changes, knowledge_entries
 from shared.config import PROJECT_ROOT
 from shared.store import utcnow

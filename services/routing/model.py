@@ -19,14 +19,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.pipeline import make_pipeline, make_union
 
+from services.routing.exceptions import ModelError
 from services.routing.kinds import decide_kind
 from services.routing.text import normalise, tokens
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-
-
-class ModelError(ValueError):
-    pass
 
 
 def _words(text):

@@ -4,10 +4,9 @@ from functools import partial
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.routing import assignments, forwarding
+from services.routing import assignments, forwarding, knowledge_admin
 from services.routing.dependencies import Routing
-from services.routing import knowledge_admin
-from services.routing.knowledge import KnowledgeError
+from services.routing.exceptions import KnowledgeError, RoutingError, SiteMismatch
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
@@ -27,31 +26,31 @@ class RoutingService:
     def route_case(self, event):
         self.db.handle(event, assignments.route_case, self.routing)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def confirm(self, case_id, officer):
         return self.db.run(assignments.confirm, case_id, officer)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def reroute(self, case_id, unit_id, reason, officer):
         return self.db.run(assignments.reroute, case_id, unit_id, reason, officer, self.routing.directory)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def change_kind(self, case_id, kind, reason, officer):
         return self.db.run(assignments.change_kind, case_id, kind, reason, officer)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def request_info(self, case_id, question, officer):
         return self.db.run(assignments.request_info, case_id, question, officer)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def info_received(self, case_id, officer):
         return self.db.run(assignments.info_received, case_id, officer)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def assign_units(self, case_id, unit_ids, reason, officer):
         return self.db.run(assignments.assign_units, case_id, unit_ids, reason, officer, self.routing.directory)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def set_unit_status(self, case_id, unit_id, status, officer, note=None):
         return self.db.run(assignments.set_unit_status, case_id, unit_id, status, officer, note)
 
@@ -60,7 +59,7 @@ class RoutingService:
         with self.db.reading() as session:
             return assignments.units_of(session, case_id)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def forward(self, case_id, to_site, reason, officer):
         """Forward the case to another site, with the record intake keeps (identity only where allowed)."""
         linked = not str(self.config.get("AMQP_URI", "")).startswith("memory")
@@ -68,7 +67,7 @@ class RoutingService:
         return forwarding.forward_case(self.db, self.routing.directory, case_id, to_site, reason, officer,
                                        record_of, linked)
 
-    @rpc(expected_exceptions=assignments.RoutingError)
+    @rpc(expected_exceptions=RoutingError)
     def answer(self, case_id, answer, officer, unit_id=None):
         return self.db.run(forwarding.answer, case_id, answer, officer, unit_id)
 
@@ -76,7 +75,7 @@ class RoutingService:
     def record_site_answer(self, event):
         try:
             self.db.handle(event, forwarding.record_site_answer)
-        except forwarding.SiteMismatch as exc:
+        except SiteMismatch as exc:
             raise Unprocessable(str(exc)) from exc
 
     @rpc

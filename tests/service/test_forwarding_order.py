@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from services.routing import assignments, forwarding
 from services.routing.directory import Directory
+from services.routing.exceptions import RoutingError
 from services.routing.service import RoutingService
 from shared.config import PROJECT_ROOT, database_url
 from shared.events import CASE_RECEIVED
@@ -97,7 +98,7 @@ def test_a_refused_forward_asks_intake_nothing_and_emits_nothing(store, change, 
     case_id, intake = routed_case(store), Intake()
     before = outbox_size(store)
 
-    with pytest.raises(assignments.RoutingError, match=match):
+    with pytest.raises(RoutingError, match=match):
         forward(store, intake, case_id, **change)
 
     assert intake.asked == [] and outbox_size(store) == before
@@ -105,16 +106,16 @@ def test_a_refused_forward_asks_intake_nothing_and_emits_nothing(store, change, 
 
 def test_a_case_that_cannot_be_forwarded_now_asks_intake_nothing(store):
     intake = Intake()
-    with pytest.raises(assignments.RoutingError, match="no routed case"):
+    with pytest.raises(RoutingError, match="no routed case"):
         forward(store, intake, str(uuid.uuid4()))
     forwarded, answered = routed_case(store), routed_case(store)
     forward(store, intake, forwarded)
     store.run(forwarding.answer, answered, "ตักเตือนครูแล้ว", OFFICER)
     before, asked = outbox_size(store), list(intake.asked)
 
-    with pytest.raises(assignments.RoutingError, match="already forwarded to KALASIN"):
+    with pytest.raises(RoutingError, match="already forwarded to KALASIN"):
         forward(store, intake, forwarded)
-    with pytest.raises(assignments.RoutingError, match="already answered"):
+    with pytest.raises(RoutingError, match="already answered"):
         forward(store, intake, answered)
 
     assert intake.asked == asked and outbox_size(store) == before
@@ -135,7 +136,7 @@ def test_a_forward_intake_does_not_answer_changes_nothing(store):
     case_id = routed_case(store)
     before = outbox_size(store)
 
-    with pytest.raises(assignments.RoutingError, match="did not answer in time; nothing was forwarded"):
+    with pytest.raises(RoutingError, match="did not answer in time; nothing was forwarded"):
         forward(store, Intake(answers=False), case_id)
     assert outbox_size(store) == before
 
@@ -158,7 +159,7 @@ def test_the_forward_rpc_refused_for_its_reason_asks_intake_nothing(store):
                              intake=IntakeProxy(intake))
     before = outbox_size(store)
 
-    with pytest.raises(assignments.RoutingError, match="needs a reason"):
+    with pytest.raises(RoutingError, match="needs a reason"):
         service.forward(case_id, "KALASIN", " ", OFFICER)
 
     assert intake.asked == [] and outbox_size(store) == before

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from services.routing import assignments, forwarding
 from services.routing.directory import Directory
+from services.routing.exceptions import RoutingError, SiteMismatch
 from shared.config import PROJECT_ROOT, database_url
 from shared.events import CASE_ANSWERED, CASE_RECEIVED
 from shared.store import Store, make_engine, outbox
@@ -56,7 +57,7 @@ def outbox_size(store):
 
 def refused(store, use_case, *args, match):
     before = outbox_size(store)
-    with pytest.raises(assignments.RoutingError, match=match):
+    with pytest.raises(RoutingError, match=match):
         store().run(use_case, *args)
     assert outbox_size(store) == before
 
@@ -151,9 +152,9 @@ def test_a_forward_carries_the_complainant_only_to_a_site_allowed_them(store):
 
 def test_forwards_that_make_no_sense_are_refused(store):
     case_id = received(store)
-    with pytest.raises(assignments.RoutingError, match="unknown site"):
+    with pytest.raises(RoutingError, match="unknown site"):
         forwarding.forward_terms(HUB_DIRECTORY, "HUB", "NOWHERE")
-    with pytest.raises(assignments.RoutingError, match="this site itself"):
+    with pytest.raises(RoutingError, match="this site itself"):
         forwarding.forward_terms(HUB_DIRECTORY, "HUB", "hub")
     kalasin = forwarding.forward_terms(HUB_DIRECTORY, "HUB", " kalasin ")
     refused(store, forwarding.forward, case_id, kalasin, "  ", "นายสมชาย", RECORD, match="needs a reason")
@@ -166,7 +167,7 @@ def test_a_referral_is_answered_back_to_the_site_it_came_from(store):
     case_id = received(store, site="KALASIN", directory=KALASIN_DIRECTORY, referral=origin, text="ครูขาดสอน")
     kalasin = store("KALASIN")
 
-    with pytest.raises(assignments.RoutingError, match="answer it instead"), kalasin.reading() as session:
+    with pytest.raises(RoutingError, match="answer it instead"), kalasin.reading() as session:
         forwarding.check_forward(session, case_id, "HUB")
     result = kalasin.run(forwarding.answer, case_id, "ตักเตือนครูแล้ว", "ผอ.กลุ่มบริหารงานบุคคล")
 
@@ -188,7 +189,7 @@ def test_the_answer_from_the_site_a_case_went_to_closes_it_here(store):
     case_id = received(store)
     store().run(forwarding.forward, case_id, HUB_DIRECTORY.sites["KALASIN"], "เรื่องของจังหวัด", "นายสมชาย", RECORD)
 
-    with pytest.raises(forwarding.SiteMismatch, match="not forwarded to RATCHABURI1"):
+    with pytest.raises(SiteMismatch, match="not forwarded to RATCHABURI1"):
         store().run(forwarding.record_site_answer, answer_from("RATCHABURI1", case_id))
     incoming = answer_from("KALASIN", case_id)
     recorded = store().run(forwarding.record_site_answer, incoming)
@@ -203,7 +204,7 @@ def test_the_answer_from_the_site_a_case_went_to_closes_it_here(store):
 
 
 def test_an_embedded_site_cannot_forward_for_it_has_no_link():
-    with pytest.raises(assignments.RoutingError, match="no link to other sites"):
+    with pytest.raises(RoutingError, match="no link to other sites"):
         forwarding.forward_terms(HUB_DIRECTORY, "HUB", "KALASIN", linked=False)
 
 
