@@ -47,7 +47,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "PORT": str(port), "DATA_DIR": data, "LOG_LEVEL": "WARNING"}
-        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], cwd=PROJECT_ROOT, env=env)
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "run"], cwd=PROJECT_ROOT, env=env)
         try:
             started = time.perf_counter()
             while True:

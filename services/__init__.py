@@ -2,9 +2,11 @@
 
 This package is the composition root: here alone (this module, and `services/cli.py`, the `rongtuk`
 command) is it known which services make up Rongtuk and where each keeps its migrations. `shared/`
-is the common package the services build on, and depends on none of them; each service depends on
-shared alone and owns its tables, migrations and commands. A package knowing its own members is the natural place for the
-list: a new service is a folder here and a name below.
+is the common package the services build on, and depends on none of them
+(tests/unit/test_shared_independence.py); each service depends on shared alone and owns its tables,
+migrations and commands. A package knowing its own members is the natural place for the
+list: a new service is a folder here, its name below, and its commands (if it has any) added to
+`rongtuk` in services/cli.py.
 """
 from pathlib import Path
 

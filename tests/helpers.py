@@ -124,7 +124,7 @@ def api_for(config):
 
 
 def run_cli(*args, env=None, timeout=60):
-    return subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=PROJECT_ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -168,7 +168,7 @@ class EmbeddedSites:
         env.pop("RONGTUK_CONFIG", None)
         log_path = self.folder / "rongtuk.log"
         log = open(log_path, "w+")
-        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], cwd=PROJECT_ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "run"], cwd=PROJECT_ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
         self.started.append((process, log))
         api = Api(f"http://127.0.0.1:{port}")

@@ -27,7 +27,7 @@ def cluster(rabbit_config, pg_databases, tmp_path):
         ports[name] = free_port()
         env = envs[name] = {**base_env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{ports[name]}"}
         log = open(tmp_path / f"{name}.log", "w")
-        processes[name] = (subprocess.Popen([sys.executable, "-m", "shared.cli", "run", name], cwd=PROJECT_ROOT,
+        processes[name] = (subprocess.Popen([sys.executable, "-m", "services.cli", "run", name], cwd=PROJECT_ROOT,
                                             env=env, stdout=log, stderr=subprocess.STDOUT), log)
 
     def up(name):

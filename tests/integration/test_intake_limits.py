@@ -223,7 +223,7 @@ def test_two_intake_processes_count_look_ups_and_cases_together(rabbit_config, p
         for n in range(2):
             port = free_port()
             log = open(tmp_path / f"intake-{n}.log", "w")
-            processes.append((subprocess.Popen([sys.executable, "-m", "shared.cli", "run", "intake"],
+            processes.append((subprocess.Popen([sys.executable, "-m", "services.cli", "run", "intake"],
                                                cwd=PROJECT_ROOT, env={**env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"},
                                                stdout=log, stderr=subprocess.STDOUT), log))
             apis.append(Api(f"http://127.0.0.1:{port}"))

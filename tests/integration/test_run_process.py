@@ -66,7 +66,7 @@ def start_run(tmp_path):
     started = []
 
     def start(name, env, *services, python_args=None):
-        run = Run(tmp_path / f"{name}.log", env, python_args or ["-m", "shared.cli", "run", *services])
+        run = Run(tmp_path / f"{name}.log", env, python_args or ["-m", "services.cli", "run", *services])
         started.append(run)
         return run
 
@@ -244,7 +244,7 @@ import eventlet
 from eventlet import patcher
 
 from shared import serving
-from shared.cli import main
+from services.cli import main
 
 
 def stop_starting_work(container):

@@ -2,7 +2,7 @@
 import yaml
 from click.testing import CliRunner
 
-from shared.cli import main
+from services.cli import main
 from tests.helpers import write_config
 
 SHIPPED = ["certificate", "grant-documents", "office-hours", "training-schedule"]

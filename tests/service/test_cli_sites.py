@@ -5,7 +5,7 @@ from click.testing import CliRunner
 from kombu import Connection, Exchange
 
 from shared import sites
-from shared.cli import main
+from services.cli import main
 from tests.helpers import write_config, wait_for
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from services.routing.decide import decide
 from services.routing.directory import Directory
 from services.routing.model import read_examples
-from shared.cli import main
+from services.cli import main
 from shared.config import DEPLOY_DIR, PROJECT_ROOT
 
 DATA = PROJECT_ROOT.parent / "shared" / "data" / "routing"

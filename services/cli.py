@@ -1,0 +1,273 @@
+"""The `rongtuk` command, and the one place where Rongtuk is put together.
+
+This module and services/__init__.py are the composition root. Only they know which services make
+up Rongtuk: the list of them (SERVICE_NAMES) and their migration folders are in
+services/__init__.py, and here is what works on every service at once: `run`, `db upgrade`, `dlq`,
+and the broker links of `sites link|unlink|status`. Each service's own commands live with the
+service (services/<name>/cli.py: `apikey` with intake; `calendar` and `sla deadline` with sla;
+`routing`, `kb`, `directory` and `sites list` with routing) and are added to the command here.
+It sits in the services package because that package already holds every service and may know
+its members, while shared/, the common package, must not depend on any service
+(tests/unit/test_shared_independence.py).
+
+Every command gets the config file's path as its context object (click.pass_obj). What a command
+uses is imported inside it: `rongtuk` starts in a fraction of a second, and `run` patches eventlet
+before the database and nameko are imported.
+"""
+import importlib
+import logging
+import logging.config
+import sys
+import time
+
+import click
+
+from services import SERVICE_NAMES, upgrade_databases
+from services.intake import cli as intake_cli
+from services.routing import cli as routing_cli
+from services.sla import cli as sla_cli
+from shared.config import EMBEDDED_CONFIG, database_url, load_config
+
+
+def _service_names(names):
+    unknown = [n for n in names if n not in SERVICE_NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown service(s) {', '.join(unknown)}; "
+                                 f"choose from {', '.join(SERVICE_NAMES)}")
+    return list(names) or list(SERVICE_NAMES)
+
+
+def _service_class(name):
+    module = importlib.import_module(f"services.{name}.service")
+    for value in vars(module).values():
+        if isinstance(value, type) and getattr(value, "name", None) == name:
+            return value
+    raise click.ClickException(f"services.{name}.service has no service class named {name!r}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", envvar="RONGTUK_CONFIG", default=str(EMBEDDED_CONFIG),
+              show_default=True, type=click.Path(exists=True, dir_okay=False),
+              help="nameko YAML config (env RONGTUK_CONFIG). deploy/embedded.yml runs everything in one "
+                   "process on SQLite; deploy/distributed.yml uses RabbitMQ and PostgreSQL.")
+@click.pass_context
+def main(ctx, config_path):
+    """Rongtuk: complaint handling for Thai government offices.
+
+    \b
+    rongtuk run                 start the services (all five by default)
+    rongtuk db upgrade          apply schema migrations to each service's database
+    rongtuk dlq list            show messages that handlers gave up on
+    rongtuk dlq replay ID|--all deliver dead letters again once the cause is fixed
+    rongtuk calendar ...        the extra holidays and working days the Cabinet announces
+    rongtuk apikey ...          keys for Open311 client apps and officers' tools
+    rongtuk kb ...              the knowledge base: list, put, remove, import, export, search
+    rongtuk sites ...           the sites this one exchanges cases with, and the broker links
+    rongtuk directory ...       show the organisation directory, check a new one before deploying it
+    rongtuk sla deadline ...    the resolution deadline of a case received at a given time
+    """
+    ctx.obj = config_path
+
+
+@main.command()
+@click.argument("services", nargs=-1)
+@click.option("--migrate/--no-migrate", default=None,
+              help="Apply migrations before starting. Default: on for SQLite databases (embedded), "
+                   "off otherwise (run `rongtuk db upgrade` as a deploy step).")
+@click.pass_obj
+def run(config_path, services, migrate):
+    """Run SERVICES (intake routing sla notify reporting; default all) in this process."""
+    import eventlet
+    eventlet.monkey_patch()  # as `nameko run` does, before anything opens a socket
+    from shared import serving
+    serving.handle_stop_signals()  # SIGTERM/SIGINT stop cleanly from here on, migrations included
+
+    config = load_config(config_path)
+    names = _service_names(services)
+    logging.config.dictConfig(config["LOGGING"]) if "LOGGING" in config else logging.basicConfig(
+        level=logging.INFO)
+    if "intake" in names:
+        intake_cli.check_settings(config)
+    if migrate is None:
+        migrate = all(database_url(config, n).startswith("sqlite") for n in names)
+    if migrate:
+        upgrade_databases(config, names)
+    log = logging.getLogger("rongtuk")
+    log.info("starting %s on %s, HTTP at http://%s/", ", ".join(names), config.get("AMQP_URI"),
+             config.get("WEB_SERVER_ADDRESS"))
+    try:  # not nameko.cli.run.run: see shared/serving.py for its port sharing and repeated stops
+        code = serving.run([_service_class(n) for n in names], config)
+    except serving.CannotListen as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
+
+
+@main.group()
+def db():
+    """Schema migrations (Alembic; one history per service)."""
+
+
+@db.command("upgrade")
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_obj
+def db_upgrade(config_path, services, revision):
+    """Apply migrations to each service's database, up to REVISION."""
+    config = load_config(config_path)
+    for name, url in upgrade_databases(config, _service_names(services), revision):
+        click.echo(f"{name}: at {revision} ({_redact(url)})")
+
+
+@main.group()
+def dlq():
+    """Dead letters: messages a handler could not process after its retries, or that broke the contract."""
+
+
+def _databases(config_path, services):
+    """(name, engine) of each service's database in turn (all when `services` is empty), each engine
+    disposed of before the next."""
+    from shared.store import open_store
+    config = load_config(config_path)
+    for name in _service_names(services):
+        with open_store(config, name) as store:
+            yield name, store.engine
+
+
+@dlq.command("list")
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+@click.option("--all", "include_replayed", is_flag=True, help="Include dead letters already replayed.")
+@click.pass_obj
+def dlq_list(config_path, services, include_replayed):
+    """List dead letters, oldest first. IDs are SERVICE:NUMBER."""
+    from shared import deadletters
+    rows = [(name, row) for name, engine in _databases(config_path, services)
+            for row in deadletters.listing(engine, include_replayed)]
+    if not rows:
+        click.echo("no dead letters")
+        return
+    click.echo(f"{'ID':<14} {'STATUS':<17} {'REASON':<8} {'ATTEMPTS':>8}  {'HANDLER':<34} {'EVENT':<22} "
+               f"{'CASE':<36}  LAST FAILED / ERROR")
+    for name, row in rows:
+        error = (row["error"] or "").strip().splitlines()
+        click.echo(f"{name + ':' + str(row['id']):<14} {row['status']:<17} {row['reason']:<8} "
+                   f"{row['attempts']:>8}  {row['handler']:<34} {row['event_type']:<22} "
+                   f"{row['case_id'] or '-':<36}  {row['last_failed_at']:%Y-%m-%d %H:%M:%S}Z "
+                   f"{error[-1] if error else ''}")
+
+
+@dlq.command("replay")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter (of --service).")
+@click.option("--service", "services", multiple=True, help="With --all: only this service.")
+@click.option("--wait", default=0.0, show_default=True,
+              help="Seconds to wait for the running services to re-deliver them.")
+@click.pass_obj
+def dlq_replay(config_path, ids, replay_all, services, wait):
+    """Deliver dead letters (IDs like routing:3) to their handler again.
+
+    The running service publishes each one back to its handler's queue within a second or so;
+    if the handler fails again it returns to the list.
+    """
+    from shared import deadletters
+    if bool(ids) == replay_all:
+        raise click.UsageError("give dead-letter IDs (e.g. routing:3) or --all, not both")
+    wanted = {}
+    for item in ids:
+        name, _, number = item.partition(":")
+        if name not in SERVICE_NAMES or not number.isdigit():
+            raise click.BadParameter(f"{item!r} is not an ID like routing:3")
+        wanted.setdefault(name, set()).add(int(number))
+    chosen = services if replay_all else tuple(wanted)
+    marked = {name: deadletters.request_replay(engine, None if replay_all else wanted[name])
+              for name, engine in _databases(config_path, chosen)}
+    total = sum(marked.values())
+    click.echo(f"marked {total} dead letter(s) for replay"
+               + "".join(f"; {n}: {c}" for n, c in marked.items() if c))
+    if total and wait:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            pending = sum(1 for _, engine in _databases(config_path, [n for n in marked if marked[n]])
+                          for r in deadletters.listing(engine) if r["status"] == deadletters.REPLAY_REQUESTED)
+            if not pending:
+                click.echo("re-delivered")
+                return
+            time.sleep(0.2)
+        click.echo("not yet re-delivered: is the service running?", err=True)
+        sys.exit(1)
+
+
+@main.group()
+def sites():
+    """The other sites this one exchanges cases with, and the broker links that carry them."""
+
+
+def _on_broker(config_path, management, action):
+    """action(links, management API, vhost) on this site's broker; a LinkError says why on stderr."""
+    from shared import sites as links
+    amqp_uri = str(load_config(config_path).get("AMQP_URI") or "")
+    try:
+        return action(links, management or links.management_url(amqp_uri), links.vhost_of(amqp_uri))
+    except links.LinkError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+MANAGEMENT_OPTION = click.option("--management", default=None,
+                                 help="The broker's management API, e.g. http://user:pass@host:15672 "
+                                      "(default: the AMQP_URI's host, port 15672).")
+
+
+@sites.command("link")
+@click.argument("name")
+@click.argument("upstream_uri")
+@MANAGEMENT_OPTION
+@click.pass_obj
+def sites_link(config_path, name, upstream_uri, management):
+    """Receive what other sites address to this one from the broker at UPSTREAM_URI (an amqp:// URI of
+    that site's vhost). Run it on both sites, each naming the other, for cases and answers to travel."""
+    def link(links, api, vhost):
+        links.link(api, vhost, name, upstream_uri)
+        click.echo(f"vhost {vhost} now federates {links.SITES_EXCHANGE} from upstream {name}")
+
+    _on_broker(config_path, management, link)
+
+
+@sites.command("unlink")
+@click.argument("name")
+@MANAGEMENT_OPTION
+@click.pass_obj
+def sites_unlink(config_path, name, management):
+    def unlink(links, api, vhost):
+        links.unlink(api, vhost, name)
+        click.echo(f"upstream {name} removed from vhost {vhost}")
+
+    _on_broker(config_path, management, unlink)
+
+
+@sites.command("status")
+@MANAGEMENT_OPTION
+@click.pass_obj
+def sites_status(config_path, management):
+    """The federation links of this site's vhost and their state."""
+    def status(links, api, vhost):
+        found = links.status(api, vhost)
+        if not found:
+            click.echo(f"vhost {vhost} has no links to other sites")
+        for upstream, state, error in found:
+            click.echo(f"{upstream:<16} {state:<10} {error}")
+
+    _on_broker(config_path, management, status)
+
+
+sites.add_command(routing_cli.sites_list)  # the sites routing's directory names
+for command in intake_cli.commands + routing_cli.commands + sla_cli.commands:
+    main.add_command(command)
+
+
+def _redact(url):
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    main()
+
