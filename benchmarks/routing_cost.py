@@ -25,10 +25,10 @@ from services.routing.decide import decide
 from services.routing.directory import Directory
 from services.routing.model import read_examples, train
 from services.routing.service import RoutingService
-from shared.config import DEPLOY_DIR, EMBEDDED_CONFIG, PROJECT_ROOT, database_url, load_config
+from shared.config import DEPLOY_DIR, EMBEDDED_CONFIG, PROJECT_ROOT, load_config
 from shared.delivery import event_handler
 from shared.events import CASE_RECEIVED
-from shared.store import Database, make_engine
+from shared.store import Database, open_store
 
 DATA = PROJECT_ROOT.parent / "shared" / "data" / "routing"
 
@@ -56,22 +56,22 @@ def round_trips(config, service, texts):
     runner.add_service(service)
     runner.start()
     dispatch = event_dispatcher(config)
-    engine = make_engine(database_url(config, "routing"))
     timings = []
     try:
-        for sample in texts:
-            event = body(sample)
-            started = time.perf_counter()
-            dispatch("intake", "case_received", event)
-            while True:
-                with engine.connect() as conn:
-                    if conn.execute(text("SELECT 1 FROM inbox WHERE event_id = :e"), {"e": event["event_id"]}).first():
-                        break
-                eventlet.sleep(0.0005)
-            timings.append(time.perf_counter() - started)
+        with open_store(config, "routing", "bench") as store:
+            for sample in texts:
+                event = body(sample)
+                started = time.perf_counter()
+                dispatch("intake", "case_received", event)
+                while True:
+                    with store.engine.connect() as conn:
+                        if conn.execute(text("SELECT 1 FROM inbox WHERE event_id = :e"),
+                                        {"e": event["event_id"]}).first():
+                            break
+                    eventlet.sleep(0.0005)
+                timings.append(time.perf_counter() - started)
     finally:
         runner.stop()
-        engine.dispose()
     return timings
 
 

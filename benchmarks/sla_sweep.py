@@ -19,7 +19,7 @@ from services import upgrade_databases
 from services.sla import clocks
 from services.sla.calendar import BANGKOK
 from services.sla.policy import SlaPolicy
-from shared.store import Store, make_engine
+from shared.store import make_engine, open_store
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB = "rongtuk_bench_sla"
@@ -31,6 +31,7 @@ DUE_CLOCKS = 1000
 
 
 def recreate_database():
+    """The benchmark's database, made afresh and migrated; returns its config."""
     admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
@@ -38,7 +39,7 @@ def recreate_database():
     admin.dispose()
     config = {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{DB}"}
     upgrade_databases(config, ["sla"])
-    return make_engine(config["DATABASE_URL"])
+    return config
 
 
 def add_clocks(engine, first, count, due):
@@ -64,12 +65,11 @@ def reset_due(engine):
                              "WHERE next_check_at = :due_at OR next_step > 0"), {"warn": WARN, "due_at": DUE})
 
 
-def time_sweeps(engine, trials):
-    store = Store(engine, "sla", "HUB", "bench", on_emitted=lambda: None)
+def time_sweeps(store, trials):
     policy = SlaPolicy()
     timings = []
     for _ in range(trials):
-        reset_due(engine)
+        reset_due(store.engine)
         started = time.perf_counter()
         fired = store.run(clocks.sweep, NOW, policy, DUE_CLOCKS)
         timings.append(time.perf_counter() - started)
@@ -90,17 +90,16 @@ def main():
     parser.add_argument("--trials", type=int, default=5)
     args = parser.parse_args()
 
-    engine = recreate_database()
-    add_clocks(engine, 0, DUE_CLOCKS, due=True)
-    add_clocks(engine, DUE_CLOCKS, 10_000 - DUE_CLOCKS, due=False)
-    small = time_sweeps(engine, args.trials)
-    small_plan = plan(engine)
-    loading = time.perf_counter()
-    add_clocks(engine, 10_000, args.open - 10_000, due=False)
-    loading = time.perf_counter() - loading
-    large = time_sweeps(engine, args.trials)
-    large_plan = plan(engine)
-    engine.dispose()
+    with open_store(recreate_database(), "sla", "bench") as store:
+        add_clocks(store.engine, 0, DUE_CLOCKS, due=True)
+        add_clocks(store.engine, DUE_CLOCKS, 10_000 - DUE_CLOCKS, due=False)
+        small = time_sweeps(store, args.trials)
+        small_plan = plan(store.engine)
+        loading = time.perf_counter()
+        add_clocks(store.engine, 10_000, args.open - 10_000, due=False)
+        loading = time.perf_counter() - loading
+        large = time_sweeps(store, args.trials)
+        large_plan = plan(store.engine)
 
     base = statistics.median(small)
     print(f"sweep of {DUE_CLOCKS} due clocks (warning fired, step and event recorded), "

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -71,20 +72,18 @@ def write_config(config, path):
     return path
 
 
-def engine_for(config, service):
-    from shared.config import database_url
-    from shared.store import make_engine
-    return make_engine(database_url(config, service))
+@contextmanager
+def connected(config, service):
+    """A connection to one service's database, on an engine of its own disposed of afterwards."""
+    from shared.store import open_store
+    with open_store(config, service, "test") as store, store.engine.connect() as conn:
+        yield conn
 
 
 def count_rows(config, service, table, where=""):
     import sqlalchemy as sa
-    engine = engine_for(config, service)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(f"SELECT count(*) FROM {table} {where}")).scalar_one()
-    finally:
-        engine.dispose()
+    with connected(config, service) as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table} {where}")).scalar_one()
 
 
 class Api:

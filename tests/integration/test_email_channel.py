@@ -39,9 +39,9 @@ from services.intake.imap import ImapSettings
 from services.intake.models import attachments, cases as cases_table, inbound_messages
 from services.intake.sealing import Sealer
 from services.intake.service import IntakeService
-from shared.config import PROJECT_ROOT, database_url
-from shared.store import Store, make_engine
-from tests.helpers import count_rows, free_port, wait_for
+from shared.config import PROJECT_ROOT
+from shared.store import open_store
+from tests.helpers import connected, count_rows, free_port, wait_for
 
 pytestmark = pytest.mark.imap
 
@@ -228,9 +228,8 @@ def dovecot(dovecot_server):
 
 @pytest.fixture
 def intake_store(embedded_config):
-    engine = make_engine(database_url(embedded_config, "intake"))
-    yield Store(engine, "intake", "HUB", "intake.poll_mailbox", on_emitted=lambda: None)
-    engine.dispose()
+    with open_store(embedded_config, "intake", "intake.poll_mailbox") as store:
+        yield store
 
 
 @pytest.fixture
@@ -405,10 +404,8 @@ def test_the_service_timer_polls_at_start_and_again_at_its_interval(dovecot, con
     wait_for(lambda: count_rows(embedded_config, "intake", "outbox",
                                 "WHERE event_type = 'case_received' AND published_at IS NOT NULL") == 2,
              timeout=10, message="case_received published by the relay")
-    engine = make_engine(database_url(embedded_config, "intake"))
-    with engine.connect() as conn:  # each inbound message points at its case
+    with connected(embedded_config, "intake") as conn:  # each inbound message points at its case
         assert conn.execute(select(inbound_messages.c.case_id).where(inbound_messages.c.case_id.is_(None))).all() == []
-    engine.dispose()
 
 
 def test_the_service_timer_does_nothing_without_a_mailbox_host(dovecot, container_factory, embedded_config):

@@ -20,7 +20,7 @@ from services import upgrade_databases
 from services.sla.service import SlaService
 from shared import sites
 from shared.config import DISTRIBUTED_CONFIG, load_config
-from tests.helpers import FAST, api_for, count_rows, engine_for, free_port, merge, wait_for
+from tests.helpers import FAST, api_for, connected, count_rows, free_port, merge, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 SERVICES = (IntakeService, RoutingService, SlaService, NotifyService, ReportingService)
@@ -73,12 +73,8 @@ def _bound_upstream(vhost, key):
 
 def _first(config, service, sql, **params):
     """The first row of a query on one service's database of a site."""
-    engine = engine_for(config, service)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql), params).first()
-    finally:
-        engine.dispose()
+    with connected(config, service) as conn:
+        return conn.execute(sa.text(sql), params).first()
 
 
 def _referral(config, origin_case_id):
@@ -88,13 +84,9 @@ def _referral(config, origin_case_id):
 
 def _disclosures(config, case_id):
     """Why the complainant's identity was given out, as intake's access log says."""
-    engine = engine_for(config, "intake")
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text("SELECT purpose FROM identity_access_log WHERE case_id = :c ORDER BY id"),
-                                {"c": case_id}).scalars().all()
-    finally:
-        engine.dispose()
+    with connected(config, "intake") as conn:
+        return conn.execute(sa.text("SELECT purpose FROM identity_access_log WHERE case_id = :c ORDER BY id"),
+                            {"c": case_id}).scalars().all()
 
 
 def _forwards_written(config):

@@ -9,7 +9,7 @@ import requests
 import sqlalchemy as sa
 
 from services.intake.service import IntakeService
-from tests.helpers import api_for, count_rows, engine_for, thai_case
+from tests.helpers import api_for, connected, count_rows, thai_case
 from tests.samples import png_1x1, small_pdf
 
 PNG, PDF = png_1x1(), small_pdf()
@@ -60,12 +60,8 @@ def test_a_real_pdf_and_png_are_accepted_and_kept_only_for_the_sites_user(intake
                                                        attachment("ถนนชำรุด.png", "image/png", PNG)]))
 
     assert response.status_code == 201, response.text
-    engine = engine_for(embedded_config, "intake")
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT filename, content_type, size FROM attachments ORDER BY filename")).all()
-    finally:
-        engine.dispose()
+    with connected(embedded_config, "intake") as conn:
+        rows = conn.execute(sa.text("SELECT filename, content_type, size FROM attachments ORDER BY filename")).all()
     assert [tuple(r) for r in rows] == [("คำร้อง.pdf", "application/pdf", len(PDF)),
                                         ("ถนนชำรุด.png", "image/png", len(PNG))]
     files = stored_files(embedded_config)
@@ -81,12 +77,8 @@ def test_a_file_name_is_stored_as_a_safe_label(intake, embedded_config):
     response = intake.post_case(thai_case(attachments=[attachment(n, "application/pdf", PDF) for n in names]))
     assert response.status_code == 201, response.text
 
-    engine = engine_for(embedded_config, "intake")
-    try:
-        with engine.connect() as conn:
-            stored = set(conn.execute(sa.text("SELECT filename FROM attachments")).scalars())
-    finally:
-        engine.dispose()
+    with connected(embedded_config, "intake") as conn:
+        stored = set(conn.execute(sa.text("SELECT filename FROM attachments")).scalars())
     assert stored == {"งาน.pdf", "ใบเสร็จ.pdf", "invoicefdp.exe.pdf", "รายงาน.pdf",
                       "ก" * 116 + ".pdf", "htaccess.pdf"}
     for name in stored:

@@ -8,9 +8,8 @@ from nameko.standalone.events import event_dispatcher
 from services.routing import assignments
 from services.routing.service import RoutingService
 from shared import deadletters
-from shared.config import database_url
 from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
-from shared.store import make_engine
+from shared.store import open_store
 from tests.helpers import count_rows, wait_for
 
 
@@ -39,15 +38,12 @@ def test_a_failing_handler_is_dead_lettered_and_replayed_once_fixed(container_fa
     assert len(calls) == embedded_config["HANDLER_RETRY"]["attempts"]
     assert count_rows(embedded_config, "routing", "assignments") == 0
 
-    engine = make_engine(database_url(embedded_config, "routing"))
-    try:
-        [letter] = deadletters.listing(engine)
+    with open_store(embedded_config, "routing") as store:
+        [letter] = deadletters.listing(store.engine)
         assert (letter["reason"], letter["status"], letter["case_id"]) == ("failed", "dead", body["case_id"])
         assert "rules file unreadable" in letter["error"]
-        assert deadletters.request_replay(engine, [letter["id"]]) == 1
+        assert deadletters.request_replay(store.engine, [letter["id"]]) == 1
         assert assignments.route_case is real
         wait_for(lambda: count_rows(embedded_config, "routing", "assignments") == 1, message="the replayed case")
-        assert deadletters.listing(engine) == []
-        assert [r["status"] for r in deadletters.listing(engine, include_replayed=True)] == ["replayed"]
-    finally:
-        engine.dispose()
+        assert deadletters.listing(store.engine) == []
+        assert [r["status"] for r in deadletters.listing(store.engine, include_replayed=True)] == ["replayed"]

@@ -154,16 +154,13 @@ def site(container_factory, embedded_config):
 def keys(embedded_config):
     """An officer's, a client app's and a revoked officer's key, made as `rongtuk apikey` makes them."""
     from services.intake import apikeys
-    from shared.store import Store
-    from tests.helpers import engine_for
-    engine = engine_for(embedded_config, "intake")
-    store = Store(engine, "intake", "HUB", "test", on_emitted=lambda: None)
-    made = {role: store.run(apikeys.create, f"test {role}", role)["key"] for role in ("officer", "client")}
-    revoked = store.run(apikeys.create, "ลาออกแล้ว", "officer")
-    store.run(apikeys.revoke, revoked["id"])
+    from shared.store import open_store
+    with open_store(embedded_config, "intake", "test") as store:
+        made = {role: store.run(apikeys.create, f"test {role}", role)["key"] for role in ("officer", "client")}
+        revoked = store.run(apikeys.create, "ลาออกแล้ว", "officer")
+        store.run(apikeys.revoke, revoked["id"])
     made["revoked"] = revoked["key"]
-    yield made
-    engine.dispose()
+    return made
 
 
 def officer_get(api, tracking_number, key, **params):

@@ -1,6 +1,7 @@
 """The limits' counting (services/intake/counters.py) against real databases, without nameko: what is
 counted and given back, what a refusal leaves, old windows deleted, and processes at the same moment
 on PostgreSQL never taking more than the limit between them."""
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,8 +19,7 @@ from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
 from services.intake.throttle import Limits
 from services.intake.tracking import BANGKOK
-from shared.config import database_url
-from shared.store import Store, make_engine
+from shared.store import open_store
 from tests.helpers import thai_case
 
 SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"
@@ -36,9 +36,8 @@ def ctx(tmp_path):
 
 @pytest.fixture
 def store(embedded_config):
-    engine = make_engine(database_url(embedded_config, "intake"))
-    yield Store(engine, "intake", "HUB", "test", on_emitted=lambda: None)
-    engine.dispose()
+    with open_store(embedded_config, "intake", "test") as store:
+        yield store
 
 
 def counts(store):
@@ -127,9 +126,8 @@ def test_intake_processes_sharing_postgresql_never_check_more_codes_than_the_lim
     from services import upgrade_databases
     config = {"DATABASE_URL": pg_databases}
     upgrade_databases(config, ["intake"])
-    stores = [Store(make_engine(database_url(config, "intake")), "intake", "HUB", f"intake.process{i}",
-                    on_emitted=lambda: None) for i in range(2)]
-    try:
+    with ExitStack() as opened:
+        stores = [opened.enter_context(open_store(config, "intake", f"intake.process{i}")) for i in range(2)]
         created = receive(stores[0], ctx, address=ADDRESS).created
 
         def guess(n):
@@ -150,6 +148,3 @@ def test_intake_processes_sharing_postgresql_never_check_more_codes_than_the_lim
 
         taken = list(eventlet.GreenPool(12).imap(post, range(40)))
         assert len([t for t in taken if t]) == 30 and case_count(stores[0]) == 31
-    finally:
-        for store in stores:
-            store.engine.dispose()

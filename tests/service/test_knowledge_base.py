@@ -2,6 +2,7 @@
 every routing worker seeing a change (in this process, another one, another machine), and the RPCs."""
 import json
 import uuid
+from contextlib import ExitStack
 from datetime import datetime, timezone
 
 import pytest
@@ -17,9 +18,9 @@ from services.routing.directory import Directory
 from services.routing.knowledge import KnowledgeError
 from services.routing.models import assignments, knowledge_changes, knowledge_entries
 from services.routing.service import RoutingService
-from shared.config import PROJECT_ROOT, database_url
+from shared.config import PROJECT_ROOT
 from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
-from shared.store import Store, make_engine, outbox
+from shared.store import open_store, outbox
 from tests.helpers import wait_for
 
 KNOWLEDGE_FILE = PROJECT_ROOT / "deploy" / "knowledge.yml"
@@ -33,15 +34,9 @@ OFFICER = "นางสาวเพ็ญ (ศูนย์รับเรื่�
 
 
 @pytest.fixture
-def engine(embedded_config):
-    engine = make_engine(database_url(embedded_config, "routing"))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def store(engine):
-    return Store(engine, "routing", "HUB", "test", on_emitted=lambda: None)
+def store(embedded_config):
+    with open_store(embedded_config, "routing", "test") as store:
+        yield store
 
 
 def rows(store):
@@ -133,9 +128,8 @@ def test_each_worker_rebuilds_its_index_only_when_an_entry_changed_wherever_it_w
                                                                                             store):
     seed_knowledge(store, KNOWLEDGE_FILE, UNITS)
     here = KnowledgeIndex(store.engine, interval=0)
-    elsewhere_engine = make_engine(database_url(embedded_config, "routing"))  # as another process has
-    elsewhere = KnowledgeIndex(elsewhere_engine, interval=0)
-    try:
+    with open_store(embedded_config, "routing") as elsewhere_store:  # an engine of its own, as another process has
+        elsewhere = KnowledgeIndex(elsewhere_store.engine, interval=0)
         first = here.current()
         assert here.current() is first  # nothing changed: the same index, not rebuilt
         assert first.answer_for(PARKING_INQUIRY, 1, 0.45) is None
@@ -150,29 +144,22 @@ def test_each_worker_rebuilds_its_index_only_when_an_entry_changed_wherever_it_w
         store.run(kb.remove, "office-parking", OFFICER)
         assert here.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None
         assert elsewhere.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None
-    finally:
-        elsewhere_engine.dispose()
 
 
 @pytest.mark.postgres
 def test_routing_processes_sharing_postgresql_all_see_an_edit(pg_databases):
     config = {"DATABASE_URL": pg_databases}
     upgrade_databases(config, ["routing"])
-    engines = [make_engine(database_url(config, "routing")) for _ in range(3)]
-    try:
-        writer = Store(engines[0], "routing", "HUB", "cli", on_emitted=lambda: None)
+    with ExitStack() as opened:  # three processes, each with an engine of its own
+        writer, *others = [opened.enter_context(open_store(config, "routing")) for _ in range(3)]
         assert seed_knowledge(writer, KNOWLEDGE_FILE, UNITS)["added"] == 4
-        assert seed_knowledge(Store(engines[1], "routing", "HUB", "cli", on_emitted=lambda: None),
-                              KNOWLEDGE_FILE, UNITS) is None
-        processes = [KnowledgeIndex(e, interval=0) for e in engines[1:]]
+        assert seed_knowledge(others[0], KNOWLEDGE_FILE, UNITS) is None
+        processes = [KnowledgeIndex(other.engine, interval=0) for other in others]
         assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
         writer.run(kb.put, PARKING, OFFICER, UNITS)
         assert [p.current().answer_for(PARKING_INQUIRY, 1, 0.45)[0].id for p in processes] == ["office-parking"] * 2
         writer.run(kb.remove, "office-parking", OFFICER)
         assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
-    finally:
-        for e in engines:
-            e.dispose()
 
 
 # --- through the running service ----------------------------------------------------------------

@@ -5,6 +5,7 @@ import email.policy
 import json
 import smtplib
 import stat
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,9 +19,8 @@ from services.notify.models import address_counts
 from services.notify.models import deliveries as deliveries_table
 from services.notify.recipients import Recipients, RecipientSealError
 from services.notify.service import NotifyService
-from shared.config import database_url, seal_key
-from shared.store import Store, make_engine, outbox, utcnow
-from tests.helpers import engine_for
+from shared.config import seal_key
+from shared.store import open_store, outbox, utcnow
 
 ADDRESS = "wichai.thong@example.net"
 NAME = "วิชัย ทองประเสริฐ"
@@ -42,15 +42,10 @@ def recipients():
     return Recipients(Fernet.generate_key().decode(), daily_limit=3)
 
 
-def make_store(config, handler="notify.acknowledge_case"):
-    return Store(make_engine(database_url(config, "notify")), "notify", "HUB", handler, on_emitted=lambda: None)
-
-
 @pytest.fixture
 def store(embedded_config):
-    store = make_store(embedded_config)
-    yield store
-    store.engine.dispose()
+    with open_store(embedded_config, "notify", "notify.acknowledge_case") as store:
+        yield store
 
 
 def event(n, case_id=None, **extra):
@@ -133,15 +128,13 @@ def test_the_file_mailer_writes_the_message_not_its_address(tmp_path):
 
 def test_the_fourth_automatic_notice_to_an_address_in_a_day_is_not_sent_and_is_logged_so(
         store, recipients, embedded_config):
-    other = make_store(embedded_config, "notify.send_kb_answer")  # another process counting in the same database
-    try:
+    # another process counting in the same database
+    with open_store(embedded_config, "notify", "notify.send_kb_answer") as other:
         assert notice(store, recipients, 1, {"email": ADDRESS})
         assert notice(other, recipients, 2, {"email": ADDRESS}, purpose="kb_answer", answer="เปิดรับสมัครเดือนหน้า")
         assert notice(store, recipients, 3, {"email": " Wichai.Thong@Example.NET "})  # the same address
         assert not notice(store, recipients, 4, {"email": ADDRESS, "name": NAME})
         assert not notice(other, recipients, 5, {"email": ADDRESS}, purpose="kb_answer", answer="x")
-    finally:
-        other.engine.dispose()
 
     held = row_of(store, 4)
     assert (held.status, held.attempts, held.next_attempt_at, held.last_error) == ("not_sent", 0, None, None)
@@ -184,23 +177,20 @@ def test_a_limit_of_0_turns_the_limit_off(store):
 
 def test_rows_an_older_version_logged_in_the_clear_are_sealed_at_start_and_still_sent(
         container_factory, embedded_config):
-    engine = engine_for(embedded_config, "notify")
     now = utcnow()
     legacy = {"id": "5b0f3e0e-1111-4d7e-8a4e-000000000001", "case_id": "0d1f6f50-4a5c-4c4f-9d8e-000000000001",
               "purpose": "acknowledgment", "channel": "email", "recipient": ADDRESS,
               "subject": "ได้รับเรื่องร้องเรียนของท่านแล้ว เลขที่ HUB-2569-000001", "body": f"เรียน คุณ{NAME}\n\n…",
               "status": "failed", "attempts": 1, "last_error": f"SMTPRecipientsRefused: {{'{ADDRESS}': (450, …)}}",
               "created_at": now, "updated_at": now, "next_attempt_at": now + timedelta(hours=1)}
-    with engine.begin() as conn:
-        conn.execute(deliveries_table.insert().values(**legacy))
-    engine.dispose()
+    with open_store(embedded_config, "notify", "test") as older, older.transaction() as tx:
+        tx.session.execute(deliveries_table.insert().values(**legacy))
     assert readable(embedded_config, ADDRESS, "วิชัย") == [ADDRESS, "วิชัย"]  # the scan finds what is there
 
     container_factory(NotifyService, embedded_config).start()
 
     assert readable(embedded_config, ADDRESS, "วิชัย", "wichai.thong") == []
-    store = make_store(embedded_config)
-    try:
+    with open_store(embedded_config, "notify", "notify.acknowledge_case") as store:
         recipients = Recipients(seal_key(embedded_config))
         with store.reading() as session:
             row = session.execute(select(deliveries_table)).one()
@@ -208,8 +198,6 @@ def test_rows_an_older_version_logged_in_the_clear_are_sealed_at_start_and_still
         mailer = FakeMailer()
         assert deliveries.attempt(store, {"email": mailer}, recipients, row.id) == "delivered"
         assert mailer.sent == [(ADDRESS, legacy["subject"], legacy["body"], row.id)]  # as it was logged
-    finally:
-        store.engine.dispose()
 
 
 @pytest.mark.postgres
@@ -219,9 +207,8 @@ def test_notify_processes_sharing_postgresql_count_together_also_at_the_same_mom
     from services import upgrade_databases
     config = {"DATABASE_URL": pg_databases}
     upgrade_databases(config, ["notify"])
-    stores = [Store(make_engine(database_url(config, "notify")), "notify", "HUB", f"notify.process{i}",
-                    on_emitted=lambda: None) for i in range(2)]
-    try:
+    with ExitStack() as opened:
+        stores = [opened.enter_context(open_store(config, "notify", f"notify.process{i}")) for i in range(2)]
         pool = eventlet.GreenPool(8)
         taken = list(pool.imap(lambda n: notice(stores[n % 2], recipients, n, {"email": ADDRESS}), range(1, 9)))
         assert taken.count(True) == 3
@@ -229,6 +216,3 @@ def test_notify_processes_sharing_postgresql_count_together_also_at_the_same_mom
             statuses = session.execute(select(deliveries_table.c.status)).scalars().all()
             assert sorted(statuses) == ["not_sent"] * 5 + ["pending"] * 3
             assert session.execute(select(address_counts.c.count)).scalar_one() == 3
-    finally:
-        for store in stores:
-            store.engine.dispose()

@@ -16,9 +16,8 @@ from services.notify import deliveries
 from services.notify.models import deliveries as deliveries_table
 from services.notify.recipients import Recipients
 from services.notify.service import NotifyService
-from shared.config import database_url
-from shared.store import Store, make_engine, outbox, utcnow
-from tests.helpers import api_for, count_rows, thai_case, wait_for
+from shared.store import open_store, outbox, utcnow
+from tests.helpers import api_for, connected, count_rows, thai_case, wait_for
 
 
 class FakeMailer:
@@ -56,9 +55,8 @@ def recipients():
 
 @pytest.fixture
 def store(embedded_config):
-    engine = make_engine(database_url(embedded_config, "notify"))
-    yield Store(engine, "notify", "HUB", "notify.acknowledge_case", on_emitted=lambda: None)
-    engine.dispose()
+    with open_store(embedded_config, "notify", "notify.acknowledge_case") as store:
+        yield store
 
 
 def case_event(case_id="0d1f6f50-4a5c-4c4f-9d8e-2f9e0e3b6a11"):
@@ -223,13 +221,9 @@ def test_a_confidential_case_delivered_twice_reads_its_complainant_once(intake_a
     case_id = created["case_id"]
     wait_for(lambda: count_rows(embedded_config, "notify", "deliveries", "WHERE status = 'delivered'") == 1,
              message="the acknowledgment delivered")
-    engine = make_engine(database_url(embedded_config, "intake"))
-    try:
-        with engine.connect() as conn:
-            body = json.loads(conn.execute(select(outbox.c.body).where(
-                outbox.c.case_id == case_id, outbox.c.event_type == "case_received")).scalar_one())
-    finally:
-        engine.dispose()
+    with connected(embedded_config, "intake") as conn:
+        body = json.loads(conn.execute(select(outbox.c.body).where(
+            outbox.c.case_id == case_id, outbox.c.event_type == "case_received")).scalar_one())
 
     event_dispatcher(embedded_config)("intake", "case_received", body)  # the broker delivers it again
 

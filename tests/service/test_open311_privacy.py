@@ -10,8 +10,8 @@ import requests
 
 from services.intake import apikeys
 from services.intake.service import IntakeService
-from shared.store import Store
-from tests.helpers import api_for, engine_for, merge
+from shared.store import open_store
+from tests.helpers import api_for, merge
 
 STAFF = {"channel": "web", "category": "service-quality", "subject": "เจ้าหน้าที่ช่องบริการพูดจาไม่สุภาพ",
          "description": "นายสมปอง เจ้าหน้าที่ช่องบริการที่ 3 ตะคอกใส่และให้รอสองชั่วโมง",
@@ -32,10 +32,8 @@ def start(container_factory, config):
     container_factory(IntakeService, config).start()
     api = api_for(config)
     api.open311 = f"{api.base}/open311/v2"
-    engine = engine_for(config, "intake")
-    api.client_key = Store(engine, "intake", "HUB", "test", on_emitted=lambda: None).run(
-        apikeys.create, "Traffy Fondue (test)", "client")["key"]
-    engine.dispose()
+    with open_store(config, "intake", "test") as store:
+        api.client_key = store.run(apikeys.create, "Traffy Fondue (test)", "client")["key"]
     return api
 
 

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from services.sla.calendar import BANGKOK
 from services.sla.dependencies import Clock
 from services.sla.service import SlaService
-from shared.config import database_url
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
-from shared.store import make_engine, outbox
-from tests.helpers import FakeTime, count_rows, wait_for
+from shared.store import outbox
+from tests.helpers import FakeTime, connected, count_rows, wait_for
 
 CASE_ID = "5b0f9a52-7c1e-4c55-9a35-0d6b2f1e8c01"
 RECEIVED = datetime(2025, 12, 4, 10, 0, tzinfo=BANGKOK)   # Thu; Fri 5 and Wed 10 Dec are holidays
@@ -47,13 +46,9 @@ def let_sweeps_run(count=3):
 
 
 def emitted(config, *types, target="resolution"):
-    engine = make_engine(database_url(config, "sla"))
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(select(outbox.c.event_type, outbox.c.body).where(outbox.c.event_type.in_(types))
-                                .order_by(outbox.c.id)).all()
-    finally:
-        engine.dispose()
+    with connected(config, "sla") as conn:
+        rows = conn.execute(select(outbox.c.event_type, outbox.c.body).where(outbox.c.event_type.in_(types))
+                            .order_by(outbox.c.id)).all()
     found = [(row.event_type, json.loads(row.body)) for row in rows]
     return [(name, body) for name, body in found if target is None or body.get("target") == target]
 
