@@ -18,10 +18,10 @@ from services.routing import assignments, forwarding
 from services.routing.directory import Directory
 from services.routing.exceptions import RoutingError
 from services.routing.service import RoutingService
-from shared.config import PROJECT_ROOT, database_url
+from shared.config import PROJECT_ROOT
 from shared.events import CASE_RECEIVED
 from shared.rpc import RpcTimeout
-from shared.store import Store, make_engine, outbox
+from shared.store import open_store, outbox
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
 DIRECTORY = Directory.load(PROJECT_ROOT / "deploy/directory.yml")
@@ -49,9 +49,8 @@ class Intake:
 
 @pytest.fixture
 def store(embedded_config):
-    engine = make_engine(database_url(embedded_config, "routing"))
-    yield Store(engine, "routing", "HUB", "routing.forward", lambda: None)
-    engine.dispose()
+    with open_store(embedded_config, "routing", "routing.forward") as store:
+        yield store
 
 
 def routed_case(store):
