@@ -47,24 +47,22 @@ SITE_OPTION = click.option("--site", default="*", show_default=True,
                            help="The site the day applies to; * for every site.")
 
 
-@calendar.command("add-holiday")
-@click.argument("day")
-@click.argument("name")
-@SITE_OPTION
-@click.pass_obj
-def calendar_add_holiday(config_path, day, name, site):
-    """Make DAY (YYYY-MM-DD) a holiday, named NAME (e.g. the Cabinet resolution)."""
-    _change_calendar(config_path, "put", day, kind="holiday", name=name, site_id=site)
+def _add_day_command(kind, help_text):
+    """`calendar add-KIND DAY NAME`: the two kinds of extra day are added alike."""
+    @calendar.command(f"add-{kind}", help=help_text)
+    @click.argument("day")
+    @click.argument("name")
+    @SITE_OPTION
+    @click.pass_obj
+    def add_day(config_path, day, name, site):
+        _change_calendar(config_path, "put", day, kind=kind, name=name, site_id=site)
+    return add_day
 
 
-@calendar.command("add-workday")
-@click.argument("day")
-@click.argument("name")
-@SITE_OPTION
-@click.pass_obj
-def calendar_add_workday(config_path, day, name, site):
-    """Make DAY (YYYY-MM-DD) a working day, e.g. a Saturday given in exchange for a holiday."""
-    _change_calendar(config_path, "put", day, kind="workday", name=name, site_id=site)
+calendar_add_holiday = _add_day_command(
+    "holiday", "Make DAY (YYYY-MM-DD) a holiday, named NAME (e.g. the Cabinet resolution).")
+calendar_add_workday = _add_day_command(
+    "workday", "Make DAY (YYYY-MM-DD) a working day, e.g. a Saturday given in exchange for a holiday.")
 
 
 @calendar.command("remove")
