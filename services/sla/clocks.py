@@ -8,18 +8,14 @@ import uuid
 
 from sqlalchemy import and_, func, select, update
 
+from services.sla import clock_states
 from services.sla.calendar import BANGKOK
 from services.sla.calendars import DEFAULT_SITE, Calendars, day_bounds, put_day, remove_day
+from services.sla.exceptions import NotStartedYet
 from services.sla.models import clock_steps, clocks
 from services.sla.policy import BUSINESS_DAY_TARGETS, describe_time_left, time_left
 from shared import events
 from shared.store import insert_ignoring_duplicates
-
-RUNNING = ("open", "warned", "breached")
-
-
-class NotStartedYet(Exception):
-    """An event about clocks that case_routed has not started here yet: the handler tries again."""
 
 STEP_EVENTS = {"warning": events.SLA_WARNING, "breach": events.SLA_BREACHED, "escalation": events.SLA_ESCALATED}
 START_TARGETS = ("resolution", "first_notice")
@@ -50,7 +46,7 @@ def _start(tx, case_id, site_id, target, kind, unit_id, started_at, generation, 
     tx.session.execute(clocks.insert().values(
         id=clock_id, case_id=case_id, site_id=site_id, target=target, generation=generation, kind=kind,
         unit_id=unit_id, business_days=policy.target_days(target, kind), started_at=started_at, due_at=due_at,
-        state="open", paused_business_days=0, next_step=0, next_check_at=first.at, updated_at=started_at))
+        state=clock_states.OPEN, paused_business_days=0, next_step=0, next_check_at=first.at, updated_at=started_at))
     tx.emit(events.SLA_CLOCK_STARTED, case_id=case_id, clock_id=clock_id, target=target, kind=kind,
             unit_id=unit_id, started_at=started_at, due_at=due_at, business_days=policy.target_days(target, kind))
     return clock_id
@@ -87,13 +83,9 @@ def _advance(tx, row, now, policy, calendar):
                           "target": row.target})
         next_step = step.index + 1
     tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
-        next_step=next_step, state=_running_state(next_step), updated_at=now,
+        next_step=next_step, state=clock_states.running(next_step), updated_at=now,
         next_check_at=steps[next_step].at if next_step < len(steps) else None))
     return fired
-
-
-def _running_state(next_step):
-    return "open" if next_step == 0 else "warned" if next_step == 1 else "breached"
 
 
 def _case_clocks(session, case_id, where, lock=True):
@@ -106,10 +98,10 @@ def _case_clocks(session, case_id, where, lock=True):
 def pause(tx, case_id, now, reason=""):
     """Waiting for the complainant: business-day clocks stop counting until resumed."""
     paused = []
-    for row in _case_clocks(tx.session, case_id, and_(clocks.c.state.in_(RUNNING),
+    for row in _case_clocks(tx.session, case_id, and_(clocks.c.state.in_(clock_states.RUNNING),
                                                       clocks.c.target.in_(BUSINESS_DAY_TARGETS))):
         tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
-            state="paused", paused_at=now, next_check_at=None, updated_at=now))
+            state=clock_states.pause(row.state), paused_at=now, next_check_at=None, updated_at=now))
         tx.emit(events.SLA_CLOCK_PAUSED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
                 kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, reason=reason[:200])
         paused.append(row.id)
@@ -120,12 +112,13 @@ def resume(tx, case_id, now, policy):
     """The complainant answered: the business days the clock stood still are added to its deadline."""
     calendars = Calendars(tx.session)
     resumed = []
-    for row in _case_clocks(tx.session, case_id, clocks.c.state == "paused"):
+    for row in _case_clocks(tx.session, case_id, clocks.c.state == clock_states.PAUSED):
         calendar = calendars(row.site_id)
         added = calendar.business_days_between(row.paused_at, now)
         paused_days = row.paused_business_days + added
         due_at = policy.deadline(calendar, row.target, row.kind, row.started_at, paused_days)
-        _retime(tx, row, due_at, calendar, policy, now, paused_business_days=paused_days, paused_at=None)
+        _retime(tx, row, due_at, calendar, policy, now, clock_states.resume(row.state, row.next_step),
+                paused_business_days=paused_days, paused_at=None)
         tx.emit(events.SLA_CLOCK_RESUMED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
                 kind=row.kind, unit_id=row.unit_id, due_at=due_at, paused_business_days=added)
         if due_at != row.due_at:
@@ -136,14 +129,12 @@ def resume(tx, case_id, now, policy):
     return resumed
 
 
-def _retime(tx, row, due_at, calendar, policy, now, **values):
-    """Give a clock a new deadline; steps already fired stay fired, the rest move with it."""
-    paused = row.state == "paused" and values.get("paused_at", row.paused_at) is not None
+def _retime(tx, row, due_at, calendar, policy, now, state, **values):
+    """Give a clock a new deadline (and `state`); steps already fired stay fired, the rest move with it."""
     steps = policy.steps(calendar, row.target, row.started_at, due_at)
-    next_at = None if paused or row.next_step >= len(steps) else steps[row.next_step].at
+    next_at = None if state == clock_states.PAUSED or row.next_step >= len(steps) else steps[row.next_step].at
     tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
-        due_at=due_at, next_check_at=next_at, updated_at=now,
-        state="paused" if paused else _running_state(row.next_step), **values))
+        due_at=due_at, next_check_at=next_at, updated_at=now, state=state, **values))
 
 
 def stop(tx, case_id, now, targets=None):
@@ -154,16 +145,14 @@ def stop(tx, case_id, now, targets=None):
     calendars = Calendars(tx.session)
     stopped = []
     for row in _case_clocks(tx.session, case_id, where):
-        met = now <= row.due_at
+        state, outcome = clock_states.stop(row.state, in_time=now <= row.due_at)
         used = calendars(row.site_id).business_days_between(row.started_at, now)
         tx.session.execute(update(clocks).where(clocks.c.id == row.id).values(
-            state="met" if met else "breached", stopped_at=now, outcome="met" if met else "late",
-            next_check_at=None, paused_at=None, updated_at=now))
+            state=state, stopped_at=now, outcome=outcome, next_check_at=None, paused_at=None, updated_at=now))
         tx.emit(events.SLA_CLOCK_STOPPED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
-                kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, outcome="met" if met else "late",
-                business_days_used=used)
+                kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, outcome=outcome, business_days_used=used)
         stopped.append({"site_id": row.site_id, "kind": row.kind, "target": row.target, "business_days": used,
-                        "outcome": "met" if met else "late"})
+                        "outcome": outcome})
     return stopped
 
 
@@ -212,19 +201,20 @@ def waive_first_notice(tx, event):
                            and_(clocks.c.target == "first_notice", clocks.c.stopped_at.is_(None)))
     now = event["occurred_at"]
     for row in running:
+        state, outcome = clock_states.supersede(row.state)
         session.execute(update(clocks).where(clocks.c.id == row.id).values(
-            state="stopped", stopped_at=now, outcome="superseded", next_check_at=None, paused_at=None,
-            updated_at=now))
+            state=state, stopped_at=now, outcome=outcome, next_check_at=None, paused_at=None, updated_at=now))
         tx.emit(events.SLA_CLOCK_STOPPED, case_id=row.case_id, occurred_at=now, clock_id=row.id,
-                target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, outcome="superseded",
+                target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=row.due_at, outcome=outcome,
                 business_days_used=0)
     if not running and not session.execute(select(clocks.c.id).where(
             clocks.c.case_id == event["case_id"], clocks.c.target == "first_notice")).first():
+        state, outcome = clock_states.supersede()
         session.execute(clocks.insert().values(
             id=str(uuid.uuid4()), case_id=event["case_id"], site_id=event["site_id"], target="first_notice",
             generation=0, kind=event["kind"], unit_id="", business_days=0, started_at=event["received_at"],
-            due_at=event["received_at"], state="stopped", paused_business_days=0, next_step=0,
-            next_check_at=None, stopped_at=event["received_at"], outcome="superseded", updated_at=now))
+            due_at=event["received_at"], state=state, paused_business_days=0, next_step=0,
+            next_check_at=None, stopped_at=event["received_at"], outcome=outcome, updated_at=now))
     return len(running)
 
 
@@ -262,7 +252,7 @@ def change_kind(tx, case_id, kind, now, policy):
                                                       clocks.c.target.in_(BUSINESS_DAY_TARGETS))):
         calendar = calendars(row.site_id)
         due_at = policy.deadline(calendar, row.target, kind, row.started_at, row.paused_business_days)
-        _retime(tx, row, due_at, calendar, policy, now, kind=kind,
+        _retime(tx, row, due_at, calendar, policy, now, clock_states.retimed(row.state, row.next_step), kind=kind,
                 business_days=policy.target_days(row.target, kind))
         tx.emit(events.SLA_DEADLINE_CHANGED, case_id=case_id, occurred_at=now, clock_id=row.id, target=row.target,
                 kind=kind, unit_id=row.unit_id, due_at=due_at, previous_due_at=row.due_at, reason="kind_changed")
@@ -285,7 +275,7 @@ def change_calendar(tx, action, day, policy, now, kind=None, name=None, site_id=
         due_at = policy.deadline(calendar, row.target, row.kind, row.started_at, row.paused_business_days)
         if due_at == row.due_at:
             continue
-        _retime(tx, row, due_at, calendar, policy, now)
+        _retime(tx, row, due_at, calendar, policy, now, clock_states.retimed(row.state, row.next_step))
         tx.emit(events.SLA_DEADLINE_CHANGED, case_id=row.case_id, occurred_at=now, clock_id=row.id,
                 target=row.target, kind=row.kind, unit_id=row.unit_id, due_at=due_at,
                 previous_due_at=row.due_at, reason="calendar")
@@ -306,7 +296,7 @@ def case_clocks(session, case_id, now, policy):
     view = []
     for row in rows:
         business = row.target in BUSINESS_DAY_TARGETS
-        reference = row.stopped_at or (row.paused_at if row.state == "paused" else now)
+        reference = row.stopped_at or (row.paused_at if row.state == clock_states.PAUSED else now)
         left = time_left(calendars(row.site_id), row.target, reference, row.due_at)
         view.append({"target": row.target, "generation": row.generation, "state": row.state,
                      "started_at": _local(row.started_at), "due_at": _local(row.due_at),

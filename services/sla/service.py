@@ -6,6 +6,7 @@ from nameko.dependency_providers import Config
 from services.sla import calendars, clocks
 from services.sla.calendar import BANGKOK
 from services.sla.dependencies import Clock, OpenClocksGauge, PolicyProvider, sweep_timer
+from services.sla.exceptions import CalendarError
 from services.sla.metrics import record_fired, record_stopped
 from shared.config import setting
 from shared.delivery import event_handler
@@ -97,12 +98,12 @@ class SlaService:
     def change_kind(self, case_id, kind):
         return self.db.run(clocks.change_kind, case_id, kind, self.clock(), self.policy)
 
-    @rpc(expected_exceptions=calendars.CalendarError)
+    @rpc(expected_exceptions=CalendarError)
     def calendar_add(self, day, kind, name, site_id=calendars.DEFAULT_SITE):
         return self.db.run(clocks.change_calendar, "put", day, self.policy, self.clock(), kind=kind, name=name,
                            site_id=site_id)
 
-    @rpc(expected_exceptions=calendars.CalendarError)
+    @rpc(expected_exceptions=CalendarError)
     def calendar_remove(self, day, site_id=calendars.DEFAULT_SITE):
         return self.db.run(clocks.change_calendar, "remove", day, self.policy, self.clock(), site_id=site_id)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from services.sla import clocks as sla
 from services.sla.calendar import BANGKOK
+from services.sla.exceptions import NotStartedYet
 from services.sla.models import clocks
 from services.sla.policy import SlaPolicy
 from shared import events
@@ -120,7 +121,7 @@ def kind_changed(kind, previous_kind, at):
 
 def test_an_officers_change_of_kind_waits_for_the_clocks_then_retimes_them_from_receipt(store):
     correction = kind_changed(4, 2, bkk("2025-06-06T10:00"))
-    with pytest.raises(sla.NotStartedYet, match="has no clocks yet"):
+    with pytest.raises(NotStartedYet, match="has no clocks yet"):
         store.run(sla.kind_changed, correction, POLICY)  # overtook case_routed: tried again later
     assert events_of(store, "sla_deadline_changed") == []
     start(store, bkk("2025-06-05T10:00"), kind=2)
