@@ -5,14 +5,11 @@ import uuid
 
 from sqlalchemy import select, update
 
+from services.intake.exceptions import ApiKeyError
 from services.intake.models import api_keys
 from shared.store import utcnow
 
 ROLES = ("client", "officer")
-
-
-class ApiKeyError(ValueError):
-    pass
 
 
 def _hash(key):

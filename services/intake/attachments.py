@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from services.intake.exceptions import AttachmentError
 from shared.config import private_dir, write_private_file
 
 ALLOWED_TYPES = {
@@ -38,10 +39,6 @@ FILENAME_MAX = 120  # characters, extension included
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|body|head|meta|!doctype|\?xml)\b", re.IGNORECASE)
 TEXT_CONTROLS = set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
-
-
-class AttachmentError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

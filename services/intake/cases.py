@@ -8,9 +8,10 @@ from sqlalchemy import case, or_, select, update
 
 from services.intake import attachments as files
 from services.intake import duplicates, tracking
+from services.intake import status as case_status
+from services.intake.exceptions import AttachmentError, IntakeError, NotRoutedYet, ReferralError
 from services.intake.models import (attachments, cases, complainants, disputes, identity_access_log,
                                     inbound_messages, tracking_sequences)
-from services.intake.status import CLOSED_STATUSES
 from shared.events import CASE_RECEIVED, CASE_REOPENED
 from shared.store import insert_ignoring_duplicates, utcnow
 
@@ -18,14 +19,6 @@ BANGKOK = tracking.BANGKOK
 IDENTITY_FIELDS = ("name", "national_id", "phone", "email", "address", "line_user_id")
 FINGERPRINTED = {"national_id": "fp_national_id", "phone": "fp_phone", "email": "fp_email",
                  "line_user_id": "fp_line"}
-
-
-class IntakeError(ValueError):
-    """The complaint cannot be taken as given; `errors` are per field, as the API reports them."""
-
-    def __init__(self, errors):
-        super().__init__("invalid complaint")
-        self.errors = errors
 
 
 @dataclass
@@ -85,7 +78,7 @@ def receive_case(tx, data, ctx, now=None, recorded_by=None):
         site_id=tx.site_id, channel=data["channel"], channel_ref=json.dumps(data.get("channel_ref") or {},
                                                                              ensure_ascii=False),
         kind=kind, category=data.get("category"), subject=data["subject"], description=data["description"],
-        complainant_id=complainant_id, status="received", received_at=now, updated_at=now,
+        complainant_id=complainant_id, status=case_status.RECEIVED, received_at=now, updated_at=now,
         recorded_by=recorded_by, confidential=confidential, field_check=bool(disputed),
         linked_case_id=link_id, link_reason=link_reason, **{k: location.get(k) for k in (
             "province", "district", "subdistrict", "latitude", "longitude", "address")}))
@@ -101,7 +94,7 @@ def receive_case(tx, data, ctx, now=None, recorded_by=None):
                       "subdistrict": location.get("subdistrict"),
                       "has_coordinates": location.get("latitude") is not None} if location else None,
             referral=None)
-    return {"case_id": case_id, "tracking_number": number, "access_code": access_code, "status": "received",
+    return {"case_id": case_id, "tracking_number": number, "access_code": access_code, "status": case_status.RECEIVED,
             "received_at": _local(now), "reopened": False,
             "linked_to": _tracking_of(session, link_id) if link_id else None}
 
@@ -131,7 +124,7 @@ def receive_referral(tx, event, ctx, now=None):
         channel="referral", channel_ref=json.dumps({**origin, "reason": event["reason"], "officer": event["officer"]},
                                                    ensure_ascii=False),
         kind=record["kind"], category=category, subject=record["subject"], description=record["description"],
-        complainant_id=complainant_id, status="received", received_at=now, updated_at=now,
+        complainant_id=complainant_id, status=case_status.RECEIVED, received_at=now, updated_at=now,
         recorded_by=f"site {event['site_id']}", confidential=record["confidential"], field_check=False,
         referral_site=event["site_id"], referral_case_id=event["case_id"],
         referral_tracking_number=event["tracking_number"],
@@ -143,10 +136,6 @@ def receive_referral(tx, event, ctx, now=None):
             category=category, confidential=record["confidential"], field_check=False, linked_case_id=None,
             link_reason=None, location=record["location"], referral=origin)
     return {"case_id": case_id, "tracking_number": number}
-
-
-class ReferralError(ValueError):
-    """A forwarded case that cannot be recorded as given (it is already here)."""
 
 
 def forward_record(tx, case_id, to_site, with_identity, sealer):
@@ -191,7 +180,7 @@ def _uploads(data):
     uploads = [files.Upload(a["filename"], a["content_type"], a["data"]) for a in data.get("attachments") or []]
     try:
         return files.check(uploads)
-    except files.AttachmentError as exc:
+    except AttachmentError as exc:
         raise IntakeError({"attachments": [str(exc)]}) from exc
 
 
@@ -220,8 +209,9 @@ def _find_repeat(session, identity, sealer, text, now):
 
 def _reopen(tx, disputed, data, uploads, ctx, now, recorded_by):
     """The dispute reopens the case; what the complainant wrote, and attached, is kept with it."""
+    status = case_status.reopen(disputed.status)
     tx.session.execute(update(cases).where(cases.c.id == disputed.id).values(
-        status="reopened", closed_at=None, field_check=True, updated_at=now))
+        status=status, closed_at=None, field_check=True, updated_at=now))
     tx.session.execute(disputes.insert().values(
         id=str(uuid.uuid4()), case_id=disputed.id, channel=data["channel"], subject=data["subject"],
         description=data["description"], recorded_by=recorded_by, received_at=now))
@@ -229,7 +219,7 @@ def _reopen(tx, disputed, data, uploads, ctx, now, recorded_by):
     tx.emit(CASE_REOPENED, case_id=disputed.id, occurred_at=now, tracking_number=disputed.tracking_number,
             reason="dispute", field_check=True)
     return {"case_id": disputed.id, "tracking_number": disputed.tracking_number, "access_code": None,
-            "status": "reopened", "received_at": _local(disputed.received_at), "reopened": True, "linked_to": None}
+            "status": status, "received_at": _local(disputed.received_at), "reopened": True, "linked_to": None}
 
 
 def _tracking_of(session, case_id):
@@ -242,11 +232,7 @@ def record_routing(tx, event):
     kind = {"kind": event["kind"]} if "kind" in event else {}
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
         unit_id=event["unit_id"], unit_name=event["unit_name"], updated_at=utcnow(), **kind,
-        status=case((cases.c.status.in_(("received", "reopened")), "routed"), else_=cases.c.status)))
-
-
-class NotRoutedYet(Exception):
-    """An officer's correction that overtook the case_routed it corrects: the handler tries again."""
+        status=case((cases.c.status.in_(case_status.ROUTABLE), case_status.ROUTED), else_=cases.c.status)))
 
 
 def record_kind(tx, event):
@@ -261,7 +247,7 @@ def record_kind(tx, event):
 
 def record_status(tx, event, status):
     """A status another service decided (waiting for the complainant, answered from the KB...)."""
-    closed = {"closed_at": event["occurred_at"]} if status in CLOSED_STATUSES else {}
+    closed = {"closed_at": event["occurred_at"]} if case_status.closes(status) else {}
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
         status=status, updated_at=utcnow(), **closed))
 
@@ -269,7 +255,7 @@ def record_status(tx, event, status):
 def record_forward(tx, event):
     """case_forwarded: the case is with another site; if the complainant's name and contacts went
     with it, that disclosure is recorded, as sent, by whom and where (once: the inbox)."""
-    record_status(tx, event, "forwarded")
+    record_status(tx, event, case_status.FORWARDED)
     if event.get("complainant"):
         tx.session.execute(identity_access_log.insert().values(
             case_id=event["case_id"], requested_by=event["officer"][:128],
@@ -279,7 +265,7 @@ def record_forward(tx, event):
 def record_answer(tx, event):
     """case_answered: the case is closed with its result, which its page shows to the complainant."""
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
-        status="answered", closed_at=event["occurred_at"], answered_at=event["occurred_at"],
+        status=case_status.ANSWERED, closed_at=event["occurred_at"], answered_at=event["occurred_at"],
         result=event["answer"], result_by_site=event["answered_by_site"], updated_at=utcnow()))
 
 
@@ -392,9 +378,9 @@ def public_requests(session, filters):
         query = query.where(cases.c.received_at <= filters["end"])
     statuses = set(filters.get("statuses") or ())
     if statuses == {"closed"}:
-        query = query.where(cases.c.status.in_(CLOSED_STATUSES))
+        query = query.where(cases.c.status.in_(case_status.CLOSED_STATUSES))
     elif statuses == {"open"}:
-        query = query.where(cases.c.status.not_in(CLOSED_STATUSES))
+        query = query.where(cases.c.status.not_in(case_status.CLOSED_STATUSES))
     return session.execute(query.order_by(cases.c.received_at.desc()).limit(filters.get("limit", 1000))).all()
 
 

@@ -4,9 +4,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-
-class CatalogueError(ValueError):
-    pass
+from services.intake.exceptions import CatalogueError
 
 
 @dataclass(frozen=True)

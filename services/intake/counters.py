@@ -14,17 +14,9 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.intake import cases
+from services.intake.exceptions import Refused
 from services.intake.models import request_counts
 from shared.store import utcnow
-
-
-class Refused(Exception):
-    """Too many: nothing was counted or done; try again in `retry_after` seconds."""
-
-    def __init__(self, retry_after, message):
-        super().__init__(message)
-        self.retry_after = retry_after
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The complainant's identifiers: Thai national ID numbers and phone numbers, checked and normalised."""
 import re
 
+from services.intake.exceptions import InvalidIdentifier
+
 _NON_DIGITS = re.compile(r"[\s\-().]")
 # Thai numerals (๐-๙) are as much a citizen's digits as 0-9; other scripts' digits are not accepted
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -8,10 +10,6 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 def _digits(text):
     return _NON_DIGITS.sub("", (text or "").translate(_THAI_DIGITS))
-
-
-class InvalidIdentifier(ValueError):
-    pass
 
 
 def national_id_checksum(first_twelve: str) -> int:

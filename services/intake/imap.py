@@ -13,12 +13,10 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from services.intake.exceptions import ImapError
+
 TIMEOUT = 30.0  # seconds; a hung server makes one poll fail instead of stopping the channel
 FETCH_LIMIT = 50  # messages per poll: a full mailbox is worked off over several polls, not in one
-
-
-class ImapError(Exception):
-    """The mailbox could not be read or updated; the message names the step, never the password."""
 
 
 @dataclass(frozen=True)

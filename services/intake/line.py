@@ -8,13 +8,10 @@ import base64
 import hashlib
 import hmac
 
+from services.intake.exceptions import LineError
 from shared.fields import clean_text
 
 NO_SUBJECT = "ร้องเรียนผ่าน LINE"
-
-
-class LineError(ValueError):
-    pass
 
 
 def signature(secret: str, body: bytes) -> str:

@@ -20,6 +20,7 @@ from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from services.intake.attachments import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES, content_type_of
+from services.intake.exceptions import MailboxError
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX
 
 NO_SUBJECT = "(ไม่มีหัวเรื่อง)"
@@ -29,10 +30,6 @@ EMAIL_MAX = 254     # as the API's complainant e-mail
 FILENAME_MAX = 255  # the attachments table's filename column
 # charset labels mail programs use that Python's codecs do not know (Thai Outlook sends windows-874)
 CHARSET_ALIASES = {"windows-874": "cp874", "x-windows-874": "cp874", "x-tis-620": "tis-620"}
-
-
-class MailboxError(ValueError):
-    """The bytes are not an e-mail a complaint can be made of; the message says why, never who."""
 
 
 @dataclass(frozen=True)

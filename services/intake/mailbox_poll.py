@@ -16,7 +16,8 @@ import logging
 import traceback
 
 from services.intake import cases, imap
-from services.intake.mailbox import MailboxError, message_to_case
+from services.intake.exceptions import ImapError, IntakeError, MailboxError
+from services.intake.mailbox import message_to_case
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def poll_mailbox(store, ctx, settings, fetch=imap.fetch_unseen, mark_seen=imap.m
     """
     try:
         messages = fetch(settings)
-    except imap.ImapError as exc:
+    except ImapError as exc:
         log.warning("mailbox %s not read: %s", settings.host, exc)
         return []
     created, handled = [], []
@@ -55,7 +56,7 @@ def _take(store, ctx, uid, raw):
         return True, None
     try:
         result = store.run(cases.receive_inbound, "email", mail.external_id, mail.data, ctx)
-    except cases.IntakeError as exc:  # would fail the same way every time: do not retry
+    except IntakeError as exc:  # would fail the same way every time: do not retry
         log.warning("mailbox message uid %s refused by intake (fields: %s)", uid, ", ".join(sorted(exc.errors)))
         return True, None
     except Exception as exc:
@@ -74,6 +75,6 @@ def _mark(settings, uids, mark_seen):
     """Mark handled messages seen; if that fails they are fetched again and recognised as repeats."""
     try:
         mark_seen(settings, uids)
-    except imap.ImapError as exc:
+    except ImapError as exc:
         log.warning("mailbox %s: %d handled messages not marked seen (%s); they will be recognised "
                     "as already recorded at the next poll", settings.host, len(uids), exc)

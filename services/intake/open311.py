@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from services.intake import identity
+from services.intake.exceptions import InvalidIdentifier, Open311Error
 from services.intake.status import CLOSED_STATUSES
 from services.intake.tracking import BANGKOK
 from shared.fields import control_character, normalise_text
@@ -29,16 +30,6 @@ LIST_LIMIT = 1000
 DEFAULT_WINDOW = timedelta(days=90)
 KIND_NAMES = {1: "ข้อคิดเห็น ข้อเสนอแนะ ชมเชย สอบถาม", 2: "ข้อร้องเรียนเรื่องเล็กน้อย", 3: "ข้อร้องเรียนเรื่องใหญ่",
               4: "การฟ้องร้องหรือเป็นข่าว"}
-
-
-class Open311Error(Exception):
-    """An error the spec reports as [{code, description}] with the same HTTP status."""
-
-    def __init__(self, code, description, retry_after=None):
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after  # a 429's Retry-After, in seconds
 
 
 # -- what the server offers ---------------------------------------------------------------------
@@ -111,7 +102,7 @@ def request_to_case(form, catalogue, client_name):
     if _one(form, "phone"):
         try:
             complainant["phone"] = identity.normalise_phone(_one(form, "phone"))
-        except identity.InvalidIdentifier as exc:
+        except InvalidIdentifier as exc:
             raise Open311Error(400, f"phone: {exc}") from exc
     channel_ref = {k: v[:200] for k, v in {"open311_client": client_name, "device_id": _one(form, "device_id"),
                                             "account_id": _one(form, "account_id"),

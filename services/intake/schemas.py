@@ -5,6 +5,7 @@ import binascii
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from services.intake import identity
+from services.intake.exceptions import InvalidIdentifier
 from shared.events import CHANNELS, KINDS
 from shared.fields import FullMatch, StrictInteger, Text
 
@@ -16,7 +17,7 @@ class NationalId(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             return identity.normalise_national_id(super()._deserialize(value, attr, data, **kwargs))
-        except identity.InvalidIdentifier as exc:
+        except InvalidIdentifier as exc:
             raise ValidationError(str(exc)) from exc
 
 
@@ -24,7 +25,7 @@ class Phone(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             return identity.normalise_phone(super()._deserialize(value, attr, data, **kwargs))
-        except identity.InvalidIdentifier as exc:
+        except InvalidIdentifier as exc:
             raise ValidationError(str(exc)) from exc
 
 

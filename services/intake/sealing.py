@@ -12,9 +12,7 @@ import json
 
 from cryptography.fernet import Fernet, InvalidToken
 
-
-class SealError(ValueError):
-    pass
+from services.intake.exceptions import SealError
 
 
 class Sealer:

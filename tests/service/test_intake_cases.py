@@ -11,8 +11,9 @@ from sqlalchemy import func, select, update
 
 from services.intake import cases, line
 from services.intake.attachments import AttachmentStore
-from services.intake.cases import IntakeContext, IntakeError
+from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
+from services.intake.exceptions import IntakeError, NotRoutedYet
 from services.intake.models import attachments, cases as cases_table, complainants, identity_access_log, \
     inbound_messages, disputes as disputes_table
 from services.intake.schemas import NewCaseSchema
@@ -551,7 +552,7 @@ def test_a_case_with_no_kind_takes_the_kind_routing_decides_and_an_officers_corr
     base = dict(site_id="HUB", case_id=created["case_id"], tracking_number=created["tracking_number"])
     correction = events.CASE_KIND_CHANGED.load(events.CASE_KIND_CHANGED.build(
         **base, kind=2, previous_kind=4, reason="ยังไม่ได้ฟ้อง", officer="นายสมชาย"))
-    with pytest.raises(cases.NotRoutedYet, match="is not routed here yet"):
+    with pytest.raises(NotRoutedYet, match="is not routed here yet"):
         store.run(cases.record_kind, correction)  # overtook case_routed: tried again later
     routed = events.CASE_ROUTED.load(events.CASE_ROUTED.build(
         **base, kind=4, received_at=T0, unit_id="inspection", unit_name="กลุ่มงานตรวจสอบและติดตามผล",

@@ -10,15 +10,15 @@ from services.intake.attachments import (
     ALLOWED_TYPES,
     MAX_FILE_BYTES,
     MAX_FILES,
-    AttachmentError,
     AttachmentStore,
     Upload,
     check,
     content_type_of,
     safe_filename,
 )
-from services.intake.catalogue import Catalogue, CatalogueError, Subject
-from services.intake.sealing import SealError, Sealer
+from services.intake.catalogue import Catalogue, Subject
+from services.intake.exceptions import AttachmentError, CatalogueError, SealError
+from services.intake.sealing import Sealer
 from tests.samples import docx, png_1x1, small_pdf
 
 IDENTITY = {"name": "นางสาวสมหญิง ใจดี", "national_id": "1103702071838", "phone": "+66812345678",

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.intake.exceptions import InvalidIdentifier
 from services.intake.identity import (
-    InvalidIdentifier,
     display_phone,
     national_id_checksum,
     normalise_national_id,

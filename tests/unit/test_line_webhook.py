@@ -10,7 +10,8 @@ import unicodedata
 
 import pytest
 
-from services.intake.line import LineError, complaints, verify
+from services.intake.exceptions import LineError
+from services.intake.line import complaints, verify
 
 SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
 USER = "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from services.intake import imap
 from services.intake.attachments import MAX_FILES
+from services.intake.exceptions import MailboxError
 from services.intake.imap import ImapSettings
-from services.intake.mailbox import NO_SUBJECT, NO_TEXT, InboundMail, MailboxError, message_to_case
+from services.intake.mailbox import NO_SUBJECT, NO_TEXT, InboundMail, message_to_case
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX, NewCaseSchema
 
 SUBJECT = "ร้องเรียนเจ้าหน้าที่เรียกรับเงินค่าขออนุญาตก่อสร้าง"

@@ -9,7 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from services.intake import open311
 from services.intake.catalogue import Catalogue
-from services.intake.open311 import DEFAULT_WINDOW, Open311Error
+from services.intake.exceptions import Open311Error
+from services.intake.open311 import DEFAULT_WINDOW
 from services.intake.tracking import BANGKOK
 
 CATALOGUE = Catalogue.load(Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml")  # this checkout's

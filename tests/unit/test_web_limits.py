@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
 from services.intake import open311
+from services.intake.exceptions import Open311Error
 from shared.redact import RedactingFilter, RedactingLog, redact
 from shared.web import (FORM, JSON, BodyBudget, BodySpec, HttpSettings, InvalidRequest, NO_BODY, parse_json,
                         receive_body, resolve_client_address)
@@ -193,13 +194,13 @@ def test_only_https_media_urls(url, ok):
 
 @pytest.mark.parametrize("params", [{"start_date": "0001-01-01T00:00:00"}, {"end_date": "9999-12-31T23:59:59-12:00"}])
 def test_dates_beyond_what_utc_can_hold_are_a_400(params):
-    with pytest.raises(open311.Open311Error) as info:
+    with pytest.raises(Open311Error) as info:
         open311.query(MultiDict(params), datetime(2026, 11, 21, tzinfo=timezone.utc))
     assert info.value.code == 400
 
 
 def test_xml_answers_hold_only_characters_xml_allows():
-    body, _ = open311.error_body([open311.Open311Error(404, "service_request_id A\x01B\ud800\ufffe not found")], "xml")
+    body, _ = open311.error_body([Open311Error(404, "service_request_id A\x01B\ud800\ufffe not found")], "xml")
     assert ET.fromstring(body).find("error/description").text == "service_request_id A\ufffdB\ufffd\ufffd not found"
 
 
