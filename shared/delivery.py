@@ -5,7 +5,12 @@ growing delay while the message stays unacknowledged (so a crash hands it back t
 and after the last attempt it is written to the dead-letter office and only then acknowledged.
 A message that breaks the contract, or cannot even be decoded, is dead-lettered at once.
 Other messages keep flowing meanwhile: each retry waits in its own green thread.
+
+A handler can only be declared for an event the contract has (shared/events.py): a misspelt one
+would subscribe to a routing key nothing is ever published with and hear nothing, so the service
+fails as its module is loaded instead, saying which event it meant.
 """
+import difflib
 import json
 import logging
 import traceback
@@ -26,6 +31,25 @@ log = logging.getLogger(__name__)
 
 class Unprocessable(Exception):
     """Raised by a handler for an event that no retry will fix: dead-lettered at once."""
+
+
+class UnknownEvent(ValueError):
+    """A handler declared for an event the contract does not have (or that never crosses sites)."""
+
+
+def check_event(source, name, between_sites=False):
+    """Raise UnknownEvent unless `source` emits `name` (shared/events.py's REGISTRY), and, with
+    `between_sites`, unless that event may travel between sites (events.SITE_ADDRESSED)."""
+    known = sorted({n for (s, n, _version) in events.REGISTRY if s == source})
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1) if isinstance(name, str) else []
+        raise UnknownEvent(
+            f"no event {source}.{name} in shared/events.py: its handler would hear nothing"
+            + (f"; did you mean {close[0]!r}?" if close else "")
+            + (f" ({source} emits {', '.join(known)})" if known else _no_source(source)))
+    if between_sites and (source, name) not in events.SITE_ADDRESSED:
+        crossing = ", ".join(f"{s}.{n}" for s, n in sorted(events.SITE_ADDRESSED))
+        raise UnknownEvent(f"{source}.{name} never travels between sites: only {crossing} do")
 
 
 class RetryPolicy:
@@ -64,8 +88,18 @@ class GuardedQueueConsumer(QueueConsumer):
         self.container.spawn_managed_thread(partial(handler, message, exc))
 
 
+def _no_source(source):
+    sources = sorted({s for (s, _name, _version) in events.REGISTRY})
+    close = difflib.get_close_matches(source, sources, n=1) if isinstance(source, str) else []
+    return f" (no service {source!r} emits events" + (f"; did you mean {close[0]!r}?)" if close else ")")
+
+
 class ReliableEventHandler(EventHandler):
     queue_consumer = GuardedQueueConsumer()
+
+    def __init__(self, source_service, event_type, **kwargs):
+        check_event(source_service, event_type)
+        super().__init__(source_service, event_type, **kwargs)
 
     def setup(self):
         super().setup()
@@ -159,6 +193,10 @@ class SiteEventHandler(ReliableEventHandler):
     site's traffic from the others. An event must name this site in `to_site` and come from another
     site; anything else is dead-lettered at once, however it got here.
     """
+
+    def __init__(self, source_service, event_type, **kwargs):
+        check_event(source_service, event_type, between_sites=True)
+        super().__init__(source_service, event_type, **kwargs)
 
     def setup(self):
         super().setup()

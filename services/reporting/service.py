@@ -10,6 +10,42 @@ from shared.store import Database
 from shared.web import http, json_response
 
 
+# Every event the read model folds, by the service that emits it. Each gets a handler of its own,
+# `on_<event>`, as when they were written out one by one: the name makes its queue's
+# (evt-<source>-<event>--reporting.on_<event>), which must not change under a running site.
+FOLDED = (
+    ("intake", ("case_received", "case_reopened")),
+    ("routing", ("case_routed", "case_kind_changed", "case_triage_needed", "case_rerouted", "case_routing_confirmed",
+                 "case_info_requested", "case_info_received", "case_answered_from_kb", "case_units_assigned",
+                 "case_unit_status_changed", "case_forwarded", "case_answered")),
+    ("sla", ("sla_clock_started", "sla_warning", "sla_breached", "sla_escalated", "sla_deadline_changed",
+             "sla_clock_stopped")),
+    ("notify", ("notification_recorded",)),
+)
+
+
+def folding(folded):
+    """The service class given a handler `on_<event>` for each event of `folded`, which records it in
+    the read model (readmodel.record_event)."""
+    def fold(source, name):
+        @event_handler(source, name)
+        def handler(self, event):
+            self.db.handle(event, readmodel.record_event, source, name)
+        handler.__name__ = handler.__qualname__ = f"on_{name}"
+        handler.__doc__ = f"{source}'s {name} into the read model."
+        return handler
+
+    def add_handlers(service_cls):
+        for source, names in folded:
+            for name in names:
+                if hasattr(service_cls, f"on_{name}"):
+                    raise TypeError(f"{service_cls.__name__}.on_{name} is defined twice")
+                setattr(service_cls, f"on_{name}", fold(source, name))
+        return service_cls
+    return add_handlers
+
+
+@folding(FOLDED)
 class ReportingService:
     name = "reporting"
 
@@ -17,90 +53,6 @@ class ReportingService:
     metrics = Metrics()
     config = Config()
     intake = RpcProxy("intake")
-
-    @event_handler("intake", "case_received")
-    def on_case_received(self, event):
-        self.db.handle(event, readmodel.record_event, "intake", "case_received")
-
-    @event_handler("intake", "case_reopened")
-    def on_case_reopened(self, event):
-        self.db.handle(event, readmodel.record_event, "intake", "case_reopened")
-
-    @event_handler("routing", "case_routed")
-    def on_case_routed(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_routed")
-
-    @event_handler("routing", "case_kind_changed")
-    def on_case_kind_changed(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_kind_changed")
-
-    @event_handler("routing", "case_triage_needed")
-    def on_case_triage_needed(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_triage_needed")
-
-    @event_handler("routing", "case_rerouted")
-    def on_case_rerouted(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_rerouted")
-
-    @event_handler("routing", "case_routing_confirmed")
-    def on_case_routing_confirmed(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_routing_confirmed")
-
-    @event_handler("routing", "case_info_requested")
-    def on_case_info_requested(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_info_requested")
-
-    @event_handler("routing", "case_info_received")
-    def on_case_info_received(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_info_received")
-
-    @event_handler("routing", "case_answered_from_kb")
-    def on_case_answered_from_kb(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_answered_from_kb")
-
-    @event_handler("routing", "case_units_assigned")
-    def on_case_units_assigned(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_units_assigned")
-
-    @event_handler("routing", "case_unit_status_changed")
-    def on_case_unit_status_changed(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_unit_status_changed")
-
-    @event_handler("routing", "case_forwarded")
-    def on_case_forwarded(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_forwarded")
-
-    @event_handler("routing", "case_answered")
-    def on_case_answered(self, event):
-        self.db.handle(event, readmodel.record_event, "routing", "case_answered")
-
-    @event_handler("sla", "sla_clock_started")
-    def on_sla_clock_started(self, event):
-        self.db.handle(event, readmodel.record_event, "sla", "sla_clock_started")
-
-    @event_handler("sla", "sla_warning")
-    def on_sla_warning(self, event):
-        self.db.handle(event, readmodel.record_event, "sla", "sla_warning")
-
-    @event_handler("sla", "sla_breached")
-    def on_sla_breached(self, event):
-        self.db.handle(event, readmodel.record_event, "sla", "sla_breached")
-
-    @event_handler("sla", "sla_escalated")
-    def on_sla_escalated(self, event):
-        self.db.handle(event, readmodel.record_event, "sla", "sla_escalated")
-
-    @event_handler("sla", "sla_deadline_changed")
-    def on_sla_deadline_changed(self, event):
-        self.db.handle(event, readmodel.record_event, "sla", "sla_deadline_changed")
-
-    @event_handler("sla", "sla_clock_stopped")
-    def on_sla_clock_stopped(self, event):
-        self.db.handle(event, readmodel.record_event, "sla", "sla_clock_stopped")
-
-    @event_handler("notify", "notification_recorded")
-    def on_notification_recorded(self, event):
-        self.db.handle(event, readmodel.record_event, "notify", "notification_recorded")
 
     @rpc
     def case_timeline(self, case_id):
