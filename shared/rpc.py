@@ -21,7 +21,11 @@ rpc = RpcEndpoint.decorator
 
 
 class RpcTimeout(Exception):
-    pass
+    """No answer from `service` (its name) in time."""
+
+    def __init__(self, message, service=None):
+        super().__init__(message)
+        self.service = service
 
 
 def call_with_timeout(method, *args, timeout, **kwargs):
@@ -31,7 +35,7 @@ def call_with_timeout(method, *args, timeout, **kwargs):
         with eventlet.Timeout(timeout):
             return reply.result()
     except eventlet.Timeout:
-        raise RpcTimeout(f"no answer within {timeout}s") from None
+        raise RpcTimeout(f"no answer within {timeout}s", getattr(method, "service_name", None)) from None
 
 
 def rpc_timeout(config):

@@ -15,7 +15,13 @@ the size, reads the body within `HTTP.read_timeout` per read and `HTTP.body_time
 only then hands the request, its body in memory, to the endpoint. A slow client gets 408, a body
 too large 413, a wrong media type 415, and none of them costs a worker. Bodies being read at
 once are bounded in bytes (`HTTP.body_memory`, then 503). See docs/operators.md#security.
+
+What an endpoint cannot do for a client is a refusal, answered here and only here: a service
+declares which exceptions are refusals and their answer (`refusal`, and `remote_refusal` for those
+another service's RPC raises, which arrive as nameko RemoteErrors naming their class), the
+endpoint raises them, and `http` turns them into the answer, in the endpoint's error format.
 """
+import functools
 import io
 import ipaddress
 import json
@@ -27,7 +33,7 @@ from urllib.parse import urlsplit
 
 import eventlet
 from eventlet import wsgi
-from nameko.exceptions import ConfigurationError
+from nameko.exceptions import ConfigurationError, RemoteError
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.exceptions import HTTPException
@@ -37,6 +43,7 @@ from werkzeug.wrappers import Request, Response
 
 from shared import serving
 from shared.redact import RedactingLog, redact
+from shared.rpc import RpcTimeout
 
 log = logging.getLogger(__name__)
 
@@ -312,11 +319,13 @@ NO_BODY = BodySpec()
 
 @dataclass
 class Refusal:
+    """What a client is told when its request is refused: by the server (its body) or by the endpoint."""
     status: int
     error: str
-    message: str
+    message: str = None
     headers: tuple = ()
     linger: bool = False  # the body may still be arriving: read it away before closing
+    errors: dict = None   # what is wrong with each field, said instead of a message
 
 
 MEDIA_TYPES = {JSON: ("application/json",), FORM: ("application/x-www-form-urlencoded", "multipart/form-data")}
@@ -511,8 +520,45 @@ def _exception_response(exc, environ):
 
 
 def refuse_json(refusal, _path_values):
-    return json_response(refusal.status, {"error": refusal.error, "message": refusal.message},
-                         headers=list(refusal.headers))
+    said = {"errors": refusal.errors} if refusal.errors is not None else {"message": refusal.message}
+    return json_response(refusal.status, {"error": refusal.error, **said}, headers=list(refusal.headers))
+
+
+# -- refusals raised by endpoints ----------------------------------------------------------------
+
+_REFUSALS = {}  # exception type -> answer(exc): its Refusal
+_REMOTE = {}    # the name of an exception another service's RPC raises -> (its type, status, error)
+
+
+def refusal(exc_type, answer):
+    """Declare `exc_type` (and its subclasses) a refusal: raised in an HTTP endpoint it is answered
+    with `answer(exc)`, a Refusal, instead of being a fault (500, logged with its traceback)."""
+    _REFUSALS[exc_type] = answer
+    return exc_type
+
+
+def remote_refusal(exc_type, status, error):
+    """Declare `exc_type`, which another service's RPC raises as one of its `expected_exceptions`, a
+    refusal answered with `status`, `error` and the exception's own words. nameko hands the caller a
+    RemoteError that names the class (exc_type) and sends no class, so the name is what matches:
+    moving the class to another module changes nothing, renaming it does."""
+    known = _REMOTE.get(exc_type.__name__)
+    if known is not None and known[0] is not exc_type:
+        raise ValueError(f"two remote refusals named {exc_type.__name__}: {known[0].__module__} and "
+                         f"{exc_type.__module__}; a RemoteError could not tell them apart")
+    _REMOTE[exc_type.__name__] = (exc_type, status, error)
+    return exc_type
+
+
+def refusal_for(exc):
+    """The Refusal that answers `exc`, or None when it is no refusal but a fault."""
+    if isinstance(exc, RemoteError):
+        known = _REMOTE.get(exc.exc_type)
+        return Refusal(known[1], known[2], exc.value) if known else None
+    for exc_type in type(exc).__mro__:
+        if exc_type in _REFUSALS:
+            return _REFUSALS[exc_type](exc)
+    return None
 
 
 class HttpEndpoint(HttpRequestHandler):
@@ -536,7 +582,25 @@ class HttpEndpoint(HttpRequestHandler):
                                    "message": "The server could not complete the request."})
 
 
-http = HttpEndpoint.decorator
+def http(method, url, answer_refusal=None, **options):
+    """An HTTP endpoint (HttpEndpoint: `body`, `max_bytes`, `refuse`...). A refusal it raises (see
+    `refusal`) is answered in its worker, so it is neither logged nor counted as an error: worded by
+    `answer_refusal(refusal, path_values)`, else as the endpoint's refused bodies are (`refuse`),
+    else in JSON. Anything else it raises is a fault: a 500 that names nothing."""
+    answer = answer_refusal or options.get("refuse") or refuse_json
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def endpoint(service, request, **path_values):
+            try:
+                return fn(service, request, **path_values)
+            except Exception as exc:
+                refused = refusal_for(exc)
+                if refused is None:
+                    raise
+                return answer(refused, path_values)
+        return HttpEndpoint.decorator(method, url, **options)(endpoint)
+    return decorate
 
 
 def json_response(status, payload, headers=None):
@@ -579,7 +643,7 @@ class InvalidRequest(Exception):
         self.status = status
 
     def response(self):
-        return json_response(self.status, {"error": "invalid_request", "errors": self.errors})
+        return refuse_json(refusal_for(self), {})
 
 
 def read_json_object(request, max_bytes=None):
@@ -664,3 +728,7 @@ def load_or_400(schema, body):
         return schema.load(body)
     except ValidationError as exc:
         raise InvalidRequest(exc.messages)
+
+
+refusal(InvalidRequest, lambda exc: Refusal(exc.status, "invalid_request", errors=exc.errors))
+refusal(RpcTimeout, lambda exc: Refusal(503, "unavailable", f"{exc.service or 'a service'} did not answer in time"))

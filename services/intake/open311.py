@@ -34,6 +34,12 @@ KIND_NAMES = {1: "ข้อคิดเห็น ข้อเสนอแนะ 
 
 # -- what the server offers ---------------------------------------------------------------------
 
+def check_jurisdiction(jurisdiction_id, own_site):
+    """A request may name a jurisdiction (any method, any endpoint): it must be this site's."""
+    if jurisdiction_id and jurisdiction_id.upper() != own_site:
+        raise Open311Error(404, f"jurisdiction_id {jurisdiction_id} not found")
+
+
 def discovery(base_url, contact):
     return {"changeset": "2026-11-21T00:00:00+07:00", "contact": contact,
             "key_service": "API keys are issued by the site's administrator (rongtuk apikey create).",

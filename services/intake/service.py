@@ -1,24 +1,30 @@
-"""intake: the case record and the public front door (JSON API, Open311 GeoReport v2)."""
+"""intake: the case record and the public front door (JSON API, Open311 GeoReport v2).
+
+Each endpoint decodes, calls a use case and encodes; what it refuses it raises, and shared/web.py
+answers it as declared below (in JSON, in Open311's format, or as the LINE webhook words it).
+"""
 import logging
 
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
-from nameko.exceptions import RemoteError
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from services.intake import apikeys, cases, counters, line, mailbox_poll, open311, openapi
+from services.intake import status as case_status
 from services.intake.dependencies import Intake, Throttling, mailbox_timer
+from services.intake.exceptions import IntakeError, LineError, Open311Error, ReferralError, Refused
 from services.intake.imap import ImapSettings
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import LookupSchema, NewCaseSchema
+from services.routing.exceptions import RoutingError
 from shared.config import setting, site_id
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database, utcnow
-from shared.web import (JSON, FORM, KiB, InvalidRequest, client_address, http, json_response, load_or_400, parse_json,
-                        public_url, read_json_object)
+from shared.web import (JSON, FORM, KiB, InvalidRequest, Refusal, client_address, http, json_response, load_or_400,
+                        parse_json, public_url, read_json_object, refusal, remote_refusal)
 
 log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
@@ -28,19 +34,38 @@ FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this
 OPEN311 = "/open311/v2"
 FMT = "<any(json,xml):fmt>"
 
+# What intake refuses, and how (shared/web.py also answers InvalidRequest with 400 or 413 and its
+# field errors, and RpcTimeout with 503).
+refusal(IntakeError, lambda exc: Refusal(400, "invalid_request", errors=exc.errors))
+refusal(Refused, lambda exc: Refusal(429, "too_many_requests", exc.message,  # past a limit (throttle.py)
+                                     headers=(("Retry-After", str(exc.retry_after)),)))
+refusal(LineError, lambda exc: Refusal(400, "invalid_request", str(exc)))
+refusal(Open311Error, lambda exc: Refusal(exc.code, "open311", exc.description, headers=(
+    (("Retry-After", str(exc.retry_after)),) if exc.retry_after else ())))
+remote_refusal(RoutingError, 409, "not_possible")  # an officer's routing action routing refuses
 
-def too_many(refused):
-    """The answer to a client past one of the limits (services/intake/throttle.py)."""
-    return json_response(429, {"error": "too_many_requests", "message": refused.message},
-                         headers={"Retry-After": str(refused.retry_after)})
+
+def open311_refusal(refused, path_values):
+    """A refusal in the spec's error format: of a body the server refused before the endpoint ran (too
+    large, too slow, wrong type), or of the endpoint's own (field errors said on one line)."""
+    message = refused.message
+    if message is None:
+        message = "; ".join(f"{k}: {v}" for k, v in refused.errors.items())
+    body, content_type = open311.error_body([Open311Error(refused.status, message)], path_values.get("fmt", "json"))
+    return Response(body, status=refused.status, content_type=content_type, headers=list(refused.headers))
 
 
-def open311_refusal(refusal, path_values):
-    """A body the server refused before the endpoint ran (too large, too slow, wrong type), in the
-    spec's error format."""
-    body, content_type = open311.error_body([open311.Open311Error(refusal.status, refusal.message)],
-                                            path_values.get("fmt", "json"))
-    return Response(body, status=refusal.status, content_type=content_type, headers=list(refusal.headers))
+def line_refusal(refused, _path_values):
+    """A refusal as the LINE webhook words it: a message, never field errors."""
+    message = refused.message
+    if message is None:
+        message = "; ".join(said for saying in refused.errors.values() for said in saying)
+    return json_response(refused.status, {"error": refused.error, "message": message}, headers=list(refused.headers))
+
+
+def open311_answer(payload, shape, fmt, status=200):
+    body, content_type = open311.render(payload, shape, fmt)
+    return Response(body, status=status, content_type=content_type)
 
 
 class IntakeService:
@@ -62,22 +87,15 @@ class IntakeService:
         officer = self._caller(request, ("officer",))
         if officer is False:
             return json_response(403, FORBIDDEN)
-        try:
-            data = load_or_400(new_case_schema, read_json_object(request))
-            if officer:  # calls, counters and letters an officer records: never limited
-                created = self.db.run(cases.receive_case, data, self.intake, recorded_by=officer["name"])
-            else:  # counted per address; a dispute's access code counted as any look-up
-                received = self.db.run(counters.receive, data, self.intake, self.throttle,
-                                       address=client_address(request))
-                if received.errors:
-                    raise InvalidRequest(received.errors)
-                created = received.created
-        except InvalidRequest as exc:
-            return exc.response()
-        except cases.IntakeError as exc:
-            return InvalidRequest(exc.errors).response()
-        except counters.Refused as exc:
-            return too_many(exc)
+        data = load_or_400(new_case_schema, read_json_object(request))
+        if officer:  # calls, counters and letters an officer records: never limited
+            created = self.db.run(cases.receive_case, data, self.intake, recorded_by=officer["name"])
+        else:  # counted per address; a dispute's access code counted as any look-up
+            received = self.db.run(counters.receive, data, self.intake, self.throttle,
+                                   address=client_address(request))
+            if received.errors:
+                raise InvalidRequest(received.errors)
+            created = received.created
         return json_response(201, created, headers={"Location": f"/api/v1/cases/{created['tracking_number']}"})
 
     @http("GET", "/api/v1/cases/<tracking_number>")
@@ -91,13 +109,10 @@ class IntakeService:
     @http("POST", "/api/v1/cases/<tracking_number>/lookup", body=JSON, max_bytes=4 * KiB)
     def lookup_case(self, request, tracking_number):
         """The case page, the access code in the body ({"access_code"}): nowhere a URL is logged."""
-        try:
-            body = read_json_object(request) if request.content_length else {}
-            code = load_or_400(lookup_schema, body)["access_code"]
-        except InvalidRequest as exc:
-            return exc.response()
+        body = read_json_object(request) if request.content_length else {}
+        code = load_or_400(lookup_schema, body)["access_code"]
         if not code and not request.headers.get("X-Api-Key"):
-            return InvalidRequest({"access_code": ["Missing data for required field."]}).response()
+            raise InvalidRequest({"access_code": ["Missing data for required field."]})
         return self._case_page(request, tracking_number, code)
 
     def _case_page(self, request, tracking_number, access_code):
@@ -112,11 +127,8 @@ class IntakeService:
             if row is None:
                 return json_response(404, {"error": "not_found", "message": "No case with that tracking number."})
         else:  # counted per address, per number and per both; refused before the code is checked
-            try:
-                row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
-                                  tracking_number, access_code)
-            except counters.Refused as exc:
-                return too_many(exc)
+            row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
+                              tracking_number, access_code)
             if row is None:  # a wrong code and an unknown number look the same
                 return json_response(404, NOT_FOUND)
         timeline = self._ask(self.reporting.case_timeline, row.id)
@@ -133,14 +145,9 @@ class IntakeService:
             row = cases.by_tracking_number(session, tracking_number)
         if row is None:
             return json_response(404, {"error": "not_found"})
-        try:
-            body = read_json_object(request)
-            revealed = self.db.run(cases.reveal_identity, row.id, officer["name"], str(body.get("purpose") or ""),
-                                   self.intake.sealer)
-        except InvalidRequest as exc:
-            return exc.response()
-        except cases.IntakeError as exc:
-            return InvalidRequest(exc.errors).response()
+        body = read_json_object(request)
+        revealed = self.db.run(cases.reveal_identity, row.id, officer["name"], str(body.get("purpose") or ""),
+                               self.intake.sealer)
         return json_response(200, revealed)
 
     @http("POST", f"/api/v1/cases/<tracking_number>/routing/<{ACTIONS_PATTERN}:action>", body=JSON)
@@ -153,22 +160,13 @@ class IntakeService:
             row = cases.by_tracking_number(session, tracking_number)
         if row is None:
             return json_response(404, {"error": "not_found"})
-        try:
-            body = read_json_object(request) if request.content_length else {}
-            method, args, kwargs = routing_call(action, body)
-            result = call_with_timeout(getattr(self.routing, method), row.id, *args, officer["name"],
-                                       timeout=rpc_timeout(self.config), **kwargs)
-        except InvalidRequest as exc:
-            return exc.response()
-        except RpcTimeout:
-            return json_response(503, {"error": "unavailable", "message": "routing did not answer in time"})
-        except RemoteError as exc:
-            if exc.exc_type != "RoutingError":
-                raise
-            return json_response(409, {"error": "not_possible", "message": exc.value})
+        body = read_json_object(request) if request.content_length else {}
+        method, args, kwargs = routing_call(action, body)
+        result = call_with_timeout(getattr(self.routing, method), row.id, *args, officer["name"],
+                                   timeout=rpc_timeout(self.config), **kwargs)
         return json_response(200, result)
 
-    @http("POST", "/webhooks/line", body=JSON, max_bytes="max_line_body")
+    @http("POST", "/webhooks/line", body=JSON, max_bytes="max_line_body", refuse=line_refusal)
     def line_webhook(self, request):
         """LINE Messaging API: only correctly signed bodies are read (the server bounds their size before
         the signature is checked); each text message becomes a case."""
@@ -178,17 +176,12 @@ class IntakeService:
         body = request.get_data(cache=False)
         if not line.verify(secret, body, request.headers.get("X-Line-Signature")):
             return json_response(401, {"error": "unauthorized", "message": "Bad X-Line-Signature."})
-        try:
-            messages = line.complaints(parse_json(body))
-        except InvalidRequest as exc:
-            return json_response(400, {"error": "invalid_request", "message": exc.errors["_body"][0]})
-        except line.LineError as exc:
-            return json_response(400, {"error": "invalid_request", "message": str(exc)})
+        messages = line.complaints(parse_json(body))
         created = []
         for external_id, data in messages:
             try:
                 result = self.db.run(cases.receive_inbound, "line", external_id, data, self.intake)
-            except cases.IntakeError as exc:
+            except IntakeError as exc:
                 log.warning("a LINE message could not become a case: %s", list(exc.errors))
                 continue
             if result:
@@ -205,67 +198,62 @@ class IntakeService:
 
     # -- Open311 GeoReport v2 -------------------------------------------------------------------
 
-    @http("GET", f"{OPEN311}/discovery.{FMT}")
+    @http("GET", f"{OPEN311}/discovery.{FMT}", answer_refusal=open311_refusal)
     def open311_discovery(self, request, fmt):
-        return self._open311(request, fmt, "discovery",
-                             lambda: open311.discovery(public_url(self.config), f"Rongtuk {site_id(self.config)}"))
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        discovery = open311.discovery(public_url(self.config), f"Rongtuk {site_id(self.config)}")
+        return open311_answer(discovery, "discovery", fmt)
 
-    @http("GET", f"{OPEN311}/services.{FMT}")
+    @http("GET", f"{OPEN311}/services.{FMT}", answer_refusal=open311_refusal)
     def open311_services(self, request, fmt):
-        return self._open311(request, fmt, "services", lambda: open311.service_list(self.intake.catalogue))
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        return open311_answer(open311.service_list(self.intake.catalogue), "services", fmt)
 
-    @http("GET", f"{OPEN311}/services/<service_code>.{FMT}")
+    @http("GET", f"{OPEN311}/services/<service_code>.{FMT}", answer_refusal=open311_refusal)
     def open311_service_definition(self, request, service_code, fmt):
-        return self._open311(request, fmt, "service_definition",
-                             lambda: open311.service_definition(self.intake.catalogue, service_code))
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        definition = open311.service_definition(self.intake.catalogue, service_code)
+        return open311_answer(definition, "service_definition", fmt)
 
     @http("POST", f"{OPEN311}/requests.{FMT}", body=FORM, max_bytes="max_form_body", refuse=open311_refusal)
     def open311_post_request(self, request, fmt):
-        def post():
-            client = self._caller(request, ("client", "officer"), key=request.form.get("api_key"))
-            if not client:
-                raise open311.Open311Error(403, "api_key is missing or not valid")
-            data = open311.request_to_case(request.form, self.intake.catalogue, client["name"])
-            try:
-                if client["role"] == "officer":
-                    created = self.db.run(cases.receive_case, data, self.intake)
-                else:  # a client app's key: counted per key
-                    created = self.db.run(counters.receive, data, self.intake, self.throttle,
-                                          client_key_id=client["id"]).created
-            except cases.IntakeError as exc:
-                raise open311.Open311Error(400, "; ".join(f"{k}: {v}" for k, v in exc.errors.items())) from exc
-            except counters.Refused as exc:
-                raise open311.Open311Error(429, exc.message, retry_after=exc.retry_after) from exc
-            return open311.created(created["tracking_number"], created["access_code"], created["case_id"])
-        return self._open311(request, fmt, "service_requests", post)
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        client = self._caller(request, ("client", "officer"), key=request.form.get("api_key"))
+        if not client:
+            raise Open311Error(403, "api_key is missing or not valid")
+        data = open311.request_to_case(request.form, self.intake.catalogue, client["name"])
+        if client["role"] == "officer":
+            created = self.db.run(cases.receive_case, data, self.intake)
+        else:  # a client app's key: counted per key
+            created = self.db.run(counters.receive, data, self.intake, self.throttle,
+                                  client_key_id=client["id"]).created
+        receipt = open311.created(created["tracking_number"], created["access_code"], created["case_id"])
+        return open311_answer(receipt, "service_requests", fmt, status=201)
 
-    @http("GET", f"{OPEN311}/requests.{FMT}")
+    @http("GET", f"{OPEN311}/requests.{FMT}", answer_refusal=open311_refusal)
     def open311_requests(self, request, fmt):
-        def search():
-            with self.db.reading() as session:
-                rows = cases.public_requests(session, open311.query(request.args, utcnow()))
-            return [self._request_view(row) for row in rows]
-        return self._open311(request, fmt, "service_requests", search)
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        with self.db.reading() as session:
+            rows = cases.public_requests(session, open311.query(request.args, utcnow()))
+        return open311_answer([self._request_view(row) for row in rows], "service_requests", fmt)
 
-    @http("GET", f"{OPEN311}/requests/<request_id>.{FMT}")
+    @http("GET", f"{OPEN311}/requests/<request_id>.{FMT}", answer_refusal=open311_refusal)
     def open311_request(self, request, request_id, fmt):
-        def one():
-            with self.db.reading() as session:
-                row = cases.public_request(session, tracking_number=request_id)
-            if row is None:
-                raise open311.Open311Error(404, f"service_request_id {request_id} not found")
-            return [self._request_view(row)]
-        return self._open311(request, fmt, "service_requests", one)
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        with self.db.reading() as session:
+            row = cases.public_request(session, tracking_number=request_id)
+        if row is None:
+            raise Open311Error(404, f"service_request_id {request_id} not found")
+        return open311_answer([self._request_view(row)], "service_requests", fmt)
 
-    @http("GET", f"{OPEN311}/tokens/<token>.{FMT}")
+    @http("GET", f"{OPEN311}/tokens/<token>.{FMT}", answer_refusal=open311_refusal)
     def open311_token(self, request, token, fmt):
-        def lookup():
-            with self.db.reading() as session:
-                row = cases.public_request(session, case_id=token)
-            if row is None:
-                raise open311.Open311Error(404, f"token {token} not found")
-            return open311.token_view(token, row.tracking_number)
-        return self._open311(request, fmt, "service_requests", lookup)
+        open311.check_jurisdiction(request.values.get("jurisdiction_id"), site_id(self.config))
+        with self.db.reading() as session:
+            row = cases.public_request(session, case_id=token)
+        if row is None:
+            raise Open311Error(404, f"token {token} not found")
+        return open311_answer(open311.token_view(token, row.tracking_number), "service_requests", fmt)
 
     # -- the e-mail channel ---------------------------------------------------------------------
 
@@ -297,15 +285,15 @@ class IntakeService:
 
     @event_handler("routing", "case_info_requested")
     def on_case_info_requested(self, event):
-        self.db.handle(event, cases.record_status, "waiting_for_complainant")
+        self.db.handle(event, cases.record_status, case_status.WAITING_FOR_COMPLAINANT)
 
     @event_handler("routing", "case_info_received")
     def on_case_info_received(self, event):
-        self.db.handle(event, cases.record_status, "routed")
+        self.db.handle(event, cases.record_status, case_status.ROUTED)
 
     @event_handler("routing", "case_answered_from_kb")
     def on_case_answered_from_kb(self, event):
-        self.db.handle(event, cases.record_status, "answered_from_kb")
+        self.db.handle(event, cases.record_status, case_status.ANSWERED_FROM_KB)
 
     @event_handler("routing", "case_forwarded")
     def on_case_forwarded(self, event):
@@ -320,7 +308,7 @@ class IntakeService:
         """A case another site forwarded here becomes a case of this site (channel: referral)."""
         try:
             self.db.handle(event, cases.receive_referral, self.intake)
-        except cases.ReferralError as exc:
+        except ReferralError as exc:
             raise Unprocessable(str(exc)) from exc
 
     @event_handler("sla", "sla_clock_started")
@@ -335,7 +323,7 @@ class IntakeService:
     def contact_for_notice(self, case_id, delivery_id=None, purpose=None):
         return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer, delivery_id, purpose)
 
-    @rpc(expected_exceptions=cases.IntakeError)
+    @rpc(expected_exceptions=IntakeError)
     def forward_record(self, case_id, to_site, with_identity):
         return self.db.run(cases.forward_record, case_id, to_site, with_identity, self.intake.sealer)
 
@@ -346,7 +334,7 @@ class IntakeService:
         with self.db.reading() as session:
             return apikeys.authenticate(session, key, tuple(roles))
 
-    @rpc(expected_exceptions=cases.IntakeError)
+    @rpc(expected_exceptions=IntakeError)
     def reveal_identity(self, case_id, requested_by, purpose):
         return self.db.run(cases.reveal_identity, case_id, requested_by, purpose, self.intake.sealer)
 
@@ -359,20 +347,6 @@ class IntakeService:
             return None
         with self.db.reading() as session:
             return apikeys.authenticate(session, key, roles) or False
-
-    def _open311(self, request, fmt, shape, produce):
-        jurisdiction = request.values.get("jurisdiction_id")
-        try:
-            if jurisdiction and jurisdiction.upper() != site_id(self.config):
-                raise open311.Open311Error(404, f"jurisdiction_id {jurisdiction} not found")
-            status, (body, content_type) = 200, open311.render(produce(), shape, fmt)
-            if request.method == "POST":
-                status = 201
-            headers = None
-        except open311.Open311Error as exc:
-            status, (body, content_type) = exc.code, open311.error_body([exc], fmt)
-            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-        return Response(body, status=status, content_type=content_type, headers=headers)
 
     def _request_view(self, row):
         public = bool((self.config.get("OPEN311") or {}).get("public_descriptions", True))
