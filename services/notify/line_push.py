@@ -1,9 +1,7 @@
 """LINE out: push messages through the LINE Messaging API (LINE Notify closed on 1 April 2025)."""
 import requests
 
-
-class LinePushError(RuntimeError):
-    pass
+from services.notify.exceptions import LinePushError
 
 
 class LinePusher:

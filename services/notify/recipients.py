@@ -13,11 +13,9 @@ import json
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from services.notify.exceptions import RecipientSealError
+
 DEFAULT_DAILY_LIMIT = 10
-
-
-class RecipientSealError(ValueError):
-    pass
 
 
 class Recipients:

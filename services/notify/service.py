@@ -25,12 +25,11 @@ class NotifyService:
     def acknowledge_case(self, event):
         if deliveries.acknowledged_elsewhere(event):
             return
-        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, "acknowledgment",
-                          ask_contact=deliveries.gave_an_address(event))
+        self._tell(event, "acknowledgment", ask_contact=deliveries.gave_an_address(event))
 
     @event_handler("routing", "case_answered_from_kb")
     def send_kb_answer(self, event):
-        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, "kb_answer")
+        self._tell(event, "kb_answer")
 
     @event_handler("routing", "case_answered")
     def send_result(self, event):
@@ -38,13 +37,17 @@ class NotifyService:
         to the site that forwarded the case is told there, not here."""
         if event["to_site"]:
             return
-        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, "result")
+        self._tell(event, "result")
 
     @timer(interval=30)
     def retry_deliveries(self):
         deliveries.retry_due(self.db, self.senders, self.recipients, self._contact)
 
     # -- helpers (calls only) -------------------------------------------------------------------
+
+    def _tell(self, event, purpose, ask_contact=True):
+        """Tell the complainant about `event` (services/notify/deliveries.py: logged first, once)."""
+        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, purpose, ask_contact)
 
     def _contact(self, case_id, delivery_id, purpose):
         """The complainant's address, from intake (which records the look at a confidential case, once
