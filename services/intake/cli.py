@@ -26,7 +26,7 @@ def _intake_store(config_path):
 
 def _run(config_path, use_case, *args):
     """Run one of apikeys' use cases on intake's database; its ApiKeyError is the command's error."""
-    from services.intake.apikeys import ApiKeyError
+    from services.intake.exceptions import ApiKeyError
     with _intake_store(config_path) as store:
         try:
             return store.run(use_case, *args)

@@ -25,7 +25,7 @@ def _sla_store(config):
 
 def _change_calendar(config_path, action, day, **kwargs):
     from services.sla import clocks
-    from services.sla.calendars import CalendarError
+    from services.sla.exceptions import CalendarError
     from services.sla.policy import SlaPolicy
     from shared.store import utcnow
     config = load_config(config_path)

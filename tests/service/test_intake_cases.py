@@ -20,8 +20,7 @@ from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
 from services.intake.tracking import BANGKOK
 from shared import events
-from shared.config import database_url
-from shared.store import Store, make_engine, outbox, utcnow
+from shared.store import open_store, outbox, utcnow
 
 SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"  # this checkout's
 
@@ -54,9 +53,8 @@ T0 = datetime(2026, 11, 2, 9, 15, tzinfo=BANGKOK)
 
 @pytest.fixture
 def store(embedded_config):
-    engine = make_engine(database_url(embedded_config, "intake"))
-    yield Store(engine, "intake", "HUB", "test", on_emitted=lambda: None)
-    engine.dispose()
+    with open_store(embedded_config, "intake", "test") as store:
+        yield store
 
 
 @pytest.fixture

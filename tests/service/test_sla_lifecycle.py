@@ -11,9 +11,8 @@ from services.sla.exceptions import NotStartedYet
 from services.sla.models import clocks
 from services.sla.policy import SlaPolicy
 from shared import events
-from shared.config import database_url
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
-from shared.store import Store, make_engine, outbox
+from shared.store import open_store, outbox
 
 CASE = "0c5a1d8e-2b8f-4a4e-9f6b-3e1d7c9a2b44"
 POLICY = SlaPolicy()
@@ -25,9 +24,8 @@ def bkk(text):
 
 @pytest.fixture
 def store(embedded_config):
-    engine = make_engine(database_url(embedded_config, "sla"))
-    yield Store(engine, "sla", "HUB", "test", on_emitted=lambda: None)
-    engine.dispose()
+    with open_store(embedded_config, "sla", "test") as store:
+        yield store
 
 
 def routed(received, kind=2):
