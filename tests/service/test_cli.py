@@ -1,8 +1,12 @@
 """The rongtuk command's own behaviour: help, argument errors, listing on an empty site."""
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 
 from services.cli import main
+from shared.config import PROJECT_ROOT
 from tests.helpers import write_config
 
 
@@ -18,6 +22,16 @@ def test_help_explains_every_command():
     for sub in (["run", "--help"], ["db", "upgrade", "--help"], ["dlq", "list", "--help"],
                 ["dlq", "replay", "--help"]):
         assert invoke(*sub).exit_code == 0
+
+
+def test_the_command_loads_without_eventlet_nameko_or_the_database():
+    """Each service's commands import what they use inside them: `rongtuk` starts at once, and `rongtuk
+    run` patches eventlet before anything imports it (this process has it already: another one looks)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, services.cli; print(' '.join(sorted(sys.modules)))"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert "services.cli" in loaded
+    assert not {"eventlet", "nameko.extensions", "sqlalchemy", "sklearn"} & set(loaded)
 
 
 def test_listing_a_site_without_dead_letters(embedded_config, tmp_path):
