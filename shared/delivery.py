@@ -20,6 +20,7 @@ import eventlet
 from kombu import Exchange, Queue
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
+from kombu.mixins import ConsumerMixin
 from nameko.messaging import QueueConsumer
 
 from shared import deadletters, events
@@ -67,6 +68,23 @@ class RetryPolicy:
     def delay(self, attempt):
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
         return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
+
+
+# A consumer thread looks whether it has been asked to stop between two waits for a message; kombu
+# waits one second, and a service's stop goes through three consumers one after another (its
+# entrypoints', then its RPC replies'), so every stop of a service took about three seconds. A fifth
+# of a second makes it well under one. The look costs nothing on the memory transport (it polls
+# anyway) and a few wake-ups a second per consumer on RabbitMQ. Applied to nameko's QueueConsumer,
+# which its RPC entrypoints and proxies use, as well as to ours.
+STOP_CHECK_SECONDS = 0.2
+
+
+def _consume_until_stopped(self, _tokens=1, **kwargs):
+    kwargs.setdefault("safety_interval", STOP_CHECK_SECONDS)
+    return ConsumerMixin.run(self, _tokens, **kwargs)
+
+
+QueueConsumer.run = _consume_until_stopped
 
 
 class GuardedQueueConsumer(QueueConsumer):
