@@ -9,7 +9,7 @@ web server) shows every service running in the process.
 Who may read it: with METRICS.token set, whoever sends `Authorization: Bearer <token>` (and nobody
 else, wherever they are); unset, only a client on this machine (a loopback address) whose request
 did not come through a proxy (no Forwarded, X-Forwarded-For or X-Real-IP header). See
-docs/operators.md#security.
+docs/operations.md#security.
 """
 import hmac
 import ipaddress

@@ -44,7 +44,7 @@ log = logging.getLogger("rongtuk")
 # flight and for nameko's consumers, which each notice a stop only after their current one-second
 # drain (an embedded stop takes ~3 s, idle or with hundreds of events queued). A worker stuck
 # longer (e.g. on an RPC to a process that has gone) is killed; its message stays unacknowledged
-# for the broker to deliver again (kombu's memory transport loses it: see docs/operators.md).
+# for the broker to deliver again (kombu's memory transport loses it: see docs/operations.md).
 GRACE_SECONDS = 6.0
 # nameko's kill is quick, but it is bounded too: the process exits whatever it leaves behind.
 KILL_SECONDS = 2.0

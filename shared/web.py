@@ -14,7 +14,7 @@ it takes (`body=JSON` or `body=FORM`, and its largest size); the server checks t
 the size, reads the body within `HTTP.read_timeout` per read and `HTTP.body_timeout` in all, and
 only then hands the request, its body in memory, to the endpoint. A slow client gets 408, a body
 too large 413, a wrong media type 415, and none of them costs a worker. Bodies being read at
-once are bounded in bytes (`HTTP.body_memory`, then 503). See docs/operators.md#security.
+once are bounded in bytes (`HTTP.body_memory`, then 503). See docs/operations.md#security.
 
 What an endpoint cannot do for a client is a refusal, answered here and only here: a service
 declares which exceptions are refusals and their answer (`refusal`, and `remote_refusal` for those
@@ -52,7 +52,7 @@ JSON = "json"   # an endpoint's body: a JSON document (Content-Type application/
 FORM = "form"   # an endpoint's body: an HTML form (urlencoded or multipart)
 KiB, MiB = 1024, 1024 * 1024
 
-# HTTP.* settings and their defaults (docs/operators.md#security lists each)
+# HTTP.* settings and their defaults (docs/operations.md#security lists each)
 HTTP_DEFAULTS = {
     "public_url": "",            # the site's public base URL; unset: links are relative ("/open311/v2")
     "read_timeout": 10.0,        # seconds a client may stay silent mid-request (and idle between requests)

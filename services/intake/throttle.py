@@ -1,6 +1,6 @@
 """What intake limits, and when it refuses: anonymous cases per address, a client app's cases per key,
 and wrong access codes per address, per tracking number and per both. Plain code: the counting is done
-in intake's database by services/intake/counters.py; docs/operators.md#limits explains the figures.
+in intake's database by services/intake/counters.py; docs/operations.md#limits explains the figures.
 
 Every count is kept in a fixed window of time (a quarter of an hour, an hour, a Bangkok day), aligned
 on Bangkok's clock: a count is "this many in the window that began at start", and a client refused
@@ -74,7 +74,7 @@ class LookupCounters:
         return (self.address, self.pair, self.number, self.pair_day)  # always in this order (row locks)
 
 
-# INTAKE.* settings and their defaults (docs/operators.md#limits; both deploy files)
+# INTAKE.* settings and their defaults (docs/operations.md#limits; both deploy files)
 DEFAULTS = {
     "lookup_window": 900,               # seconds: the window of the first two look-up counts
     "lookup_failures": 30,              # wrong codes from one address, any numbers, per window

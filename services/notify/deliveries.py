@@ -6,7 +6,7 @@ event: the notice is logged in the transaction that claims its event, before the
 for, and a redelivered event or a retried handler finds it there. A notice whose address never came
 (intake away, the handler given up) waits as `awaiting_contact`, and the retry timer asks again.
 
-What the log keeps (see docs/operators.md, Personal data): the case, the purpose, the channel and what
+What the log keeps (see docs/operations.md, Personal data): the case, the purpose, the channel and what
 the notice said, all of it the office's own words; the address only sealed (services/notify/recipients.py).
 Automatic notices (the acknowledgment, a knowledge-base answer: nobody at the office decided to send
 them) go to one address at most NOTIFY.daily_notices_per_address times a day, counted in this
