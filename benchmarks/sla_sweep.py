@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from services import upgrade_databases
 from services.sla import clocks
-from services.sla.calendar import BANGKOK
 from services.sla.policy import SlaPolicy
 from shared.store import make_engine, open_store
+from shared.times import BANGKOK
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB = "rongtuk_bench_sla"

@@ -14,6 +14,7 @@ from nameko.cli.main import setup_yaml_parser
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_ROOT / "deploy"
+BASE_CONFIG = DEPLOY_DIR / "base.yml"
 EMBEDDED_CONFIG = DEPLOY_DIR / "embedded.yml"
 DISTRIBUTED_CONFIG = DEPLOY_DIR / "distributed.yml"
 
@@ -25,14 +26,46 @@ log = logging.getLogger(__name__)
 _yaml_ready = False
 
 
+class ConfigFileError(ValueError):
+    """A config file that cannot be read as one: not a mapping, or its EXTENDS chain is broken."""
+
+
 def load_config(path):
-    """Read a config file, substituting ${VAR:default} from the environment."""
+    """Read a config file, substituting ${VAR:default} from the environment.
+
+    A file may name another under `EXTENDS` (relative to its own folder): that one is read first and
+    this one's values laid over it, section by section (a mapping merges key by key; anything else
+    replaces). deploy/embedded.yml and deploy/distributed.yml extend deploy/base.yml this way."""
     global _yaml_ready
     if not _yaml_ready:
         setup_yaml_parser()
         _yaml_ready = True
+    return _load(Path(path), ())
+
+
+def _load(path, seen):
+    resolved = path.resolve()
+    if resolved in seen:
+        raise ConfigFileError(f"{path} extends itself: {' -> '.join(map(str, seen + (resolved,)))}")
     with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
+        values = yaml.safe_load(f) or {}
+    if not isinstance(values, dict):
+        raise ConfigFileError(f"{path} is not a mapping of settings")
+    base = values.pop("EXTENDS", None)
+    if base is None:
+        return values
+    return overlay(_load(path.parent / str(base), seen + (resolved,)), values)
+
+
+def overlay(base, values):
+    """`values` laid over `base`: mappings merged key by key, all the way down; other values replace."""
+    merged = dict(base)
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def site_id(config):
@@ -41,10 +74,7 @@ def site_id(config):
 
 def data_dir(config):
     """The folder for SQLite files and mail written to disk, relative paths from the project root."""
-    path = Path(str(config.get("DATA_DIR") or "data"))
-    if not path.is_absolute():
-        path = PROJECT_ROOT / path
-    return path
+    return project_path(config.get("DATA_DIR") or "data")
 
 
 def database_url(config, service_name):
@@ -67,8 +97,16 @@ def setting(config, section, key, default):
     return default if value is None else value
 
 
-def env_flag(name):
-    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+def project_path(value):
+    """A path a setting names: absolute as given (a leading ~ expanded), relative from the project root."""
+    path = Path(str(value)).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def sites_linked(config):
+    """Whether this site's broker can carry events to other sites: kombu's in-memory transport
+    (memory://, the embedded default) reaches no other process, let alone another site."""
+    return not str(config.get("AMQP_URI") or "").startswith("memory")
 
 
 # --- files and folders only the site's own user may read ------------------------------------------
@@ -166,8 +204,7 @@ def seal_key_file(config):
     that a copy of the data folder is not also the key to what is sealed in it."""
     configured = setting(config, "INTAKE", "seal_key_file", None)
     if configured:
-        path = Path(str(configured)).expanduser()
-        return path if path.is_absolute() else PROJECT_ROOT / path
+        return project_path(configured)
     return data_dir(config).parent / "keys" / "seal.key"
 
 

@@ -17,7 +17,8 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from sqlalchemy import select, update
 
 from shared import metrics
-from shared.store import dead_letters, utcnow
+from shared.store import dead_letters
+from shared.times import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -124,6 +124,10 @@ class ReliableEventHandler(EventHandler):
         self.policy = RetryPolicy.from_config(self.container.config)
         self.handler_name = f"{self.container.service_name}.{self.method_name}"
         self._pending = set()
+        self.database = Database.of(self.container)
+        if self.database is None:
+            raise RuntimeError(f"{self.container.service_name} has no Database dependency: its event "
+                               f"handlers keep their inbox and dead letters there")
 
     def stop(self):
         for timer in list(self._pending):  # unacked: the broker will deliver them again
@@ -133,10 +137,7 @@ class ReliableEventHandler(EventHandler):
 
     @property
     def _engine(self):
-        for dependency in self.container.dependencies:
-            if isinstance(dependency, Database):
-                return dependency.engine
-        raise RuntimeError(f"{self.container.service_name} has no Database dependency")
+        return self.database.engine
 
     def handle_message(self, body, message):
         try:

@@ -7,11 +7,12 @@ its complainant by `complainant_ref`, and services that must contact them ask in
 """
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from shared.fields import StrictInteger, UUIDString
+from shared.times import utcnow
 
 CHANNELS = (
     "hotline", "phone", "fax", "web", "email", "counter", "letter", "po_box", "complaint_box",
@@ -327,7 +328,7 @@ class EventType:
         """The wire form of a new event; raises InvalidEvent if the payload breaks the contract."""
         body = {
             "event_id": str(event_id or uuid.uuid4()),
-            "occurred_at": occurred_at or datetime.now(timezone.utc),
+            "occurred_at": occurred_at or utcnow(),
             "site_id": site_id,
             "case_id": str(case_id),
             "version": self.version,

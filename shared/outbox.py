@@ -24,8 +24,10 @@ from nameko.standalone.events import get_event_exchange
 from sqlalchemy import or_, select, update
 
 from shared import metrics
+from shared.config import sites_linked
 from shared.events import SITES_EXCHANGE, site_routing_key
-from shared.store import outbox, utcnow
+from shared.store import outbox
+from shared.times import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,7 @@ class OutboxRelay:
         self.sites_exchange = Exchange(SITES_EXCHANGE, type="topic", durable=True)
         self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[self.exchange, self.sites_exchange],
                                    use_confirms=True)
-        # the in-memory transport of an embedded site reaches no other site
-        self.sites_linked = not str(config[AMQP_URI_CONFIG_KEY]).startswith("memory")
+        self.sites_linked = sites_linked(config)
         self._wakeups = LightQueue()
         self._running = False
 

@@ -8,7 +8,7 @@ event handled (the inbox), so that all three commit or none does. Outside a runn
 import json
 import logging
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import timezone
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -19,12 +19,9 @@ from sqlalchemy.orm import Session
 
 from shared.config import database_url, setting, site_id
 from shared.events import SITE_ADDRESSED
+from shared.times import utcnow
 
 log = logging.getLogger(__name__)
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 class UtcDateTime(TypeDecorator):
@@ -210,6 +207,12 @@ def open_store(config, service_name, handler_name="cli", on_emitted=_no_relay):
 
 class Database(DependencyProvider):
     """The service's database, its outbox relay and its dead-letter office."""
+
+    @classmethod
+    def of(cls, container):
+        """The Database among a service container's dependencies (None without one): what other
+        extensions of the service that use its database look up once, at setup or start."""
+        return next((d for d in container.dependencies if isinstance(d, cls)), None)
 
     def setup(self):
         # imported here: both modules use the tables above

@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from services import SERVICE_NAMES
-from shared.config import PROJECT_ROOT
+from shared.config import PROJECT_ROOT, overlay
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -57,12 +57,9 @@ def thai_case(**overrides):
 
 
 def merge(config, overrides):
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(config.get(key), dict):
-            merge(config[key], value)
-        else:
-            config[key] = copy.deepcopy(value)
-    return config
+    """A config with a test's overrides laid over it, as a config file's EXTENDS does (copied: a test
+    that changes its config changes no other test's)."""
+    return overlay(config, copy.deepcopy(overrides))
 
 
 def write_config(config, path):

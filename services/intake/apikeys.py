@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from services.intake.exceptions import ApiKeyError
 from services.intake.models import api_keys
-from shared.store import utcnow
+from shared.times import utcnow
 
 ROLES = ("client", "officer")
 

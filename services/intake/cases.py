@@ -13,10 +13,9 @@ from services.intake.exceptions import AttachmentError, IntakeError, NotRoutedYe
 from services.intake.models import (attachments, cases, complainants, disputes, identity_access_log,
                                     inbound_messages, tracking_sequences)
 from shared.events import CASE_RECEIVED, CASE_REOPENED
-from shared.store import insert_ignoring_duplicates, utcnow
+from shared.store import insert_ignoring_duplicates
+from shared.times import local_iso, utcnow
 
-BANGKOK = tracking.BANGKOK
-IDENTITY_FIELDS = ("name", "national_id", "phone", "email", "address", "line_user_id")
 FINGERPRINTED = {"national_id": "fp_national_id", "phone": "fp_phone", "email": "fp_email",
                  "line_user_id": "fp_line"}
 
@@ -348,7 +347,7 @@ def contact_for_notice(tx, case_id, sealer, delivery_id=None, purpose=None):
 
 
 def _local(moment: datetime):
-    return moment.astimezone(BANGKOK).isoformat() if moment else None
+    return local_iso(moment)
 
 
 def receive_inbound(tx, channel, external_id, data, ctx, now=None):

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.intake import cases
 from services.intake.exceptions import Refused
 from services.intake.models import request_counts
-from shared.store import utcnow
+from shared.times import utcnow
 
 
 @dataclass(frozen=True)

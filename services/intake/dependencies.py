@@ -1,23 +1,20 @@
 """Intake's dependencies: the catalogue, the sealer and the attachment store, set up once."""
 from nameko.exceptions import ConfigurationError
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
 from services.intake.attachments import AttachmentStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
 from services.intake.sealing import Sealer
 from services.intake.throttle import Limits
-from shared.config import PROJECT_ROOT, data_dir, private_dir, seal_key, setting
+from shared.config import data_dir, private_dir, project_path, seal_key, setting
 
 
 class Intake(DependencyProvider):
     def setup(self):
         config = self.container.config
-        path = setting(config, "INTAKE", "subjects", "deploy/subjects.yml")
-        path = path if str(path).startswith("/") else PROJECT_ROOT / path
         self.context = IntakeContext(
-            catalogue=Catalogue.load(path),
+            catalogue=Catalogue.load(project_path(setting(config, "INTAKE", "subjects", "deploy/subjects.yml"))),
             sealer=Sealer(seal_key(config)),  # from SEAL_KEY, or the key file outside the data folder
             files=AttachmentStore(private_dir(data_dir(config), tighten_contents=True) / "attachments"),
         )
@@ -39,16 +36,3 @@ class Throttling(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self.limits
 
-
-class MailboxTimer(Timer):
-    """nameko's timer, its interval from MAILBOX.poll_interval (seconds, default 30); it also fires at start."""
-
-    def __init__(self, **kwargs):
-        super().__init__(interval=30, eager=True, **kwargs)
-
-    def setup(self):
-        self.interval = float(setting(self.container.config, "MAILBOX", "poll_interval", 30))
-        super().setup()
-
-
-mailbox_timer = MailboxTimer.decorator

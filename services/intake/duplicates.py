@@ -3,11 +3,11 @@
 Text similarity is the Dice coefficient of character trigrams of the NFC, space-free text, which
 suits Thai (written without spaces between words) as well as English.
 """
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from services.intake.status import CLOSED_STATUSES
+from shared import thai
 
 REPEAT_WINDOW = timedelta(days=30)
 SIMILAR = 0.55
@@ -15,7 +15,7 @@ DISPUTE_REOPEN_WINDOW = timedelta(days=90)
 
 
 def _trigrams(text):
-    squashed = "".join(unicodedata.normalize("NFC", text).casefold().split())
+    squashed = thai.squashed(text)
     return {squashed[i:i + 3] for i in range(max(len(squashed) - 2, 1))} if squashed else set()
 
 

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 
 from services.intake.exceptions import LineError
-from shared.fields import clean_text
+from shared.thai import clean_text
 
 NO_SUBJECT = "ร้องเรียนผ่าน LINE"
 

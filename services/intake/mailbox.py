@@ -11,7 +11,6 @@ declared (mail programs mislabel) is kept as what its content is.
 import hashlib
 import mimetypes
 import posixpath
-import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.header import decode_header
@@ -22,6 +21,7 @@ from html.parser import HTMLParser
 from services.intake.attachments import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES, content_type_of
 from services.intake.exceptions import MailboxError
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX
+from shared import thai
 
 NO_SUBJECT = "(ไม่มีหัวเรื่อง)"
 NO_TEXT = "(ไม่มีข้อความ)"
@@ -232,10 +232,7 @@ def _html_to_text(html):
 def _clean(text, limit):
     """Human text as the API's Text field keeps it: NFC, one form of sara am, no control characters
     but newline and tab, trimmed, and cut to `limit` characters."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.replace("\u0e4d\u0e32", "\u0e33")  # nikhahit + sara aa, as schemas' Text does
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
-    return text.strip()[:limit].strip()
+    return thai.clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))[:limit].strip()
 
 
 def _one_line(text, limit):

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from services.intake import identity
 from services.intake.exceptions import InvalidIdentifier, Open311Error
 from services.intake.status import CLOSED_STATUSES
-from services.intake.tracking import BANGKOK
-from shared.fields import control_character, normalise_text
+from shared.thai import control_character, normalise_text
+from shared.times import BANGKOK
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}

@@ -7,12 +7,11 @@ import logging
 
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
-from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from services.intake import apikeys, cases, counters, line, mailbox_poll, open311, openapi
 from services.intake import status as case_status
-from services.intake.dependencies import Intake, Throttling, mailbox_timer
+from services.intake.dependencies import Intake, Throttling
 from services.intake.exceptions import IntakeError, LineError, Open311Error, ReferralError, Refused
 from services.intake.imap import ImapSettings
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
@@ -22,7 +21,9 @@ from shared.config import setting, site_id
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
-from shared.store import Database, utcnow
+from shared.store import Database
+from shared.timers import configured_timer
+from shared.times import utcnow
 from shared.web import (JSON, FORM, KiB, InvalidRequest, Refusal, client_address, http, json_response, load_or_400,
                         parse_json, public_url, read_json_object, refusal, remote_refusal)
 
@@ -257,14 +258,14 @@ class IntakeService:
 
     # -- the e-mail channel ---------------------------------------------------------------------
 
-    @mailbox_timer
+    @configured_timer("MAILBOX", "poll_interval", default=30, eager=True)
     def poll_mailbox(self):
         """New messages in the MAILBOX folder become cases, once each; off while MAILBOX.host is empty."""
         settings = ImapSettings.from_config(self.config)
         if settings is not None:
             mailbox_poll.poll_mailbox(self.db, self.intake, settings)
 
-    @timer(interval=300)
+    @configured_timer("INTAKE", "forget_interval", default=300)
     def forget_old_counts(self):
         """The limits' counts whose window has ended are deleted."""
         self.db.run(counters.forget_old)

@@ -10,9 +10,8 @@ import hmac
 import re
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from shared.times import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
 # no 0/O, 1/I/L: codes are read out over the phone and typed from letters
 ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -17,7 +17,6 @@ import logging
 import re
 import uuid
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,7 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.notify import messages
 from services.notify.models import address_counts, deliveries
 from shared.events import NOTIFICATION_RECORDED
-from shared.store import utcnow
+from shared.times import utcnow
+from shared.times import BANGKOK
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ AWAITING_CONTACT = "awaiting_contact"
 NOT_SENT = "not_sent"
 # notices that go out without anyone at the office deciding to send them: limited per address and day
 AUTOMATIC = ("acknowledgment", "kb_answer")
-BANGKOK = ZoneInfo("Asia/Bangkok")
 # A delivery's id follows from its event and purpose, so every attempt at an event finds the same one.
 _DELIVERY_IDS = uuid.UUID("c18b4acc-f4fe-4fa3-ac4e-bc4d944e6627")
 

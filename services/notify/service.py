@@ -1,7 +1,6 @@
 """notify: telling complainants, and logging every delivery."""
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
-from nameko.timer import timer
 
 from services.notify import deliveries
 from services.notify.dependencies import SealedRecipients, Senders
@@ -9,6 +8,7 @@ from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc_timeout
 from shared.store import Database
+from shared.timers import configured_timer
 
 
 class NotifyService:
@@ -39,7 +39,7 @@ class NotifyService:
             return
         self._tell(event, "result")
 
-    @timer(interval=30)
+    @configured_timer("NOTIFY", "retry_interval", default=30)
     def retry_deliveries(self):
         deliveries.retry_due(self.db, self.senders, self.recipients, self._contact)
 

@@ -5,7 +5,8 @@ from sqlalchemy import func, select, update
 
 from services.reporting import timeline
 from services.reporting.models import case_events, case_summaries
-from shared.store import insert_ignoring_duplicates, utcnow
+from shared.store import insert_ignoring_duplicates
+from shared.times import local_iso, utcnow
 
 
 def record_event(tx, event, source, event_type):
@@ -42,7 +43,7 @@ def case_timeline(session, case_id):
                case_events.c.summary)
         .where(case_events.c.case_id == case_id)
         .order_by(case_events.c.occurred_at, case_events.c.seq)).all()
-    return [{"at": row.occurred_at.astimezone(timeline.BANGKOK).isoformat(), "service": row.service,
+    return [{"at": local_iso(row.occurred_at), "service": row.service,
              "event": row.event_type, "summary": row.summary} for row in rows]
 
 

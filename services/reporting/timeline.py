@@ -1,7 +1,7 @@
 """How case events read on a timeline, and what each says about the case's status."""
-from zoneinfo import ZoneInfo
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from shared.times import BANGKOK
+
 
 # status a case reaches through an event; a later status never falls back to an earlier one
 STATUS_BY_EVENT = {"case_received": "received", "case_routed": "routed", "case_reopened": "reopened",

@@ -10,7 +10,7 @@ from services.routing.kinds import decide_kind
 from services.routing.models import assignments, case_units
 from services.routing.records import log_action, routed_case
 from shared import events
-from shared.store import utcnow
+from shared.times import utcnow
 
 MAX_UNITS = 10
 

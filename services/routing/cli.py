@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import click
 
 from services.routing.exceptions import DirectoryError, KnowledgeError, ModelError
-from shared.config import PROJECT_ROOT, data_dir, load_config, setting
+from shared.config import data_dir, load_config, project_path, setting
 
 
 @click.group()
@@ -23,7 +23,7 @@ def _directory(config_path, directory_path):
     from services.routing.directory import Directory
     config = load_config(config_path)
     path = directory_path or config.get("ROUTING_DIRECTORY") or "deploy/directory.yml"
-    return Directory.load(path if str(path).startswith("/") else PROJECT_ROOT / path)
+    return Directory.load(project_path(path))
 
 
 @routing.command("train")

@@ -4,7 +4,6 @@ officer changed it."""
 import logging
 import threading
 import time
-from pathlib import Path
 from dataclasses import dataclass, replace
 
 import yaml
@@ -16,20 +15,16 @@ from services.routing import knowledge_admin
 from services.routing.directory import Directory, DirectoryError
 from services.routing.knowledge import KnowledgeBase
 from services.routing.model import RoutingModel
-from shared.config import PROJECT_ROOT, setting
+from shared.config import project_path, setting
 from shared.store import Database
 
 log = logging.getLogger(__name__)
 
 
-def _path(value):
-    return value if str(value).startswith("/") else PROJECT_ROOT / value
-
-
 def knowledge_file(config):
     """The file a new site's knowledge base is seeded from (KNOWLEDGE.file); None when unset."""
     path = setting(config, "KNOWLEDGE", "file", "deploy/knowledge.yml")
-    return _path(path) if path else None
+    return project_path(path) if path else None
 
 
 def _nothing():
@@ -131,17 +126,17 @@ class Routing(DependencyProvider):
         threshold = setting(config, "ROUTING", "threshold", None)
         self.knowledge_file = knowledge_file(config)
         self.index = None
-        self.directory_file = DirectoryFile(Path(_path(config.get("ROUTING_DIRECTORY") or "deploy/directory.yml")))
+        self.directory_file = DirectoryFile(project_path(config.get("ROUTING_DIRECTORY") or "deploy/directory.yml"))
         self.settings = RoutingSettings(
             directory=self.directory_file.directory,
             knowledge=None,
-            model=RoutingModel.load(_path(model_path)) if model_path else None,
+            model=RoutingModel.load(project_path(model_path)) if model_path else None,
             threshold=float(threshold) if threshold not in (None, "") else None,
             kb_threshold=float(setting(config, "KNOWLEDGE", "threshold", 0.45)),
         )
 
     def start(self):
-        database = next((d for d in self.container.dependencies if isinstance(d, Database)), None)
+        database = Database.of(self.container)
         if database is None:  # a service without a database: the file, as read at start
             if self.knowledge_file:
                 self.settings = replace(self.settings, knowledge=KnowledgeBase.load(self.knowledge_file))

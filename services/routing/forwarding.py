@@ -19,7 +19,7 @@ from services.routing.models import assignments, case_units
 from services.routing.records import log_action, routed_case
 from shared import events
 from shared.rpc import RpcTimeout
-from shared.store import utcnow
+from shared.times import utcnow
 
 
 def forward_terms(directory, own_site, to_site, linked=True):

@@ -25,7 +25,7 @@ from services.routing.exceptions import KnowledgeError
 from services.routing.knowledge import Entry, KnowledgeBase
 from services.routing.models import knowledge_changes, knowledge_entries
 from shared.config import PROJECT_ROOT
-from shared.store import utcnow
+from shared.times import utcnow
 
 ID_PATTERN = re.compile(r"[a-z0-9._-]{1,64}")
 MAX_QUESTIONS = 50

@@ -9,7 +9,6 @@ alone, so no setting is tuned by hand. Saved with a version that every decision 
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 import joblib
 import numpy as np
@@ -22,6 +21,7 @@ from sklearn.pipeline import make_pipeline, make_union
 from services.routing.exceptions import ModelError
 from services.routing.kinds import decide_kind
 from services.routing.text import normalise, tokens
+from shared.times import utcnow
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -100,7 +100,7 @@ def train(examples, directory, now=None):
     with one_thread():
         c, scores = _choose_c(texts, labels, described)
         pipeline = _pipeline(c).fit(texts + [t for t, _ in described], labels + [u for _, u in described])
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     digest = hashlib.sha256(json.dumps(sorted(examples), ensure_ascii=False).encode()).hexdigest()[:8]
     version = f"{now:%Y%m%d%H%M%S}-{digest}"
     return RoutingModel(pipeline, version, sorted(map(str, pipeline.classes_)), {

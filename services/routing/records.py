@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from services.routing.exceptions import RoutingError
 from services.routing.models import actions, assignments
-from shared.store import utcnow
+from shared.times import utcnow
 
 OFFICER_CHARS = 128
 

@@ -7,6 +7,7 @@ from nameko.rpc import RpcProxy
 from services.routing import assignments, forwarding, knowledge_admin
 from services.routing.dependencies import Routing
 from services.routing.exceptions import KnowledgeError, RoutingError, SiteMismatch
+from shared.config import sites_linked
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
@@ -62,7 +63,7 @@ class RoutingService:
     @rpc(expected_exceptions=RoutingError)
     def forward(self, case_id, to_site, reason, officer):
         """Forward the case to another site, with the record intake keeps (identity only where allowed)."""
-        linked = not str(self.config.get("AMQP_URI", "")).startswith("memory")
+        linked = sites_linked(self.config)
         record_of = partial(call_with_timeout, self.intake.forward_record, timeout=rpc_timeout(self.config))
         return forwarding.forward_case(self.db, self.routing.directory, case_id, to_site, reason, officer,
                                        record_of, linked)

@@ -1,7 +1,8 @@
 """Thai text as routing reads it: normalised, then cut into words by PyThaiNLP's newmm (offline)."""
 import os
-import unicodedata
 from functools import lru_cache
+
+from shared import thai
 
 
 @lru_cache(maxsize=1)
@@ -12,10 +13,7 @@ def _segmenter():
     return word_tokenize
 
 
-def normalise(text: str) -> str:
-    """NFC, sara am composed, lower-cased (for the English in Thai complaints), spaces folded."""
-    text = unicodedata.normalize("NFC", text or "").replace("\u0e4d\u0e32", "\u0e33").casefold()
-    return " ".join(text.split())
+normalise = thai.folded  # NFC, sara am composed, no invisible characters, lower-cased, spaces folded
 
 
 @lru_cache(maxsize=4096)

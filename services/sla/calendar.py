@@ -13,14 +13,12 @@ business day after the day of receipt.
 """
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
+from shared.times import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 OFFICE_OPENS = time(8, 30)
 OFFICE_CLOSES = time(16, 30)
-OFFICE_SECONDS = 8 * 3600
 RESOLUTION_TARGETS = {1: 1, 2: 3, 3: 10, 4: 30}  # kind -> business days (seed 003 s.7)
 
 

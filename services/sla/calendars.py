@@ -3,10 +3,12 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import delete, extract, or_, select
 
-from services.sla.calendar import BANGKOK, BusinessCalendar, thai_government_holidays
+from services.sla.calendar import BusinessCalendar, thai_government_holidays
+
+from shared.times import BANGKOK
 from services.sla.exceptions import CalendarError
 from services.sla.models import calendar_days
-from shared.store import utcnow
+from shared.times import utcnow
 
 DEFAULT_SITE = "*"
 KINDS = ("holiday", "workday")

@@ -105,7 +105,9 @@ def sla_deadline(received, kind, extra_holidays, extra_workdays):
     """
     from datetime import date, datetime
 
-    from services.sla.calendar import BANGKOK, BusinessCalendar, resolution_target
+    from services.sla.calendar import BusinessCalendar, resolution_target
+
+    from shared.times import BANGKOK
     try:
         moment = datetime.fromisoformat(received.replace("Z", "+00:00"))
         holidays = [date.fromisoformat(d) for d in extra_holidays]

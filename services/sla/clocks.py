@@ -9,13 +9,13 @@ import uuid
 from sqlalchemy import and_, func, select, update
 
 from services.sla import clock_states
-from services.sla.calendar import BANGKOK
 from services.sla.calendars import DEFAULT_SITE, Calendars, day_bounds, put_day, remove_day
 from services.sla.exceptions import NotStartedYet
 from services.sla.models import clock_steps, clocks
 from services.sla.policy import BUSINESS_DAY_TARGETS, describe_time_left, time_left
 from shared import events
 from shared.store import insert_ignoring_duplicates
+from shared.times import BANGKOK
 
 STEP_EVENTS = {"warning": events.SLA_WARNING, "breach": events.SLA_BREACHED, "escalation": events.SLA_ESCALATED}
 START_TARGETS = ("resolution", "first_notice")

@@ -1,15 +1,12 @@
 """SLA's dependencies: the time, the policy, its metrics, and a sweep timer read from config."""
-from datetime import datetime, timezone
-
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 from prometheus_client import REGISTRY
 
 from services.sla import clocks
 from services.sla.metrics import OpenClocksCollector
 from services.sla.policy import SlaPolicy
-from shared.config import setting
 from shared.store import Database
+from shared.times import utcnow
 
 
 class Clock(DependencyProvider):
@@ -17,7 +14,7 @@ class Clock(DependencyProvider):
 
     @staticmethod
     def now():
-        return datetime.now(timezone.utc)
+        return utcnow()
 
     def get_dependency(self, worker_ctx):
         return type(self).now
@@ -35,7 +32,7 @@ class OpenClocksGauge(DependencyProvider):
     """Registers the open-clocks collector for as long as the service runs."""
 
     def start(self):
-        database = next(d for d in self.container.dependencies if isinstance(d, Database))
+        database = Database.of(self.container)
 
         def count_open():
             with database.engine.connect() as conn:
@@ -54,16 +51,3 @@ class OpenClocksGauge(DependencyProvider):
 
     kill = stop
 
-
-class SweepTimer(Timer):
-    """nameko's timer, its interval from SLA.sweep_interval (seconds); it also fires at start."""
-
-    def __init__(self, **kwargs):
-        super().__init__(interval=15, eager=True, **kwargs)
-
-    def setup(self):
-        self.interval = float(setting(self.container.config, "SLA", "sweep_interval", 15))
-        super().setup()
-
-
-sweep_timer = SweepTimer.decorator

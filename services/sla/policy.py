@@ -6,7 +6,9 @@ its true time, so a sweep that runs late still stamps every step with the moment
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.sla.calendar import BANGKOK, RESOLUTION_TARGETS, closing_time, opening_time
+from services.sla.calendar import RESOLUTION_TARGETS, closing_time, opening_time
+
+from shared.times import BANGKOK
 
 BUSINESS_DAY_TARGETS = ("resolution", "forward_answer")
 

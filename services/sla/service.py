@@ -4,8 +4,7 @@ from datetime import datetime
 from nameko.dependency_providers import Config
 
 from services.sla import calendars, clocks
-from services.sla.calendar import BANGKOK
-from services.sla.dependencies import Clock, OpenClocksGauge, PolicyProvider, sweep_timer
+from services.sla.dependencies import Clock, OpenClocksGauge, PolicyProvider
 from services.sla.exceptions import CalendarError
 from services.sla.metrics import record_fired, record_stopped
 from shared.config import setting
@@ -13,6 +12,8 @@ from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import rpc
 from shared.store import Database
+from shared.timers import configured_timer
+from shared.times import BANGKOK
 
 
 class SlaService:
@@ -61,7 +62,7 @@ class SlaService:
     def reopen_clocks_on_dispute(self, event):
         self.db.handle(event, clocks.reopen_disputed, self.policy)
 
-    @sweep_timer
+    @configured_timer("SLA", "sweep_interval", default=15, eager=True)
     def sweep(self):
         """Fire what has come due, batch after batch; a service that was down catches up here."""
         limit = int(setting(self.config, "SLA", "sweep_batch", 500))

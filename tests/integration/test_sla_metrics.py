@@ -9,7 +9,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from services.sla.dependencies import Clock
 from services.sla.service import SlaService
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
-from services.sla.calendar import BANGKOK
+from shared.times import BANGKOK
 from tests.helpers import FakeTime, count_rows, metric_value, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]

@@ -18,9 +18,10 @@ from services.intake.models import attachments, cases as cases_table, complainan
     inbound_messages, disputes as disputes_table
 from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
-from services.intake.tracking import BANGKOK
 from shared import events
-from shared.store import open_store, outbox, utcnow
+from shared.store import open_store, outbox
+from shared.times import BANGKOK
+from shared.times import utcnow
 
 SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"  # this checkout's
 

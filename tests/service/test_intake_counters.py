@@ -18,8 +18,8 @@ from services.intake.models import request_counts
 from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
 from services.intake.throttle import Limits
-from services.intake.tracking import BANGKOK
 from shared.store import open_store
+from shared.times import BANGKOK
 from tests.helpers import thai_case
 
 SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"

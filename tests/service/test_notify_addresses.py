@@ -20,7 +20,8 @@ from services.notify.models import deliveries as deliveries_table
 from services.notify.recipients import Recipients, RecipientSealError
 from services.notify.service import NotifyService
 from shared.config import seal_key
-from shared.store import open_store, outbox, utcnow
+from shared.store import open_store, outbox
+from shared.times import utcnow
 
 ADDRESS = "wichai.thong@example.net"
 NAME = "วิชัย ทองประเสริฐ"

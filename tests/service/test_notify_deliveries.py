@@ -16,7 +16,8 @@ from services.notify import deliveries
 from services.notify.models import deliveries as deliveries_table
 from services.notify.recipients import Recipients
 from services.notify.service import NotifyService
-from shared.store import open_store, outbox, utcnow
+from shared.store import open_store, outbox
+from shared.times import utcnow
 from tests.helpers import api_for, connected, count_rows, thai_case, wait_for
 
 

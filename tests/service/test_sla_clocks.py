@@ -7,11 +7,11 @@ from nameko.standalone.events import event_dispatcher
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
-from services.sla.calendar import BANGKOK
 from services.sla.dependencies import Clock
 from services.sla.service import SlaService
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
 from shared.store import outbox
+from shared.times import BANGKOK
 from tests.helpers import FakeTime, connected, count_rows, wait_for
 
 CASE_ID = "5b0f9a52-7c1e-4c55-9a35-0d6b2f1e8c01"

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from services.sla import clocks as sla
-from services.sla.calendar import BANGKOK
 from services.sla.exceptions import NotStartedYet
 from services.sla.models import clocks
 from services.sla.policy import SlaPolicy
 from shared import events
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
 from shared.store import open_store, outbox
+from shared.times import BANGKOK
 
 CASE = "0c5a1d8e-2b8f-4a4e-9f6b-3e1d7c9a2b44"
 POLICY = SlaPolicy()

@@ -4,15 +4,14 @@ A case received on a business day at or before 16:30 has that day as its day of 
 or on a day off, the next business day. The deadline is 16:30 on the Nth business day after it.
 """
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.sla.calendar import RESOLUTION_TARGETS, BusinessCalendar, resolution_target
+from shared.times import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 PLUS7 = timezone(timedelta(hours=7))
 
 # November 2025: Mon 3, Tue 4, Wed 5, Thu 6, Fri 7, Sat 8, Sun 9, Mon 10, Tue 11

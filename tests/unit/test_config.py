@@ -6,8 +6,10 @@ import pytest
 from services import SERVICE_NAMES
 from shared import config
 from shared.config import (
+    BASE_CONFIG,
     DISTRIBUTED_CONFIG,
     EMBEDDED_CONFIG,
+    ConfigFileError,
     data_dir,
     database_url,
     load_config,
@@ -196,3 +198,38 @@ def test_setting_keeps_falsy_values_that_are_not_none():
     assert setting(settings, "SMTP", "starttls", True) is False
     assert setting(settings, "SMTP", "port", 25) == 0
     assert setting(settings, "SMTP", "host", "localhost") == ""
+
+
+# --- a base config and an overlay per mode ---------------------------------------------------------
+
+def test_both_modes_extend_the_base_and_differ_only_in_transport_address_and_databases(monkeypatch):
+    for name in ("AMQP_URI", "DATABASE_URL", "WEB_SERVER_ADDRESS", "HOST", "PORT", "POLLING_INTERVAL"):
+        monkeypatch.delenv(name, raising=False)
+    base, embedded, distributed = (load_config(path) for path in (BASE_CONFIG, EMBEDDED_CONFIG, DISTRIBUTED_CONFIG))
+
+    assert "EXTENDS" not in embedded and "EXTENDS" not in distributed
+    for mode in (embedded, distributed):
+        assert {key: value for key, value in mode.items() if key in base} == base
+    assert set(embedded) - set(base) == {"AMQP_URI", "TRANSPORT_OPTIONS", "WEB_SERVER_ADDRESS", "DATABASE_URL"}
+    assert set(distributed) - set(base) == {"AMQP_URI", "WEB_SERVER_ADDRESS", "DATABASE_URL"}
+    assert embedded["AMQP_URI"] == "memory://" and distributed["AMQP_URI"].startswith("amqp://")
+
+
+def test_an_overlay_merges_sections_key_by_key_and_replaces_everything_else(tmp_path):
+    (tmp_path / "base.yml").write_text("SLA:\n  sweep_interval: 15\n  sweep_batch: 500\nLIST: [1, 2]\nKEPT: yes\n")
+    (tmp_path / "site.yml").write_text("EXTENDS: base.yml\nSLA:\n  sweep_interval: 5\nLIST: [3]\n")
+    (tmp_path / "mine.yml").write_text("EXTENDS: site.yml\nSLA:\n  sweep_batch: 50\n")
+
+    assert load_config(tmp_path / "mine.yml") == {
+        "SLA": {"sweep_interval": 5, "sweep_batch": 50}, "LIST": [3], "KEPT": True}
+
+
+def test_a_config_that_extends_itself_or_is_not_a_mapping_is_refused_by_name(tmp_path):
+    (tmp_path / "a.yml").write_text("EXTENDS: b.yml\n")
+    (tmp_path / "b.yml").write_text("EXTENDS: a.yml\n")
+    (tmp_path / "list.yml").write_text("- 1\n")
+
+    with pytest.raises(ConfigFileError, match="extends itself"):
+        load_config(tmp_path / "a.yml")
+    with pytest.raises(ConfigFileError, match="not a mapping"):
+        load_config(tmp_path / "list.yml")

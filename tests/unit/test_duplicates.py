@@ -15,7 +15,7 @@ from services.intake.duplicates import (
     find_repeat,
     similarity,
 )
-from services.intake.tracking import BANGKOK
+from shared.times import BANGKOK
 
 ROAD = "ถนนหน้าบ้านเป็นหลุมเป็นบ่อ น้ำท่วมขังทุกครั้งที่ฝนตก ขอให้ซ่อมแซมด่วน"
 ROAD_AGAIN = "ถนนหน้าบ้านเป็นหลุมเป็นบ่อ ฝนตกทีไรน้ำท่วมขังทุกครั้ง ขอให้ซ่อมแซมโดยด่วน"

@@ -1,14 +1,13 @@
 """services/intake/throttle.py: the limits' windows, keys and decisions, without a database."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.intake.throttle import DAY, DEFAULTS, Counter, Limits, client_key, wait, window
+from shared.times import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 NOON = datetime(2026, 11, 21, 12, 0, tzinfo=BANGKOK).timestamp()
 LIMITS = Limits()
 

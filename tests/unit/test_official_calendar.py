@@ -18,7 +18,9 @@ from datetime import date, datetime
 
 import pytest
 
-from services.sla.calendar import BANGKOK, BusinessCalendar, resolution_target
+from services.sla.calendar import BusinessCalendar, resolution_target
+
+from shared.times import BANGKOK
 
 CASES = [
     # received (ISO-8601), kind, expected deadline day (16:30 Bangkok), why

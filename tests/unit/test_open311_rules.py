@@ -11,7 +11,7 @@ from services.intake import open311
 from services.intake.catalogue import Catalogue
 from services.intake.exceptions import Open311Error
 from services.intake.open311 import DEFAULT_WINDOW
-from services.intake.tracking import BANGKOK
+from shared.times import BANGKOK
 
 CATALOGUE = Catalogue.load(Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml")  # this checkout's
 CLIENT = "Traffy Fondue"

@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.sla.calendar import BANGKOK, BusinessCalendar, OFFICE_CLOSES
+from services.sla.calendar import BusinessCalendar, OFFICE_CLOSES
+
+from shared.times import BANGKOK
 from services.sla.policy import Escalation, SlaPolicy, describe_time_left
 
 CALENDAR = BusinessCalendar()

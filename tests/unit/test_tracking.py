@@ -1,7 +1,6 @@
 """services/intake/tracking.py: fiscal years, tracking numbers and access codes."""
 import re
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -18,8 +17,8 @@ from services.intake.tracking import (
     normalise_access_code,
     parse_tracking_number,
 )
+from shared.times import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 SALT = "7c0f4e2a9b1d"
 
 # --- fiscal year ---------------------------------------------------------------------------
