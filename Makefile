@@ -21,8 +21,9 @@ run: install
 # `nameko test` is pytest after eventlet's monkey patch, as `nameko run` does for the services
 NAMEKO_TEST := PYTHONWARNINGS=ignore::Warning:nameko.cli.commands $(BIN)/nameko test
 
+# three `nameko test` processes side by side (tests/parallel.py); ARGS="--jobs 1" runs one
 test: install
-	$(NAMEKO_TEST) $(ARGS)
+	$(BIN)/python -m tests.parallel $(ARGS)
 
 test-unit: install
 	$(NAMEKO_TEST) tests/unit $(ARGS)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from nameko.standalone.events import event_dispatcher
+from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
@@ -53,12 +54,13 @@ def emitted(config, *types, target="resolution"):
     return [(name, body) for name, body in found if target is None or body.get("target") == target]
 
 
-def route_the_case(config, kind=2):
+def route_the_case(container, config, kind=2):
     body = CASE_ROUTED.build(site_id="HUB", case_id=CASE_ID, tracking_number="HUB-2569-000123", kind=kind,
                              received_at=RECEIVED, unit_id="inspection", unit_name="กลุ่มงานตรวจสอบและติดตามผล",
                              reason="rule misconduct")
-    event_dispatcher(config)("routing", "case_routed", body)
-    wait_for(lambda: count_rows(config, "sla", "clocks") == 2, message="the clocks to start")
+    with entrypoint_waiter(container, "start_clock", timeout=15):
+        event_dispatcher(config)("routing", "case_routed", body)
+    assert count_rows(config, "sla", "clocks") == 2  # resolution and first notice
 
 
 def at(moment):
@@ -69,7 +71,7 @@ def test_an_unresolved_case_gets_one_warning_one_breach_and_each_escalation_at_i
         container_factory, sla_config, fake_time):
     container = container_factory(SlaService, sla_config)
     container.start()
-    route_the_case(sla_config)
+    route_the_case(container, sla_config)
     steps = ("sla_warning", "sla_breached", "sla_escalated")
 
     fake_time.moment = WARN - timedelta(seconds=1)
@@ -113,7 +115,7 @@ def test_a_service_down_across_the_deadline_fires_one_breach_on_start_stamped_wi
         container_factory, sla_config, fake_time):
     first = container_factory(SlaService, sla_config)
     first.start()
-    route_the_case(sla_config)
+    route_the_case(first, sla_config)
     let_sweeps_run()
     first.stop()
 

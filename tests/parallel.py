@@ -1,0 +1,141 @@
+"""Run the suite as several `nameko test` processes at once: `python -m tests.parallel [ARGS]`.
+
+Most of the suite's time is spent waiting (for a `rongtuk run` to start and stop, for RabbitMQ,
+for a timeout a test provokes), so a few processes side by side finish it in a fraction of the time
+of one, even on two cores. pytest-xdist cannot do this: its workers talk to the controller over
+threads that eventlet's monkey patch, which every nameko test process needs, turns into green
+threads, and they hang. Each process here is a plain `nameko test` of its own files instead.
+
+Test files are dealt to the processes longest first, each to the one with the least work so far,
+by the seconds each file took last time (tests/durations.json; a file not in it is guessed from
+its number of tests and its folder). `--store-durations` writes that file from this run.
+
+ARGS are passed to every process, except for paths (files or folders), which choose what to run
+(default: tests/), and these, read here:
+  --jobs N           processes at once (default: TEST_JOBS, else 3; 1 runs a single `nameko test`)
+  --store-durations  save how long each file took to tests/durations.json
+
+Every process's output goes to its own log; a process's summary is printed when it ends, and the
+whole log of any that failed. The exit status is the first non-zero status of any process.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DURATIONS = ROOT / "tests" / "durations.json"
+# seconds per test function, by folder, for a file with no recorded duration
+GUESS = {"unit": 0.03, "service": 0.4, "integration": 4.0}
+SUMMARY = re.compile(r"^=+ (.* in [0-9.]+s.*) =+$")
+
+
+def test_files(roots):
+    files = []
+    for root in roots:
+        path = (ROOT / root) if not Path(root).is_absolute() else Path(root)
+        if path.is_file():
+            files.append(path)
+        else:
+            files.extend(sorted(path.rglob("test_*.py")))
+    return [f.relative_to(ROOT).as_posix() for f in files]
+
+
+def guessed_seconds(file):
+    tests = len(re.findall(r"^\s*(?:async\s+)?def test_", (ROOT / file).read_text(encoding="utf-8"), re.M))
+    folder = file.split("/")[1] if file.count("/") >= 2 else "unit"
+    return max(tests, 1) * GUESS.get(folder, 1.0)
+
+
+def deal(files, jobs, known):
+    """The files in `jobs` groups of about equal total seconds (longest first, to the lightest group)."""
+    weighted = sorted(((known.get(f) or guessed_seconds(f), f) for f in files), reverse=True)
+    groups = [[0.0, []] for _ in range(jobs)]
+    for seconds, file in weighted:
+        lightest = min(groups, key=lambda g: g[0])
+        lightest[0] += seconds
+        lightest[1].append(file)
+    return [(seconds, sorted(group)) for seconds, group in groups if group]
+
+
+def split_args(args):
+    """(paths, pytest options, jobs, store) from the command line."""
+    paths, options, jobs, store = [], [], int(os.environ.get("TEST_JOBS") or 3), False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--jobs":
+            jobs = int(rest.pop(0))
+        elif arg.startswith("--jobs="):
+            jobs = int(arg.split("=", 1)[1])
+        elif arg == "--store-durations":
+            store = True
+        elif not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists() and "::" not in arg:
+            paths.append(arg)
+        else:
+            options.append(arg)
+            # an option's value (-k EXPR, -m EXPR, --durations N ...) stays with its option
+            if arg in ("-k", "-m", "-p", "-o", "--durations", "--maxfail", "--deselect", "--ignore") and rest:
+                options.append(rest.pop(0))
+    return paths or ["tests"], options, max(1, jobs), store
+
+
+def nameko_test():
+    return [sys.executable, "-m", "nameko", "test"]
+
+
+def file_seconds(report):
+    """{file: seconds} from a junit XML report (setup, call and teardown of each test)."""
+    seconds = {}
+    for case in ElementTree.parse(report).iter("testcase"):
+        parts = (case.get("classname") or "").split(".")
+        for n in range(len(parts), 0, -1):
+            file = "/".join(parts[:n]) + ".py"
+            if (ROOT / file).is_file():
+                seconds[file] = seconds.get(file, 0.0) + float(case.get("time") or 0)
+                break
+    return seconds
+
+
+def main(args):
+    paths, options, jobs, store = split_args(args)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands"}
+    if jobs == 1 and not store:
+        return subprocess.call(nameko_test() + options + paths, cwd=ROOT, env=env)
+    known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    groups = deal(test_files(paths), jobs, known)
+    folder = Path(tempfile.mkdtemp(prefix="rongtuk-tests-"))
+    started = time.monotonic()
+    running = []
+    for number, (seconds, files) in enumerate(groups, 1):
+        log = folder / f"process-{number}.log"
+        report = folder / f"process-{number}.xml"
+        command = nameko_test() + options + [f"--junitxml={report}", "-o", "junit_family=xunit1"] + files
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        running.append((number, process, log, report, len(files), seconds))
+    print(f"{len(running)} test processes ({sum(len(g[1]) for g in groups)} files); logs in {folder}", flush=True)
+    status, measured = 0, {}
+    for number, process, log, report, count, seconds in running:
+        code = process.wait()
+        text = log.read_text(errors="replace")
+        summary = next((m.group(1) for m in map(SUMMARY.match, reversed(text.splitlines())) if m), f"exit {code}")
+        print(f"process {number}: {summary} ({count} files, about {seconds:.0f}s expected)", flush=True)
+        if code not in (0, 5):  # 5: no tests collected, as when a file holds none that apply
+            print(text, flush=True)
+            status = status or code
+        if report.exists():
+            measured.update(file_seconds(report))
+    print(f"all {len(running)} processes done in {time.monotonic() - started:.1f}s", flush=True)
+    if store and measured:
+        known.update({file: round(seconds, 2) for file, seconds in measured.items()})
+        DURATIONS.write_text(json.dumps(dict(sorted(known.items())), indent=1) + "\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
