@@ -6,11 +6,13 @@ PostgreSQL databases made with CREATE DATABASE ... TEMPLATE.
 """
 import shutil
 import uuid
+from contextlib import ExitStack
 
 import pytest
 
 from services import SERVICE_NAMES, upgrade_databases
 from shared.config import DISTRIBUTED_CONFIG, EMBEDDED_CONFIG, PRIVATE_FILE_MODE, load_config, private_dir
+from shared.store import open_store
 from tests.helpers import FAST, PG_ADMIN_URL, EmbeddedSites, free_port, merge
 
 
@@ -125,6 +127,24 @@ def pg_database_sets(pg_admin, pg_template):
 def pg_databases(pg_database_sets):
     """A fresh PostgreSQL database per service; the DATABASE_URL template."""
     return pg_database_sets()
+
+
+@pytest.fixture
+def store_of(embedded_config):
+    """Open a service's store on the test's own databases: `store_of("intake")`, closed at the end;
+    `handler` names who writes (the inbox and outbox rows say so)."""
+    with ExitStack() as opened:
+        yield lambda service, handler="test": opened.enter_context(open_store(embedded_config, service, handler))
+
+
+@pytest.fixture
+def pg_stores(pg_databases):
+    """`count` stores of one service on one PostgreSQL database, as `count` processes of it have:
+    `pg_stores("intake")`. Closed at the end."""
+    with ExitStack() as opened:
+        yield lambda service, count=2: [
+            opened.enter_context(open_store({"DATABASE_URL": pg_databases}, service, f"{service}.process{i}"))
+            for i in range(count)]
 
 
 @pytest.fixture

@@ -149,12 +149,54 @@ class FakeTime:
         return self.moment
 
 
+class RunProcesses:
+    """`rongtuk run [SERVICE]` processes a test starts, each logging to its own file; stop_all ends
+    them as an operator would (SIGTERM, then a kill for one still there after `timeout`)."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.started = []
+
+    def start(self, *services, env, log_name="rongtuk"):
+        """Start one; returns (process, log_path)."""
+        log_path = self.folder / f"{log_name}.log"
+        log = open(log_path, "w+")
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "run", *services], cwd=PROJECT_ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.started.append((process, log))
+        return process, log_path
+
+    def stop_all(self, timeout=15):
+        for process, _log in self.started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process, log in self.started:
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+
+
+def answers(url):
+    """Whether a GET of `url` answers 200 (False while nothing listens there yet)."""
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
 class EmbeddedSites:
     """`rongtuk run` processes as a user starts them, each on a free port, all in one folder."""
 
     def __init__(self, folder):
         self.folder = Path(folder)
-        self.started = []
+        self.processes = RunProcesses(folder)
+
+    @property
+    def started(self):
+        return self.processes.started
 
     def start(self, **extra_env):
         """Start one; returns an Api with .data_dir, .log_path and .env (for the CLI on the same site)."""
@@ -162,29 +204,16 @@ class EmbeddedSites:
         env = {**os.environ, "PORT": str(port), "DATA_DIR": str(self.folder / "data"), "LOG_LEVEL": "INFO",
                **extra_env}
         env.pop("RONGTUK_CONFIG", None)
-        log_path = self.folder / "rongtuk.log"
-        log = open(log_path, "w+")
-        process = subprocess.Popen([sys.executable, "-m", "services.cli", "run"], cwd=PROJECT_ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        self.started.append((process, log))
+        process, log_path = self.processes.start(env=env)
         api = Api(f"http://127.0.0.1:{port}")
 
         def healthy():
             assert process.poll() is None, f"rongtuk run exited: {log_path.read_text()}"
-            try:
-                return requests.get(f"{api.base}/healthz", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
+            return answers(f"{api.base}/healthz")
 
         wait_for(healthy, timeout=30, interval=0.2, message="rongtuk run to answer /healthz")
         api.data_dir, api.log_path, api.env = self.folder / "data", log_path, env
         return api
 
     def stop_all(self):
-        for process, log in self.started:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
+        self.processes.stop_all()

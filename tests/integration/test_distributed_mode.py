@@ -1,15 +1,13 @@
 """Distributed mode: each service its own process, RabbitMQ and PostgreSQL, as deploy/ describes."""
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 import requests
 
 from services import SERVICE_NAMES
-from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT
-from tests.helpers import Api, free_port, metric_value, run_cli, thai_case, wait_for
+from shared.config import DISTRIBUTED_CONFIG
+from tests.helpers import Api, RunProcesses, answers, free_port, metric_value, run_cli, thai_case, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 
@@ -22,34 +20,24 @@ def cluster(rabbit_config, pg_databases, tmp_path):
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout.count(": at head") == len(SERVICE_NAMES)
 
-    processes, ports, envs = {}, {}, {}
+    runs, processes, ports, envs = RunProcesses(tmp_path), {}, {}, {}
     for name in SERVICE_NAMES:
         ports[name] = free_port()
         env = envs[name] = {**base_env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{ports[name]}"}
-        log = open(tmp_path / f"{name}.log", "w")
-        processes[name] = (subprocess.Popen([sys.executable, "-m", "services.cli", "run", name], cwd=PROJECT_ROOT,
-                                            env=env, stdout=log, stderr=subprocess.STDOUT), log)
+        processes[name] = runs.start(name, env=env, log_name=name)
 
     def up(name):
-        process = processes[name][0]
-        assert process.poll() is None, (tmp_path / f"{name}.log").read_text()
-        try:
-            return requests.get(f"http://127.0.0.1:{ports[name]}/metrics", timeout=1).ok
-        except requests.ConnectionError:
-            return False
+        process, log_path = processes[name]
+        assert process.poll() is None, log_path.read_text()
+        return answers(f"http://127.0.0.1:{ports[name]}/metrics")
 
-    for name in SERVICE_NAMES:
-        wait_for(lambda: up(name), timeout=30, interval=0.2, message=f"{name} to start")
-    yield {"api": Api(f"http://127.0.0.1:{ports['intake']}"), "ports": ports, "processes": processes,
-           "envs": envs}
-    for process, log in processes.values():
-        process.send_signal(signal.SIGTERM)
-    for process, log in processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    try:
+        for name in SERVICE_NAMES:
+            wait_for(lambda: up(name), timeout=30, interval=0.2, message=f"{name} to start")
+        yield {"api": Api(f"http://127.0.0.1:{ports['intake']}"), "ports": ports, "processes": processes,
+               "envs": envs, "runs": runs}
+    finally:
+        runs.stop_all()
 
 
 def test_a_case_flows_through_five_separate_processes(cluster):
@@ -71,7 +59,7 @@ def test_a_case_flows_through_five_separate_processes(cluster):
 
 def test_cases_keep_flowing_while_a_downstream_service_is_restarted(cluster):
     api = cluster["api"]
-    sla, log = cluster["processes"]["sla"]
+    sla, _log = cluster["processes"]["sla"]
     sla.send_signal(signal.SIGTERM)
     sla.wait(timeout=15)
     created = api.post_case(thai_case()).json()
@@ -80,8 +68,6 @@ def test_cases_keep_flowing_while_a_downstream_service_is_restarted(cluster):
     assert api.get_case(created["tracking_number"], created["access_code"]).json()["deadline"] is None
 
     # the case_routed event waits in sla's durable queue until sla is back
-    restarted = subprocess.Popen(sla.args, cwd=PROJECT_ROOT, env=cluster["envs"]["sla"], stdout=log,
-                                 stderr=subprocess.STDOUT)
-    cluster["processes"]["sla"] = (restarted, log)
+    cluster["processes"]["sla"] = cluster["runs"].start("sla", env=cluster["envs"]["sla"], log_name="sla-again")
     case = api.wait_until_routed(created)
     assert case["deadline"].endswith("T16:30:00+07:00")

@@ -40,7 +40,6 @@ from services.intake.models import attachments, cases as cases_table, inbound_me
 from services.intake.sealing import Sealer
 from services.intake.service import IntakeService
 from shared.config import PROJECT_ROOT
-from shared.store import open_store
 from tests.helpers import connected, count_rows, free_port, wait_for
 
 pytestmark = pytest.mark.imap
@@ -227,9 +226,8 @@ def dovecot(dovecot_server):
 # --- intake, without the service: its database, its context, the use case -----------------------
 
 @pytest.fixture
-def intake_store(embedded_config):
-    with open_store(embedded_config, "intake", "intake.poll_mailbox") as store:
-        yield store
+def intake_store(store_of):
+    return store_of("intake", "intake.poll_mailbox")
 
 
 @pytest.fixture

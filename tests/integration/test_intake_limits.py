@@ -6,16 +6,14 @@ a complainant whose address has not been guessing at their number."""
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timezone
 
 import pytest
 import requests
 
 from services.intake.tracking import fiscal_year_be
-from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT
-from tests.helpers import Api, free_port, run_cli, thai_case, wait_for
+from shared.config import DISTRIBUTED_CONFIG
+from tests.helpers import Api, RunProcesses, answers, free_port, run_cli, thai_case, wait_for
 
 WRONG = "AAAAAAAA"
 OPEN311_FORM = {"service_code": "public-works", "lat": "13.7563", "long": "100.5018",
@@ -218,17 +216,14 @@ def test_two_intake_processes_count_look_ups_and_cases_together(rabbit_config, p
            "SEAL_KEY": "bWFkZS11cC1zZWFsLWtleS1mb3ItdGhlLXRlc3RzLTA="}
     migrated = run_cli("db", "upgrade", "--service", "intake", env=env)
     assert migrated.returncode == 0, migrated.stderr
-    apis, processes = [], []
+    apis, runs = [], RunProcesses(tmp_path)
     try:
         for n in range(2):
             port = free_port()
-            log = open(tmp_path / f"intake-{n}.log", "w")
-            processes.append((subprocess.Popen([sys.executable, "-m", "services.cli", "run", "intake"],
-                                               cwd=PROJECT_ROOT, env={**env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"},
-                                               stdout=log, stderr=subprocess.STDOUT), log))
+            runs.start("intake", env={**env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}, log_name=f"intake-{n}")
             apis.append(Api(f"http://127.0.0.1:{port}"))
         for api in apis:
-            wait_for(lambda: _healthy(api), timeout=30, interval=0.2, message="intake to answer")
+            wait_for(lambda: answers(f"{api.base}/healthz"), timeout=30, interval=0.2, message="intake to answer")
 
         first, second = apis
         case = first.post_case(thai_case()).json()
@@ -243,18 +238,4 @@ def test_two_intake_processes_count_look_ups_and_cases_together(rabbit_config, p
         for api in apis:  # 4 cases from this address, whichever process took them
             assert refused(api.post_case(thai_case(subject="ท่อระบายน้ำอุดตัน")), within=3600)
     finally:
-        for process, log in processes:
-            process.send_signal(signal.SIGTERM)
-        for process, log in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
-
-
-def _healthy(api):
-    try:
-        return requests.get(f"{api.base}/healthz", timeout=1).status_code == 200
-    except requests.ConnectionError:
-        return False
+        runs.stop_all()

@@ -21,7 +21,7 @@ from services.routing.service import RoutingService
 from shared.config import PROJECT_ROOT
 from shared.events import CASE_RECEIVED
 from shared.rpc import RpcTimeout
-from shared.store import open_store, outbox
+from shared.store import outbox
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
 DIRECTORY = Directory.load(PROJECT_ROOT / "deploy/directory.yml")
@@ -48,9 +48,8 @@ class Intake:
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "routing", "routing.forward") as store:
-        yield store
+def store(store_of):
+    return store_of("routing", "routing.forward")
 
 
 def routed_case(store):

@@ -19,7 +19,7 @@ from services.intake.models import attachments, cases as cases_table, complainan
 from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
 from shared import events
-from shared.store import open_store, outbox
+from shared.store import outbox
 from shared.times import BANGKOK
 from shared.times import utcnow
 
@@ -53,9 +53,8 @@ T0 = datetime(2026, 11, 2, 9, 15, tzinfo=BANGKOK)
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "intake", "test") as store:
-        yield store
+def store(store_of):
+    return store_of("intake", "test")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The limits' counting (services/intake/counters.py) against real databases, without nameko: what is
 counted and given back, what a refusal leaves, old windows deleted, and processes at the same moment
 on PostgreSQL never taking more than the limit between them."""
-from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from services.intake.models import request_counts
 from services.intake.schemas import NewCaseSchema
 from services.intake.sealing import Sealer
 from services.intake.throttle import Limits
-from shared.store import open_store
 from shared.times import BANGKOK
 from tests.helpers import thai_case
 
@@ -35,9 +33,8 @@ def ctx(tmp_path):
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "intake", "test") as store:
-        yield store
+def store(store_of):
+    return store_of("intake", "test")
 
 
 def counts(store):
@@ -120,31 +117,27 @@ def test_counts_whose_window_has_ended_are_deleted(store, ctx):
 
 
 @pytest.mark.postgres
-def test_intake_processes_sharing_postgresql_never_check_more_codes_than_the_limit(pg_databases, ctx):
+def test_intake_processes_sharing_postgresql_never_check_more_codes_than_the_limit(pg_stores, ctx):
     import eventlet
 
-    from services import upgrade_databases
-    config = {"DATABASE_URL": pg_databases}
-    upgrade_databases(config, ["intake"])
-    with ExitStack() as opened:
-        stores = [opened.enter_context(open_store(config, "intake", f"intake.process{i}")) for i in range(2)]
-        created = receive(stores[0], ctx, address=ADDRESS).created
+    stores = pg_stores("intake")
+    created = receive(stores[0], ctx, address=ADDRESS).created
 
-        def guess(n):
-            try:
-                return look_up(stores[n % 2], ctx, created["tracking_number"], f"AAAAAA{n:02d}")
-            except counters.Refused:
-                return "refused"
+    def guess(n):
+        try:
+            return look_up(stores[n % 2], ctx, created["tracking_number"], f"AAAAAA{n:02d}")
+        except counters.Refused:
+            return "refused"
 
-        answers = list(eventlet.GreenPool(12).imap(guess, range(12)))
-        assert answers.count(None) == 5 and answers.count("refused") == 7  # five codes checked, no more
-        assert counts(stores[0]) == [1, 5, 5, 5, 5]
+    answers = list(eventlet.GreenPool(12).imap(guess, range(12)))
+    assert answers.count(None) == 5 and answers.count("refused") == 7  # five codes checked, no more
+    assert counts(stores[0]) == [1, 5, 5, 5, 5]
 
-        def post(n):
-            try:
-                return receive(stores[n % 2], ctx, thai_case(subject=f"ไฟดับ {n}"), address="198.51.100.9").created
-            except counters.Refused:
-                return None
+    def post(n):
+        try:
+            return receive(stores[n % 2], ctx, thai_case(subject=f"ไฟดับ {n}"), address="198.51.100.9").created
+        except counters.Refused:
+            return None
 
-        taken = list(eventlet.GreenPool(12).imap(post, range(40)))
-        assert len([t for t in taken if t]) == 30 and case_count(stores[0]) == 31
+    taken = list(eventlet.GreenPool(12).imap(post, range(40)))
+    assert len([t for t in taken if t]) == 30 and case_count(stores[0]) == 31

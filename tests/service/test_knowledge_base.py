@@ -2,7 +2,6 @@
 every routing worker seeing a change (in this process, another one, another machine), and the RPCs."""
 import json
 import uuid
-from contextlib import ExitStack
 from datetime import datetime, timezone
 
 import pytest
@@ -11,7 +10,6 @@ from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import select
 
-from services import upgrade_databases
 from services.routing import knowledge_admin as kb
 from services.routing.dependencies import KnowledgeIndex, seed_knowledge
 from services.routing.directory import Directory
@@ -34,9 +32,8 @@ OFFICER = "นางสาวเพ็ญ (ศูนย์รับเรื่�
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "routing", "test") as store:
-        yield store
+def store(store_of):
+    return store_of("routing", "test")
 
 
 def rows(store):
@@ -147,19 +144,16 @@ def test_each_worker_rebuilds_its_index_only_when_an_entry_changed_wherever_it_w
 
 
 @pytest.mark.postgres
-def test_routing_processes_sharing_postgresql_all_see_an_edit(pg_databases):
-    config = {"DATABASE_URL": pg_databases}
-    upgrade_databases(config, ["routing"])
-    with ExitStack() as opened:  # three processes, each with an engine of its own
-        writer, *others = [opened.enter_context(open_store(config, "routing")) for _ in range(3)]
-        assert seed_knowledge(writer, KNOWLEDGE_FILE, UNITS)["added"] == 4
-        assert seed_knowledge(others[0], KNOWLEDGE_FILE, UNITS) is None
-        processes = [KnowledgeIndex(other.engine, interval=0) for other in others]
-        assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
-        writer.run(kb.put, PARKING, OFFICER, UNITS)
-        assert [p.current().answer_for(PARKING_INQUIRY, 1, 0.45)[0].id for p in processes] == ["office-parking"] * 2
-        writer.run(kb.remove, "office-parking", OFFICER)
-        assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
+def test_routing_processes_sharing_postgresql_all_see_an_edit(pg_stores):
+    writer, *others = pg_stores("routing", count=3)  # three processes, each with an engine of its own
+    assert seed_knowledge(writer, KNOWLEDGE_FILE, UNITS)["added"] == 4
+    assert seed_knowledge(others[0], KNOWLEDGE_FILE, UNITS) is None
+    processes = [KnowledgeIndex(other.engine, interval=0) for other in others]
+    assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
+    writer.run(kb.put, PARKING, OFFICER, UNITS)
+    assert [p.current().answer_for(PARKING_INQUIRY, 1, 0.45)[0].id for p in processes] == ["office-parking"] * 2
+    writer.run(kb.remove, "office-parking", OFFICER)
+    assert all(p.current().answer_for(PARKING_INQUIRY, 1, 0.45) is None for p in processes)
 
 
 # --- through the running service ----------------------------------------------------------------

@@ -5,7 +5,6 @@ import email.policy
 import json
 import smtplib
 import stat
-from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,9 +43,8 @@ def recipients():
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "notify", "notify.acknowledge_case") as store:
-        yield store
+def store(store_of):
+    return store_of("notify", "notify.acknowledge_case")
 
 
 def event(n, case_id=None, **extra):
@@ -202,18 +200,14 @@ def test_rows_an_older_version_logged_in_the_clear_are_sealed_at_start_and_still
 
 
 @pytest.mark.postgres
-def test_notify_processes_sharing_postgresql_count_together_also_at_the_same_moment(pg_databases, recipients):
+def test_notify_processes_sharing_postgresql_count_together_also_at_the_same_moment(pg_stores, recipients):
     import eventlet
 
-    from services import upgrade_databases
-    config = {"DATABASE_URL": pg_databases}
-    upgrade_databases(config, ["notify"])
-    with ExitStack() as opened:
-        stores = [opened.enter_context(open_store(config, "notify", f"notify.process{i}")) for i in range(2)]
-        pool = eventlet.GreenPool(8)
-        taken = list(pool.imap(lambda n: notice(stores[n % 2], recipients, n, {"email": ADDRESS}), range(1, 9)))
-        assert taken.count(True) == 3
-        with stores[0].reading() as session:
-            statuses = session.execute(select(deliveries_table.c.status)).scalars().all()
-            assert sorted(statuses) == ["not_sent"] * 5 + ["pending"] * 3
-            assert session.execute(select(address_counts.c.count)).scalar_one() == 3
+    stores = pg_stores("notify")
+    pool = eventlet.GreenPool(8)
+    taken = list(pool.imap(lambda n: notice(stores[n % 2], recipients, n, {"email": ADDRESS}), range(1, 9)))
+    assert taken.count(True) == 3
+    with stores[0].reading() as session:
+        statuses = session.execute(select(deliveries_table.c.status)).scalars().all()
+        assert sorted(statuses) == ["not_sent"] * 5 + ["pending"] * 3
+        assert session.execute(select(address_counts.c.count)).scalar_one() == 3

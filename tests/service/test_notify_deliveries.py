@@ -16,7 +16,7 @@ from services.notify import deliveries
 from services.notify.models import deliveries as deliveries_table
 from services.notify.recipients import Recipients
 from services.notify.service import NotifyService
-from shared.store import open_store, outbox
+from shared.store import outbox
 from shared.times import utcnow
 from tests.helpers import api_for, connected, count_rows, thai_case, wait_for
 
@@ -55,9 +55,8 @@ def recipients():
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "notify", "notify.acknowledge_case") as store:
-        yield store
+def store(store_of):
+    return store_of("notify", "notify.acknowledge_case")
 
 
 def case_event(case_id="0d1f6f50-4a5c-4c4f-9d8e-2f9e0e3b6a11"):

@@ -11,7 +11,7 @@ from services.sla.models import clocks
 from services.sla.policy import SlaPolicy
 from shared import events
 from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
-from shared.store import open_store, outbox
+from shared.store import outbox
 from shared.times import BANGKOK
 
 CASE = "0c5a1d8e-2b8f-4a4e-9f6b-3e1d7c9a2b44"
@@ -23,9 +23,8 @@ def bkk(text):
 
 
 @pytest.fixture
-def store(embedded_config):
-    with open_store(embedded_config, "sla", "test") as store:
-        yield store
+def store(store_of):
+    return store_of("sla", "test")
 
 
 def routed(received, kind=2):
