@@ -258,16 +258,6 @@ class CaseAnsweredV1(Envelope):
     to_site = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=32))
 
 
-class SlaClockStartedV1(Envelope):
-    clock_id = UUIDString(required=True)
-    target = fields.String(required=True, validate=validate.OneOf(SLA_TARGETS))
-    kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
-    unit_id = fields.String(required=True)
-    started_at = fields.AwareDateTime(required=True)
-    due_at = fields.AwareDateTime(required=True)
-    business_days = StrictInteger(required=True, validate=validate.Range(min=0))
-
-
 class SlaClockEvent(Envelope):
     """What every event about one SLA clock carries."""
     clock_id = UUIDString(required=True)
@@ -275,6 +265,11 @@ class SlaClockEvent(Envelope):
     kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
     unit_id = fields.String(required=True)
     due_at = fields.AwareDateTime(required=True)
+
+
+class SlaClockStartedV1(SlaClockEvent):
+    started_at = fields.AwareDateTime(required=True)
+    business_days = StrictInteger(required=True, validate=validate.Range(min=0))
 
 
 class SlaWarningV1(SlaClockEvent):
