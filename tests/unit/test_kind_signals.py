@@ -116,3 +116,18 @@ def test_complaints_written_apart_from_the_labelled_data_keep_their_kind_and_rai
     assert len(cases) >= 90
     assert sum(1 for truth, kind in decided if truth == kind) / len(cases) >= 0.95
     assert [(truth, kind) for truth, kind in decided if truth <= 2 < kind] == []
+
+
+def test_complaints_written_without_sight_of_the_rules_keep_their_kind_and_raise_almost_nothing():
+    """tests/data/kind_cases.jsonl: 120 complaints to a municipal centre (roads, water, schools, land,
+    relief money...), written and given kinds under seed 003 by someone who had not read the rules,
+    half of them hard on purpose (look-alike words, complaints written as questions, corruption
+    without the word). 0.69 when they were written; the figure may not fall below 0.88, and no more
+    than the two false raises left (a procedural question about a police report; a conduct
+    complaint about the police station itself)."""
+    cases = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "data" / "kind_cases.jsonl")
+             .read_text(encoding="utf-8").splitlines() if line.strip()]
+    decided = [(case["kind"], decide_kind(case["text"]).kind) for case in cases]
+    assert len(cases) == 120
+    assert sum(1 for truth, kind in decided if truth == kind) / len(cases) >= 0.88
+    assert len([(truth, kind) for truth, kind in decided if truth <= 2 < kind]) <= 2
