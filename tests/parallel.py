@@ -11,7 +11,8 @@ by the seconds each file took last time (tests/durations.json; a file not in it 
 its number of tests and its folder). `--store-durations` writes that file from this run.
 
 ARGS are passed to every process, except for paths (files or folders), which choose what to run
-(default: tests/), and these, read here:
+(default: tests/; a test named by its node id, tests/x.py::test_y, runs in one process), and these,
+read here:
   --jobs N           processes at once (default: TEST_JOBS, else 3; 1 runs a single `nameko test`)
   --store-durations  save how long each file took to tests/durations.json
 
@@ -32,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DURATIONS = ROOT / "tests" / "durations.json"
 # seconds per test function, by folder, for a file with no recorded duration
 GUESS = {"unit": 0.03, "service": 0.4, "integration": 4.0}
-SUMMARY = re.compile(r"^=+ (.* in [0-9.]+s.*) =+$")
+# pytest's last line, with or without -q: "==== 12 passed, 1 skipped in 3.1s ====", "12 passed in 3.1s"
+SUMMARY = re.compile(r"^(?:=+ )?((?:no tests ran|\d+ \w+)(?:, \d+ \w+)* in [0-9.]+s(?: \([0-9:]+\))?)(?: =+)?$")
 
 
 def test_files(roots):
@@ -75,7 +77,7 @@ def split_args(args):
             jobs = int(arg.split("=", 1)[1])
         elif arg == "--store-durations":
             store = True
-        elif not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists() and "::" not in arg:
+        elif not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists():
             paths.append(arg)
         else:
             options.append(arg)
@@ -105,6 +107,8 @@ def file_seconds(report):
 def main(args):
     paths, options, jobs, store = split_args(args)
     env = {**os.environ, "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands"}
+    if any("::" in path for path in paths):  # single tests named: one process runs them
+        jobs, store = 1, False
     if jobs == 1 and not store:
         return subprocess.call(nameko_test() + options + paths, cwd=ROOT, env=env)
     known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
