@@ -14,7 +14,7 @@ PLAIN = (
     "services.routing.directory",
     "services.sla.exceptions", "services.sla.clock_states", "services.sla.calendar", "services.sla.policy",
     "services.notify.exceptions", "services.notify.messages",
-    "services.reporting.exceptions", "services.reporting.timeline",
+    "services.reporting.exceptions", "services.reporting.timeline", "services.reporting.periods",
 )
 FRAMEWORKS = ("nameko", "eventlet", "kombu", "sqlalchemy")
 
