@@ -58,11 +58,12 @@ def _load(path, seen):
 
 
 def overlay(base, values):
-    """`values` laid over `base`: mappings merged key by key, all the way down; other values replace."""
+    """`values` laid over `base`: mappings merged key by key, all the way down; other values replace.
+    An empty section (`SMTP:` with only comments under it, read as None) keeps the base's section."""
     merged = dict(base)
     for key, value in values.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = overlay(merged[key], value)
+        if isinstance(merged.get(key), dict) and (value is None or isinstance(value, dict)):
+            merged[key] = overlay(merged[key], value or {})
         else:
             merged[key] = value
     return merged

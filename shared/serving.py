@@ -41,8 +41,8 @@ from nameko.web.server import parse_address
 log = logging.getLogger("rongtuk")
 
 # The first signal gives workers this long to finish: enough for the requests and handlers in
-# flight and for nameko's consumers, which each notice a stop only after their current one-second
-# drain (an embedded stop takes ~3 s, idle or with hundreds of events queued). A worker stuck
+# flight and for nameko's consumers, which each notice a stop within 0.2 s (shared/delivery.py's
+# STOP_CHECK_SECONDS; an embedded stop takes about 0.6 s, idle). A worker stuck
 # longer (e.g. on an RPC to a process that has gone) is killed; its message stays unacknowledged
 # for the broker to deliver again (kombu's memory transport loses it: see docs/operations.md).
 GRACE_SECONDS = 6.0

@@ -113,6 +113,9 @@ def main(args):
         return subprocess.call(nameko_test() + options + paths, cwd=ROOT, env=env)
     known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
     groups = deal(test_files(paths), jobs, known)
+    if not groups:
+        print(f"no test files under {' '.join(paths)}", flush=True)
+        return 5  # pytest's "no tests collected"
     folder = Path(tempfile.mkdtemp(prefix="rongtuk-tests-"))
     started = time.monotonic()
     running = []
@@ -123,18 +126,22 @@ def main(args):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         running.append((number, process, log, report, len(files), seconds))
     print(f"{len(running)} test processes ({sum(len(g[1]) for g in groups)} files); logs in {folder}", flush=True)
-    status, measured = 0, {}
+    status, measured, ran = 0, {}, False
     for number, process, log, report, count, seconds in running:
         code = process.wait()
         text = log.read_text(errors="replace")
         summary = next((m.group(1) for m in map(SUMMARY.match, reversed(text.splitlines())) if m), f"exit {code}")
         print(f"process {number}: {summary} ({count} files, about {seconds:.0f}s expected)", flush=True)
-        if code not in (0, 5):  # 5: no tests collected, as when a file holds none that apply
+        ran = ran or code != 5
+        if code not in (0, 5):  # 5: no tests collected, as when -k deselects all of a process's files
             print(text, flush=True)
-            status = status or code
+            status = status or code or 1
         if report.exists():
             measured.update(file_seconds(report))
     print(f"all {len(running)} processes done in {time.monotonic() - started:.1f}s", flush=True)
+    if not ran:
+        print("no process collected a test", flush=True)
+        status = status or 5
     if store and measured:
         known.update({file: round(seconds, 2) for file, seconds in measured.items()})
         DURATIONS.write_text(json.dumps(dict(sorted(known.items())), indent=1) + "\n")

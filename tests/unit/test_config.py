@@ -224,6 +224,13 @@ def test_an_overlay_merges_sections_key_by_key_and_replaces_everything_else(tmp_
         "SLA": {"sweep_interval": 5, "sweep_batch": 50}, "LIST": [3], "KEPT": True}
 
 
+def test_an_empty_section_in_an_overlay_keeps_the_base_section(tmp_path):
+    (tmp_path / "base.yml").write_text("SMTP:\n  host: mail.example\n  port: 25\n")
+    (tmp_path / "site.yml").write_text("EXTENDS: base.yml\nSMTP:\n  # host: another.example\n")
+
+    assert load_config(tmp_path / "site.yml") == {"SMTP": {"host": "mail.example", "port": 25}}
+
+
 def test_a_config_that_extends_itself_or_is_not_a_mapping_is_refused_by_name(tmp_path):
     (tmp_path / "a.yml").write_text("EXTENDS: b.yml\n")
     (tmp_path / "b.yml").write_text("EXTENDS: a.yml\n")

@@ -131,3 +131,37 @@ def test_complaints_written_without_sight_of_the_rules_keep_their_kind_and_raise
     assert len(cases) == 120
     assert sum(1 for truth, kind in decided if truth == kind) / len(cases) >= 0.88
     assert len([(truth, kind) for truth, kind in decided if truth <= 2 < kind]) <= 2
+
+
+@pytest.mark.parametrize("text", [
+    "ขอทราบค่าเร่งด่วนในการทำหนังสือเดินทาง",                        # an official express fee
+    "ค่าน้ำประปาเดือนนี้สูงเกินความเป็นจริง ขอให้ตรวจสอบมิเตอร์",          # a bill, not an expense claim
+    "บ้านข้างๆ ใช้อาคารผิดวัตถุประสงค์ เปิดเป็นโกดัง",                  # a building's use, not money
+    "จ่ายเงินเต็มจำนวนแล้วแต่ยังไม่ได้รับใบเสร็จ",
+    "เจ้าหน้าที่จ่ายเงินทอนไม่ครบ",                                   # short change
+    "นายจ้างหักเงินค่าจ้างโดยไม่บอก",                                  # a private employer
+    "โพสต์ถามในเพจเฟซบุ๊กของเทศบาลแล้วไม่มีใครตอบ",                    # the office's own page
+    "ไฟฟ้าเฟส 3 ที่บ้านดับ ขอแชร์มิเตอร์กับเพื่อนบ้านได้ไหม",               # a phase, not Facebook
+    "เทศบาลออกข่าวแล้วว่าน้ำประปาจะหยุดไหล",                           # the office's own news
+    "ขอเชิญนักข่าวมาทำข่าวงานประเพณีลอยกระทง",                         # reporters invited
+    "ผู้รับเหมาบริษัทลงลูกรังไม่ครบ",                                   # laterite, not a son
+    "ร้านค้าลูกชิ้นที่โรงเรียนจัดซื้อ",
+    "คำร้องถูกตีความผิด",                                             # interpreted, not beaten
+    "ถนนในซอยทรุดตัว เป็นหลุม จ่ายภาษีทุกปี",                           # taxes are not a project's money
+])
+def test_everyday_words_near_the_new_signals_raise_nothing(text):
+    assert decide_kind(text).kind <= 2, decide_kind(text).reason
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("ลงชื่อรับเงินช่วยเหลือน้ำท่วม 3000 บาท แต่ได้จริงแค่ 1000", 3),
+    ("ผู้ใหญ่บ้านหักเบี้ยยังชีพผู้สูงอายุคนละ 100 บาท", 3),
+    ("จะได้งานถนนต้องจ่ายเงินทอน 10% ให้คนใน", 3),
+    ("ปลัดเบิกค่าน้ำมันเชื้อเพลิงเกินความเป็นจริงเป็นประจำ", 3),
+    ("นายก อบต. ให้บริษัทของน้องชายเป็นผู้รับเหมาทุกโครงการ", 3),
+    ("ลูกถูกตีที่โรงเรียนจนหัวแตก", 3),
+    ("โพสต์ลงเฟซบุ๊กไปแล้วเรื่องเจ้าหน้าที่พูดจาไม่สุภาพ", 4),
+    ("นักข่าวช่อง 7 มาทำข่าวเรื่องน้ำประปาสีโคลนแล้ว", 4),
+])
+def test_grave_matters_told_without_the_obvious_word_are_raised(text, kind):
+    assert decide_kind(text).kind == kind, decide_kind(text).reason
