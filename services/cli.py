@@ -5,7 +5,8 @@ up Rongtuk: the list of them (SERVICE_NAMES) and their migration folders are in
 services/__init__.py, and here is what works on every service at once: `run`, `db upgrade`, `dlq`,
 and the broker links of `sites link|unlink|status`. Each service's own commands live with the
 service (services/<name>/cli.py: `apikey` with intake; `calendar` and `sla deadline` with sla;
-`routing`, `kb`, `directory` and `sites list` with routing) and are added to the command here.
+`routing`, `kb`, `directory` and `sites list` with routing; `reporting rebuild` with reporting) and
+are added to the command here.
 It sits in the services package because that package already holds every service and may know
 its members, while shared/, the common package, must not depend on any service
 (tests/unit/test_shared_independence.py).
@@ -24,6 +25,7 @@ import click
 
 from services import SERVICE_NAMES, upgrade_databases
 from services.intake import cli as intake_cli
+from services.reporting import cli as reporting_cli
 from services.routing import cli as routing_cli
 from services.sla import cli as sla_cli
 from shared.config import EMBEDDED_CONFIG, database_url, load_config
@@ -65,6 +67,7 @@ def main(ctx, config_path):
     rongtuk sites ...           the sites this one exchanges cases with, and the broker links
     rongtuk directory ...       show the organisation directory, check a new one before deploying it
     rongtuk sla deadline ...    the resolution deadline of a case received at a given time
+    rongtuk reporting rebuild   fold the stored case events again into the read model
     """
     ctx.obj = config_path
 
@@ -259,7 +262,7 @@ def sites_status(config_path, management):
 
 
 sites.add_command(routing_cli.sites_list)  # the sites routing's directory names
-for command in intake_cli.commands + routing_cli.commands + sla_cli.commands:
+for command in intake_cli.commands + routing_cli.commands + sla_cli.commands + reporting_cli.commands:
     main.add_command(command)
 
 

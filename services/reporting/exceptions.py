@@ -1,3 +1,6 @@
-"""What reporting refuses: nothing yet. It folds every event it hears (one it cannot read is
-dead-lettered by shared/delivery.py) and its reads refuse nothing, so this module holds no class;
-it is where one goes, as in every service (see docs/developers.md)."""
+"""What reporting refuses. It folds every event it hears (one it cannot read is dead-lettered by
+shared/delivery.py) and its reads refuse nothing; its commands may (see docs/developers.md)."""
+
+
+class ReportingError(Exception):
+    """A reporting command that cannot be carried out; the message says why."""

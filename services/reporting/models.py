@@ -14,6 +14,9 @@ case_events = Table(
     Column("event_type", String(64), nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("summary", Text, nullable=False),
+    # the event as reporting heard it (JSON), for `rongtuk reporting rebuild`; none for reporting's
+    # own entries and for events heard before reporting_0003
+    Column("body", Text),
     Index("ix_case_events_case", "case_id", "occurred_at"),
 )
 

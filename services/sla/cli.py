@@ -27,7 +27,7 @@ def _change_calendar(config_path, action, day, **kwargs):
     from services.sla import clocks
     from services.sla.exceptions import CalendarError
     from services.sla.policy import SlaPolicy
-    from shared.store import utcnow
+    from shared.times import utcnow
     config = load_config(config_path)
     with _sla_store(config) as store:
         try:
