@@ -9,9 +9,9 @@ import uuid
 
 from sqlalchemy import func, select, update
 
-from services.reporting import timeline
+from services.reporting import figures, timeline
 from services.reporting.exceptions import ReportingError
-from services.reporting.models import case_events, case_summaries
+from services.reporting.models import case_events, case_figures, case_summaries
 from shared import events as contract
 from shared.store import insert_ignoring_duplicates
 from shared.times import local_iso, utcnow
@@ -25,10 +25,12 @@ def record_event(tx, event, source, event_type):
     if _fold(session, event, event_type, now):  # the first event of a case, whichever it is, indexes it
         _add_entry(session, str(uuid.uuid4()), event["case_id"], "reporting", "case_indexed", now,
                    timeline.summary("case_indexed", event))
+    _fold_figures(session, event, source, event_type)
 
 
 def rebuild(tx):
-    """Fold every stored event again, in the order they were heard, into an empty case_summaries.
+    """Fold every stored event again, in the order they were heard, into empty case_summaries and
+    case_figures.
     Returns how many events were folded. Refused (ReportingError) while any event heard before
     bodies were kept (reporting_0003) is stored: what it said would be lost. A summary's updated_at
     becomes the time of its last event."""
@@ -40,10 +42,24 @@ def rebuild(tx):
         raise ReportingError(f"{without} stored event(s) were heard before their bodies were kept: rebuilding "
                              f"would lose what they said")
     session.execute(case_summaries.delete())
+    session.execute(case_figures.delete())
     for row in heard:
         event = contract.load(row.service, row.event_type, json.loads(row.body))
         _fold(session, event, row.event_type, event["occurred_at"])
+        _fold_figures(session, event, row.service, row.event_type)
     return len(heard)
+
+
+def _fold_figures(session, event, source, event_type):
+    """The case's figures after `event` (services/reporting/figures.py), the row locked while it is
+    changed: events of one case arrive on several queues at once."""
+    first = figures.fold(None, source, event_type, event)
+    if insert_ignoring_duplicates(session, case_figures, {"case_id": event["case_id"], **first}):
+        return
+    where = case_figures.c.case_id == event["case_id"]
+    row = session.execute(select(case_figures).where(where).with_for_update()).mappings().one()
+    after = figures.fold({name: row[name] for name in figures.EMPTY}, source, event_type, event)
+    session.execute(update(case_figures).where(where).values(**after))
 
 
 def _body(event):

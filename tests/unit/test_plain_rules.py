@@ -15,7 +15,7 @@ PLAIN = (
     "services.sla.exceptions", "services.sla.clock_states", "services.sla.calendar", "services.sla.policy",
     "services.notify.exceptions", "services.notify.messages",
     "services.reporting.exceptions", "services.reporting.timeline", "services.reporting.periods",
-    "services.reporting.indicators",
+    "services.reporting.indicators", "services.reporting.figures",
 )
 FRAMEWORKS = ("nameko", "eventlet", "kombu", "sqlalchemy")
 
