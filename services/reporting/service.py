@@ -2,11 +2,15 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.reporting import readmodel
+from services.reporting import readmodel, report_figures
+from services.reporting.exceptions import ReportingError
+from services.reporting.periods import PeriodError, parse_period
+from shared.config import site_id
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
+from shared.times import utcnow
 from shared.web import http, json_response
 
 
@@ -72,6 +76,23 @@ class ReportingService:
             return refused
         with self.db.reading() as session:
             return json_response(200, {"cases_by_status": readmodel.status_counts(session)})
+
+    @http("GET", "/api/v1/reports/indicators")
+    def indicators(self, request):
+        """The indicators and counts of a fiscal year or half (docs/reports.md), for officers:
+        ?fiscal_year=2570[&half=1|2][&site=HUB|*][&unit=...]."""
+        refused = self._refuse_unless_officer(request)
+        if refused is not None:
+            return refused
+        args = request.args
+        try:
+            period = parse_period(args.get("fiscal_year"), args.get("half"))
+            with self.db.reading() as session:
+                figures = report_figures.figures(session, period, args.get("site"), site_id(self.config), utcnow(),
+                                                 unit=(args.get("unit") or "").strip()[:64] or None)
+        except (PeriodError, ReportingError) as exc:
+            return json_response(400, {"error": "invalid_request", "message": str(exc)})
+        return json_response(200, figures)
 
     def _refuse_unless_officer(self, request):
         """None for an officer's valid key; else the answer (401 no key, 403 not an officer's valid
