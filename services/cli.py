@@ -68,6 +68,7 @@ def main(ctx, config_path):
     rongtuk directory ...       show the organisation directory, check a new one before deploying it
     rongtuk sla deadline ...    the resolution deadline of a case received at a given time
     rongtuk reporting rebuild   fold the stored case events again into the read model
+    rongtuk report ...          the six-month memo (PDF) and the fiscal-year report (PDF, XLSX)
     """
     ctx.obj = config_path
 

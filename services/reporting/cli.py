@@ -32,4 +32,63 @@ def reporting_rebuild(config_path):
     click.echo(f"{folded} event(s) folded again into the case summaries")
 
 
-commands = [reporting]
+@click.group()
+def report():
+    """The office's reports as files: the six-month memo and the fiscal-year report."""
+
+
+def _write(config_path, out, make):
+    from services.reporting.exceptions import ReportingError
+    from shared.store import open_store
+    from shared.times import utcnow
+    config = load_config(config_path)
+    with open_store(config, "reporting", "reporting.report") as store, store.reading() as session:
+        try:
+            data, _content_type, name = make(session, config, utcnow())
+        except ReportingError as exc:
+            raise click.ClickException(str(exc))
+    path = out or name
+    with open(path, "wb") as f:
+        f.write(data)
+    click.echo(f"{path}: {len(data)} bytes")
+
+
+def _period(fy, half):
+    from services.reporting.periods import PeriodError, parse_period
+    try:
+        return parse_period(fy, half)
+    except PeriodError as exc:
+        raise click.BadParameter(str(exc))
+
+
+@report.command("six-month")
+@click.option("--fy", "fiscal_year", required=True, help="The fiscal year, Buddhist Era (2570).")
+@click.option("--half", required=True, type=click.Choice(["1", "2"]), help="1: October-March, 2: April-September.")
+@click.option("--site", default=None, help="A site's code, or * for every site (default: this one).")
+@click.option("--arabic-digits", is_flag=True, help="Arabic digits instead of Thai ones.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Where to write it (default: six-month-<fy>-<half>.pdf).")
+@click.pass_obj
+def report_six_month(config_path, fiscal_year, half, site, arabic_digits, out):
+    """The six-month memo (บันทึกข้อความ) as PDF."""
+    from services.reporting import outputs
+    period = _period(fiscal_year, half)
+    _write(config_path, out, lambda session, config, now: outputs.six_month_memo(
+        session, config, period, now, site, not arabic_digits))
+
+
+@report.command("fiscal-year")
+@click.option("--fy", "fiscal_year", required=True, help="The fiscal year, Buddhist Era (2570).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx"]), default="pdf", show_default=True)
+@click.option("--site", default=None, help="A site's code, or * for every site (default: this one).")
+@click.option("--arabic-digits", is_flag=True, help="Arabic digits instead of Thai ones (PDF).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Where to write it (default: fiscal-year-<fy>.<format>).")
+@click.pass_obj
+def report_fiscal_year(config_path, fiscal_year, fmt, site, arabic_digits, out):
+    """The fiscal-year report: indicators, counts and the corruption table, as PDF or XLSX."""
+    from services.reporting import outputs
+    period = _period(fiscal_year, None)
+    _write(config_path, out, lambda session, config, now: outputs.fiscal_year_report(
+        session, config, period, now, fmt, site, not arabic_digits))
+
+
+commands = [reporting, report]

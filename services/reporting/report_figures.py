@@ -82,3 +82,16 @@ def _where(start, end, site, unit):
 
 def _total(session, where):
     return int(session.execute(select(func.count()).select_from(f).where(where)).scalar_one())
+
+
+def corruption_rows(session, period, site, this_site, categories=("misconduct",)):
+    """Seed 003 s.12's table: the period's complaints of corruption and misconduct (the subjects
+    `categories`), a row per subject and unit: how many, how many answered, how many still open."""
+    site = this_site if not site else (ALL_SITES if site == ALL_SITES else site.strip().upper())
+    answered = or_(f.c.answered_by_unit, f.c.answered_from_kb)
+    rows = session.execute(
+        select(f.c.category, f.c.unit_id, func.count(), _count(answered))
+        .where(and_(_where(period.start, period.end, site, None), f.c.category.in_(list(categories))))
+        .group_by(f.c.category, f.c.unit_id).order_by(f.c.category, f.c.unit_id)).all()
+    return [{"category": category, "unit": unit, "count": int(count), "answered": int(done),
+             "open": int(count) - int(done)} for category, unit, count, done in rows]

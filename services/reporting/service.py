@@ -1,8 +1,9 @@
 """reporting: the read model of every case event, and the figures drawn from it."""
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
+from werkzeug.wrappers import Response
 
-from services.reporting import readmodel, report_figures
+from services.reporting import outputs, readmodel, report_figures
 from services.reporting.exceptions import ReportingError
 from services.reporting.periods import PeriodError, parse_period
 from shared.config import site_id
@@ -93,6 +94,32 @@ class ReportingService:
         except (PeriodError, ReportingError) as exc:
             return json_response(400, {"error": "invalid_request", "message": str(exc)})
         return json_response(200, figures)
+
+    @http("GET", "/api/v1/reports/six-month.pdf")
+    def six_month_pdf(self, request):
+        """The six-month memo (บันทึกข้อความ) as PDF: ?fiscal_year=2570&half=1[&site=...][&digits=arabic]."""
+        return self._report(request, lambda session, period, thai: outputs.six_month_memo(
+            session, self.config, period, utcnow(), request.args.get("site"), thai))
+
+    @http("GET", "/api/v1/reports/fiscal-year.<string:fmt>")
+    def fiscal_year_file(self, request, fmt):
+        """The fiscal-year report as .pdf or .xlsx: ?fiscal_year=2570[&site=...][&digits=arabic]."""
+        return self._report(request, lambda session, period, thai: outputs.fiscal_year_report(
+            session, self.config, period, utcnow(), fmt, request.args.get("site"), thai))
+
+    def _report(self, request, make):
+        refused = self._refuse_unless_officer(request)
+        if refused is not None:
+            return refused
+        try:
+            period = parse_period(request.args.get("fiscal_year"), request.args.get("half"))
+            thai = (request.args.get("digits") or "thai").strip().lower() != "arabic"
+            with self.db.reading() as session:
+                data, content_type, name = make(session, period, thai)
+        except (PeriodError, ReportingError) as exc:
+            return json_response(400, {"error": "invalid_request", "message": str(exc)})
+        return Response(data, status=200, mimetype=content_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     def _refuse_unless_officer(self, request):
         """None for an officer's valid key; else the answer (401 no key, 403 not an officer's valid

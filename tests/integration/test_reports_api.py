@@ -41,3 +41,73 @@ def test_officers_read_the_indicators_of_the_half_and_wrong_questions_get_400(em
                          ({}, "fiscal_year is required"), ({"fiscal_year": "2570", "site": "NOWHERE"}, "no site")]:
         refused = requests.get(url, params=params, headers={"X-Api-Key": key}, timeout=10)
         assert refused.status_code == 400 and says in refused.json()["message"], (params, refused.text)
+
+
+def test_the_memo_and_the_fiscal_year_report_as_files_agree_with_the_api(start_embedded, tmp_path):
+    import shutil
+    import subprocess
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from shared.thai import normalise_text
+
+    site = start_embedded(REPORT_OFFICE="สำนักงานจังหวัดกาฬสินธุ์", REPORT_TO="ผู้ว่าราชการจังหวัดกาฬสินธุ์")
+    misconduct = thai_case(category="misconduct", subject="เจ้าหน้าที่เรียกรับเงิน",
+                           description="เจ้าหน้าที่เรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาต")
+    for body in (thai_case(), misconduct):
+        site.wait_until_routed(site.post_case(body).json())
+    key, now = officer_key(site), period_of(utcnow())
+    headers = {"X-Api-Key": key}
+    year = {"fiscal_year": str(now.fiscal_year)}
+    api = wait_for(lambda: (lambda b: b if b["counts"]["total"] == 2 else None)(requests.get(
+        f"{site.base}/api/v1/reports/indicators", params=year, headers=headers, timeout=10).json()),
+        message="both cases in the figures")
+
+    xlsx = requests.get(f"{site.base}/api/v1/reports/fiscal-year.xlsx", params=year, headers=headers, timeout=30)
+    assert xlsx.status_code == 200 and xlsx.headers["Content-Type"].startswith("application/vnd.openxml")
+    book = load_workbook(BytesIO(xlsx.content))
+    rows = {row[0]: row for row in book["ตัวชี้วัด"].iter_rows(min_row=2, values_only=True)}
+    for indicator in api["indicators"]:
+        assert rows[indicator["id"]][2:] == (indicator["numerator"], indicator["denominator"], indicator["percent"])
+    assert next(book["จำนวนเรื่อง"].iter_rows(min_row=2, values_only=True)) == ("ทั้งหมด", None, 2)
+    corruption = list(book["ทุจริตและประพฤติมิชอบ"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in corruption] == [(now.fiscal_year, "การทุจริตหรือประพฤติมิชอบของเจ้าหน้าที่", 1)]
+
+    memo = requests.get(f"{site.base}/api/v1/reports/six-month.pdf", params={**year, "half": str(now.half)},
+                        headers=headers, timeout=30)
+    assert memo.status_code == 200 and memo.content[:5] == b"%PDF-"
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:  # .ci/run installs it; tests/unit/test_report_documents.py fails without it there
+        (tmp_path / "memo.pdf").write_bytes(memo.content)
+        text = normalise_text(subprocess.run([pdftotext, "-raw", str(tmp_path / "memo.pdf"), "-"],
+                                             capture_output=True, text=True, check=True).stdout)
+        thai_year = str(now.fiscal_year).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+        for words in ("บันทึกข้อความ", "ส่วนราชการ สำนักงานจังหวัดกาฬสินธุ์", "เรียน ผู้ว่าราชการจังหวัดกาฬสินธุ์",
+                      f"ปีงบประมาณ พ.ศ. {thai_year}", "เรื่องร้องเรียนที่ได้รับ ๒ เรื่อง"):
+            assert words in text, words
+
+    assert requests.get(f"{site.base}/api/v1/reports/six-month.pdf", params=year, headers=headers,
+                        timeout=10).status_code == 400  # a memo is of one half
+    assert requests.get(f"{site.base}/api/v1/reports/fiscal-year.docx", params=year, headers=headers,
+                        timeout=10).status_code == 400
+    assert requests.get(f"{site.base}/api/v1/reports/fiscal-year.pdf", params=year, timeout=10).status_code == 401
+    report = requests.get(f"{site.base}/api/v1/reports/fiscal-year.pdf", params={**year, "digits": "arabic"},
+                          headers=headers, timeout=30)
+    assert report.status_code == 200 and report.content[:5] == b"%PDF-"
+    assert report.headers["Content-Disposition"] == f'attachment; filename="fiscal-year-{now.fiscal_year}.pdf"'
+    if pdftotext:
+        (tmp_path / "fy.pdf").write_bytes(report.content)
+        text = normalise_text(subprocess.run([pdftotext, "-raw", str(tmp_path / "fy.pdf"), "-"],
+                                             capture_output=True, text=True, check=True).stdout)
+        squashed = "".join(text.split())  # table cells and the title wrap: compare without spaces
+        for words in (f"ปีงบประมาณพ.ศ.{now.fiscal_year}", "ข้อมูลสถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ",
+                      "การทุจริตหรือประพฤติมิชอบของเจ้าหน้าที่1", "อยู่ระหว่างดำเนินการ1เรื่อง"):
+            assert words in squashed, words
+
+    written = run_cli("report", "fiscal-year", "--fy", str(now.fiscal_year), "--format", "xlsx",
+                      "--out", str(tmp_path / "fy.xlsx"), env=site.env)
+    assert written.returncode == 0, written.stderr
+    assert load_workbook(tmp_path / "fy.xlsx")["ตัวชี้วัด"]["C2"].value == api["indicators"][0]["numerator"]
+    wrong = run_cli("report", "six-month", "--fy", "2026", "--half", "1", env=site.env)
+    assert wrong.returncode == 2 and "Buddhist Era" in wrong.stderr
