@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit bench bench-sla bench-routing clean
+.PHONY: install run test test-unit bench bench-sla bench-routing bench-reports clean
 
 install: $(STAMP)
 
@@ -36,6 +36,9 @@ bench-sla: install
 
 bench-routing: install
 	$(BIN)/python -m benchmarks.routing
+
+bench-reports: install
+	$(BIN)/python -m benchmarks.reports
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
