@@ -13,37 +13,7 @@ def officer_key(site):
     return made.stdout.split("key:")[1].strip()
 
 
-def test_officers_read_the_indicators_of_the_half_and_wrong_questions_get_400(embedded):
-    created = [embedded.post_case(thai_case()).json(),
-               embedded.post_case(thai_case(channel="hotline", subject="ถนนชำรุด", kind=2)).json()]
-    for case in created:
-        embedded.wait_until_routed(case)
-    key, url = officer_key(embedded), f"{embedded.base}/api/v1/reports/indicators"
-    now = period_of(utcnow())
-    ask = {"fiscal_year": str(now.fiscal_year), "half": str(now.half)}
-
-    assert requests.get(url, params=ask, timeout=10).status_code == 401
-
-    def counted():
-        answer = requests.get(url, params=ask, headers={"X-Api-Key": key}, timeout=10)
-        assert answer.status_code == 200, answer.text
-        body = answer.json()
-        return body if body["counts"]["total"] == 2 else None
-
-    body = wait_for(counted, message="both cases in the figures")
-    assert (body["fiscal_year"], body["half"], body["site"]) == (now.fiscal_year, now.half, "HUB")
-    assert body["counts"]["by_channel"] == {"web": 1, "hotline": 1}
-    shares = {i["id"]: i for i in body["indicators"]}
-    assert shares["routed_correctly"] == {"id": "routed_correctly", "numerator": 2, "denominator": 2, "percent": 100.0}
-    assert shares["answered"]["denominator"] == 2 and shares["on_time"]["percent"] is None
-
-    for params, says in [({"fiscal_year": "2026"}, "Buddhist Era"), ({"fiscal_year": "2570", "half": "3"}, "half is 1"),
-                         ({}, "fiscal_year is required"), ({"fiscal_year": "2570", "site": "NOWHERE"}, "no site")]:
-        refused = requests.get(url, params=params, headers={"X-Api-Key": key}, timeout=10)
-        assert refused.status_code == 400 and says in refused.json()["message"], (params, refused.text)
-
-
-def test_the_memo_and_the_fiscal_year_report_as_files_agree_with_the_api(start_embedded, tmp_path):
+def test_officers_read_the_indicators_and_the_reports_and_wrong_questions_get_400(start_embedded, tmp_path):
     import shutil
     import subprocess
     from io import BytesIO
@@ -55,14 +25,31 @@ def test_the_memo_and_the_fiscal_year_report_as_files_agree_with_the_api(start_e
     site = start_embedded(REPORT_OFFICE="สำนักงานจังหวัดกาฬสินธุ์", REPORT_TO="ผู้ว่าราชการจังหวัดกาฬสินธุ์")
     misconduct = thai_case(category="misconduct", subject="เจ้าหน้าที่เรียกรับเงิน",
                            description="เจ้าหน้าที่เรียกรับเงินห้าพันบาทเพื่อเร่งออกใบอนุญาต")
-    for body in (thai_case(), misconduct):
+    for body in (thai_case(channel="hotline", subject="ถนนชำรุด", kind=2), misconduct):
         site.wait_until_routed(site.post_case(body).json())
     key, now = officer_key(site), period_of(utcnow())
     headers = {"X-Api-Key": key}
     year = {"fiscal_year": str(now.fiscal_year)}
-    api = wait_for(lambda: (lambda b: b if b["counts"]["total"] == 2 else None)(requests.get(
-        f"{site.base}/api/v1/reports/indicators", params=year, headers=headers, timeout=10).json()),
-        message="both cases in the figures")
+    url = f"{site.base}/api/v1/reports/indicators"
+    assert requests.get(url, params=year, timeout=10).status_code == 401
+
+    def counted(params):
+        answer = requests.get(url, params=params, headers=headers, timeout=10)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        return body if body["counts"]["total"] == 2 else None
+
+    half = wait_for(lambda: counted({**year, "half": str(now.half)}), message="both cases in the half's figures")
+    assert (half["fiscal_year"], half["half"], half["site"]) == (now.fiscal_year, now.half, "HUB")
+    assert half["counts"]["by_channel"] == {"web": 1, "hotline": 1}
+    shares = {i["id"]: i for i in half["indicators"]}
+    assert shares["routed_correctly"] == {"id": "routed_correctly", "numerator": 2, "denominator": 2, "percent": 100.0}
+    assert shares["answered"]["denominator"] == 2 and shares["on_time"]["percent"] is None
+    for params, says in [({"fiscal_year": "2026"}, "Buddhist Era"), ({"fiscal_year": "2570", "half": "3"}, "half is 1"),
+                         ({}, "fiscal_year is required"), ({"fiscal_year": "2570", "site": "NOWHERE"}, "no site")]:
+        refused = requests.get(url, params=params, headers=headers, timeout=10)
+        assert refused.status_code == 400 and says in refused.json()["message"], (params, refused.text)
+    api = counted(year)
 
     xlsx = requests.get(f"{site.base}/api/v1/reports/fiscal-year.xlsx", params=year, headers=headers, timeout=30)
     assert xlsx.status_code == 200 and xlsx.headers["Content-Type"].startswith("application/vnd.openxml")
