@@ -98,3 +98,61 @@ def test_officers_read_the_indicators_and_the_reports_and_wrong_questions_get_40
     assert load_workbook(tmp_path / "fy.xlsx")["ตัวชี้วัด"]["C2"].value == api["indicators"][0]["numerator"]
     wrong = run_cli("report", "six-month", "--fy", "2026", "--half", "1", env=site.env)
     assert wrong.returncode == 2 and "Buddhist Era" in wrong.stderr
+
+
+def test_a_known_history_of_officers_actions_gives_every_indicator_as_worked_out_by_hand(embedded):
+    """Five cases of this half, each handled as below through the API and officers' actions; every
+    numerator, denominator and count is worked out by hand from the definitions (docs/reports.md)."""
+    key, now = officer_key(embedded), period_of(utcnow())
+    who = {"name": "สมศรี ทดสอบ", "email": "somsri@example.org"}
+
+    def case(channel, kind, subject, description, **more):
+        created = embedded.post_case({"channel": channel, "kind": kind, "subject": subject,
+                                      "description": description, "complainant": who, **more}).json()
+        return created
+
+    def act(created, action, body=None):
+        answer = requests.post(f"{embedded.base}/api/v1/cases/{created['tracking_number']}/routing/{action}",
+                               json=body, headers={"X-Api-Key": key}, timeout=10)
+        assert answer.status_code == 200, (action, answer.text)
+
+    a = case("web", 2, "ขอให้ปรับปรุงป้ายประกาศ", "ป้ายประกาศหน้าสำนักงานเก่ามาก อ่านยาก")       # answered
+    b = case("hotline", 2, "ขอให้ตรวจสอบการจัดสรรงบ", "ขอให้ชี้แจงการจัดสรรงบโครงการหมู่ 4")      # re-routed, answered
+    c = case("counter", 2, "ขอให้ซ่อมไฟทางเดิน", "ไฟทางเดินหน้าอาคารใช้ไม่ได้")                  # information asked
+    d = case("letter", 3, "เจ้าหน้าที่เรียกรับเงิน", "เจ้าหน้าที่เรียกรับเงินเพื่อเร่งออกใบอนุญาต",
+             category="misconduct")                                                         # open
+    for created in (a, b, c, d):
+        embedded.wait_until_routed(created)
+    e = embedded.post_case({"channel": "web", "kind": 1, "subject": "สอบถามเรื่องอบรม",             # knowledge base
+                            "description": "อยากทราบว่าจะเปิดรับสมัครอบรมเศรษฐกิจพอเพียงรุ่นต่อไปเมื่อไหร่ครับ"}).json()
+    act(b, "reroute", {"unit_id": "projects-funds", "reason": "งบโครงการเป็นของกลุ่มงานโครงการ"})
+    act(c, "request-info", {"question": "ไฟดวงไหน อาคารใด"})
+    act(a, "answer", {"answer": "เปลี่ยนป้ายใหม่แล้ว"})
+    act(b, "answer", {"answer": "ชี้แจงการจัดสรรงบแล้ว"})
+
+    def settled():
+        body = requests.get(f"{embedded.base}/api/v1/reports/indicators", headers={"X-Api-Key": key}, timeout=10,
+                            params={"fiscal_year": now.fiscal_year, "half": now.half}).json()
+        shares = {i["id"]: (i["numerator"], i["denominator"]) for i in body["indicators"]}
+        done = body["counts"]["total"] == 5 and shares["answered"][0] == 3 and shares["on_time"][1] == 2
+        return body if done and shares["complete_information"][0] == 3 else None
+
+    body = wait_for(settled, timeout=30, message="every event in the figures")
+    shares = {i["id"]: (i["numerator"], i["denominator"], i["percent"]) for i in body["indicators"]}
+    assert shares == {
+        "routed_correctly": (3, 4, 75.0),         # a, b, c, d routed (e answered from the knowledge base); b re-routed
+        "complete_information": (3, 4, 75.0),     # c asked for information
+        "progress_on_time": (2, 2, 100.0),        # a and b: first-notice clocks ended met with the answers; c, d not due
+        "followed_up": (0, 0, None),              # nothing warned or breached yet
+        "result_documents": (0, 2, 0.0),          # a and b answered by units, without documents
+        "answered": (3, 5, 60.0),                 # a, b and e of the five
+        "on_time": (2, 2, 100.0),                 # a and b resolved before their deadlines
+    }
+    counts = body["counts"]
+    assert counts["total"] == 5
+    assert counts["by_channel"] == {"web": 2, "hotline": 1, "counter": 1, "letter": 1}
+    assert counts["by_kind"] == {"1": 1, "2": 3, "3": 1}
+    assert counts["by_category"]["misconduct"] == 1 and sum(counts["by_category"].values()) == 5
+    assert counts["by_unit"]["projects-funds"] >= 1 and counts["by_unit"]["none"] == 1   # e has no unit
+    assert sum(counts["by_unit"].values()) == 5
+    assert e["tracking_number"]
