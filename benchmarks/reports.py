@@ -5,7 +5,7 @@ one of 10,000,000.
     make bench-reports      # or: .venv/bin/python -m benchmarks.reports [--large 10000000] [--trials 5]
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, as for the tests): creates the database
-rongtuk_bench_reports, migrates reporting's tables, fills case_figures by set-based SQL (the
+rongtuk_bench_reports (dropped at the end), migrates reporting's tables, fills case_figures by set-based SQL (the
 period's cases spread over fiscal year 2569, the rest over the 25 years before 2568), and times
 the reporting service's own use cases: the indicators and counts of fiscal year 2569
 (report_figures.figures and the s.12 table), and the six-month memo of its first half drawn to
@@ -20,27 +20,17 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from services import upgrade_databases
+from benchmarks import fresh_database
 from services.reporting import outputs, report_figures
 from services.reporting.periods import Period
-from shared.store import make_engine, open_store
+from shared.store import open_store
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB = "rongtuk_bench_reports"
 IN_PERIOD = 100_000
 YEAR = Period(2569)
 NOW = datetime(2026, 10, 15, tzinfo=timezone.utc)
-CONFIG = {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{DB}", "SITE_ID": "HUB",
+CONFIG = {"SITE_ID": "HUB",
           "REPORTING": {"office": "สำนักงานจังหวัดกาฬสินธุ์", "to": "ผู้ว่าราชการจังหวัดกาฬสินธุ์"}}
-
-
-def recreate_database():
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DB}"'))
-    admin.dispose()
-    upgrade_databases(CONFIG, ["reporting"])
 
 
 def add_cases(engine, first, count, start, seconds):
@@ -90,9 +80,9 @@ def main():
     parser.add_argument("--trials", type=int, default=5)
     args = parser.parse_args()
 
-    recreate_database()
     year_seconds = (YEAR.end - YEAR.start).total_seconds()
-    with open_store(CONFIG, "reporting", "bench") as store:
+    with fresh_database(DB, "reporting") as url, open_store({**CONFIG, "DATABASE_URL": url}, "reporting",
+                                                            "bench") as store:
         add_cases(store.engine, 0, IN_PERIOD, YEAR.start, year_seconds)
         small = time_work(store, args.trials)
         loading = time.perf_counter()

@@ -3,7 +3,7 @@
     make bench-sla          # or: .venv/bin/python -m benchmarks.sla_sweep [--open 1000000] [--trials 5]
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, as for the tests): creates the database
-rongtuk_bench_sla, migrates it, fills it with clocks by set-based SQL, and times the sla
+rongtuk_bench_sla (dropped at the end), migrates it, fills it with clocks by set-based SQL, and times the sla
 service's own sweep use case (one transaction: select the due clocks by the next_check_at
 index, fire each one's warning, record the step and its event in the outbox). The baseline is
 the same sweep over 10,000 open clocks, measured in the same run. Prints figures; asserts nothing.
@@ -15,31 +15,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from services import upgrade_databases
+from benchmarks import fresh_database
 from services.sla import clocks
 from services.sla.policy import SlaPolicy
-from shared.store import make_engine, open_store
+from shared.store import open_store
 from shared.times import BANGKOK
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB = "rongtuk_bench_sla"
 STARTED = datetime(2025, 12, 4, 10, 0, tzinfo=BANGKOK)   # kind 2: due Thu 11 Dec 16:30
 DUE = datetime(2025, 12, 11, 16, 30, tzinfo=BANGKOK)
 WARN = datetime(2025, 12, 11, 8, 30, tzinfo=BANGKOK)
 NOW = datetime(2025, 12, 11, 9, 0, tzinfo=BANGKOK)       # warnings due, nothing else
 DUE_CLOCKS = 1000
-
-
-def recreate_database():
-    """The benchmark's database, made afresh and migrated; returns its config."""
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{DB}"'))
-    admin.dispose()
-    config = {"DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{DB}"}
-    upgrade_databases(config, ["sla"])
-    return config
 
 
 def add_clocks(engine, first, count, due):
@@ -90,7 +77,7 @@ def main():
     parser.add_argument("--trials", type=int, default=5)
     args = parser.parse_args()
 
-    with open_store(recreate_database(), "sla", "bench") as store:
+    with fresh_database(DB, "sla") as url, open_store({"DATABASE_URL": url}, "sla", "bench") as store:
         add_clocks(store.engine, 0, DUE_CLOCKS, due=True)
         add_clocks(store.engine, DUE_CLOCKS, 10_000 - DUE_CLOCKS, due=False)
         small = time_sweeps(store, args.trials)

@@ -139,6 +139,29 @@ def dumps(obj):
     return json.dumps(obj, ensure_ascii=False)
 
 
+def poppler(tool):
+    """The path of a poppler-utils tool (pdftotext, pdftoppm). .ci/run installs them: missing under CI
+    is a failure; elsewhere the test is skipped, saying what to install."""
+    import shutil
+
+    import pytest
+    found = shutil.which(tool)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} (poppler-utils) is not installed")
+        pytest.skip(f"{tool} (poppler-utils) is not installed: apt-get install poppler-utils")
+    return found
+
+
+def pdf_text(pdf: bytes, folder):
+    """A PDF's text in the order it was written (pdftotext -raw), sara am composed again."""
+    from shared.thai import normalise_text
+    path = Path(folder) / "document.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run([poppler("pdftotext"), "-raw", str(path), "-"], capture_output=True, text=True, check=True)
+    return normalise_text(out.stdout)
+
+
 class FakeTime:
     """A clock a test moves by hand: patch it over services.sla.dependencies.Clock.now."""
 

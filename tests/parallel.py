@@ -81,10 +81,19 @@ def split_args(args):
             paths.append(arg)
         else:
             options.append(arg)
-            # an option's value (-k EXPR, -m EXPR, --durations N ...) stays with its option
+            # these options take a value (-k EXPR, --ignore PATH, ...): it goes with its option to every
+            # process, and is not read as a path to run
             if arg in ("-k", "-m", "-p", "-o", "--durations", "--maxfail", "--deselect", "--ignore") and rest:
                 options.append(rest.pop(0))
     return paths or ["tests"], options, max(1, jobs), store
+
+
+def ignored(options):
+    """The paths --ignore names: their files are not dealt to any process (pytest would still run a
+    file it was given by name)."""
+    paths = [options[i + 1] for i, arg in enumerate(options[:-1]) if arg == "--ignore"]
+    paths += [arg.split("=", 1)[1] for arg in options if arg.startswith("--ignore=")]
+    return [Path(p).as_posix().rstrip("/") for p in paths]
 
 
 def nameko_test():
@@ -112,7 +121,9 @@ def main(args):
     if jobs == 1 and not store:
         return subprocess.call(nameko_test() + options + paths, cwd=ROOT, env=env)
     known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
-    groups = deal(test_files(paths), jobs, known)
+    skip = ignored(options)
+    files = [f for f in test_files(paths) if not any(f == p or f.startswith(p + "/") for p in skip)]
+    groups = deal(files, jobs, known)
     if not groups:
         print(f"no test files under {' '.join(paths)}", flush=True)
         return 5  # pytest's "no tests collected"

@@ -61,13 +61,20 @@ def _period(fy, half):
         raise click.BadParameter(str(exc))
 
 
+def _report_options(command):
+    """The options every report takes: the fiscal year, the site, the digits and where to write it."""
+    for option in reversed((
+            click.option("--fy", "fiscal_year", required=True, help="The fiscal year, Buddhist Era (2570)."),
+            click.option("--site", default=None, help="A site's code, or * for every site (default: this one)."),
+            click.option("--arabic-digits", is_flag=True, help="Arabic digits instead of Thai ones (PDF)."),
+            click.option("--out", type=click.Path(dir_okay=False), help="Where to write it (default: its own name)."))):
+        command = option(command)
+    return click.pass_obj(command)
+
+
 @report.command("six-month")
-@click.option("--fy", "fiscal_year", required=True, help="The fiscal year, Buddhist Era (2570).")
 @click.option("--half", required=True, type=click.Choice(["1", "2"]), help="1: October-March, 2: April-September.")
-@click.option("--site", default=None, help="A site's code, or * for every site (default: this one).")
-@click.option("--arabic-digits", is_flag=True, help="Arabic digits instead of Thai ones.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Where to write it (default: six-month-<fy>-<half>.pdf).")
-@click.pass_obj
+@_report_options
 def report_six_month(config_path, fiscal_year, half, site, arabic_digits, out):
     """The six-month memo (บันทึกข้อความ) as PDF."""
     from services.reporting import outputs
@@ -77,12 +84,8 @@ def report_six_month(config_path, fiscal_year, half, site, arabic_digits, out):
 
 
 @report.command("fiscal-year")
-@click.option("--fy", "fiscal_year", required=True, help="The fiscal year, Buddhist Era (2570).")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx"]), default="pdf", show_default=True)
-@click.option("--site", default=None, help="A site's code, or * for every site (default: this one).")
-@click.option("--arabic-digits", is_flag=True, help="Arabic digits instead of Thai ones (PDF).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Where to write it (default: fiscal-year-<fy>.<format>).")
-@click.pass_obj
+@_report_options
 def report_fiscal_year(config_path, fiscal_year, fmt, site, arabic_digits, out):
     """The fiscal-year report: indicators, counts and the corruption table, as PDF or XLSX."""
     from services.reporting import outputs

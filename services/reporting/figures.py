@@ -19,7 +19,6 @@ EMPTY = {
     "resolution_due_at": None, "resolution_outcome": None,
     "warnings": 0, "breaches": 0, "escalations": 0, "reopened": 0, "result_documents": 0,
 }
-COUNTERS = ("kind_changes", "warnings", "breaches", "escalations", "reopened", "result_documents")
 
 
 def fold(row, source, event_type, event):

@@ -1,10 +1,9 @@
 """The reports as files, for the HTTP API and the `rongtuk report` commands alike: figures counted
 (report_figures.py), filled into the office's documents (reports.py) and drawn (documents.py,
-workbook.py). Returns (bytes, content type, file name)."""
+workbook.py). Returns (bytes, content type, file name). Jinja2, WeasyPrint and openpyxl are imported
+when a document is asked for, not when the service starts."""
 from services.reporting import report_figures, reports
-from services.reporting.documents import render_pdf
 from services.reporting.exceptions import ReportingError
-from services.reporting.workbook import fiscal_year_workbook
 from shared.config import project_path, site_id, setting
 from shared.times import local_date
 
@@ -20,6 +19,7 @@ def _office(config):
 def six_month_memo(session, config, period, now, site=None, thai_digits=True):
     if period.half is None:
         raise ReportingError("the six-month memo is of one half: give half=1 (October-March) or 2 (April-September)")
+    from services.reporting.documents import render_pdf
     details, own = _office(config)
     figures = report_figures.figures(session, period, site, site_id(config), now)
     context = reports.six_month_memo(figures, period, details, local_date(now), thai_digits)
@@ -37,6 +37,8 @@ def fiscal_year_report(session, config, period, now, fmt, site=None, thai_digits
     corruption = reports.corruption_table(rows, details)
     name = f"fiscal-year-{period.fiscal_year}" + (f"-{period.half}" if period.half else "")
     if fmt == "xlsx":
+        from services.reporting.workbook import fiscal_year_workbook
         return fiscal_year_workbook({**figures, "corruption": corruption}), XLSX, f"{name}.xlsx"
+    from services.reporting.documents import render_pdf
     context = reports.fiscal_year_report(figures, period, details, corruption)
     return render_pdf("fiscal_year.html", context, own, thai_digits), PDF, f"{name}.pdf"

@@ -19,7 +19,7 @@ def office(settings):
     return {**DEFAULT_OFFICE, **{k: v for k, v in (settings or {}).items() if v is not None}}
 
 
-def corruption_table(rows, details, thai_digits=True):
+def corruption_table(rows, details):
     """s.12's rows as the documents and the workbook show them."""
     names = details.get("category_names") or {}
     return [{"detail": names.get(row["category"], row["category"]), "count": row["count"],

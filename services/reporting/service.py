@@ -12,7 +12,11 @@ from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 from shared.times import utcnow
-from shared.web import http, json_response
+from shared.web import Refusal, http, json_response, refusal
+
+# what reporting refuses over HTTP (answered by shared/web.py): a period or a report it cannot make
+refusal(PeriodError, lambda exc: Refusal(400, "invalid_request", str(exc)))
+refusal(ReportingError, lambda exc: Refusal(400, "invalid_request", str(exc)))
 
 
 # Every event the read model folds, by the service that emits it. Each gets a handler of its own,
@@ -86,13 +90,10 @@ class ReportingService:
         if refused is not None:
             return refused
         args = request.args
-        try:
-            period = parse_period(args.get("fiscal_year"), args.get("half"))
-            with self.db.reading() as session:
-                figures = report_figures.figures(session, period, args.get("site"), site_id(self.config), utcnow(),
-                                                 unit=(args.get("unit") or "").strip()[:64] or None)
-        except (PeriodError, ReportingError) as exc:
-            return json_response(400, {"error": "invalid_request", "message": str(exc)})
+        period = parse_period(args.get("fiscal_year"), args.get("half"))
+        with self.db.reading() as session:
+            figures = report_figures.figures(session, period, args.get("site"), site_id(self.config), utcnow(),
+                                             unit=(args.get("unit") or "").strip()[:64] or None)
         return json_response(200, figures)
 
     @http("GET", "/api/v1/reports/six-month.pdf")
@@ -111,13 +112,10 @@ class ReportingService:
         refused = self._refuse_unless_officer(request)
         if refused is not None:
             return refused
-        try:
-            period = parse_period(request.args.get("fiscal_year"), request.args.get("half"))
-            thai = (request.args.get("digits") or "thai").strip().lower() != "arabic"
-            with self.db.reading() as session:
-                data, content_type, name = make(session, period, thai)
-        except (PeriodError, ReportingError) as exc:
-            return json_response(400, {"error": "invalid_request", "message": str(exc)})
+        period = parse_period(request.args.get("fiscal_year"), request.args.get("half"))
+        thai = (request.args.get("digits") or "thai").strip().lower() != "arabic"
+        with self.db.reading() as session:
+            data, content_type, name = make(session, period, thai)
         return Response(data, status=200, mimetype=content_type,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -33,3 +33,8 @@ def test_pytest_summaries_are_read_with_or_without_q():
                           ("== 1 failed, 2 passed in 200.1s (0:03:20) ==", "1 failed, 2 passed in 200.1s (0:03:20)")]:
         assert parallel.SUMMARY.match(line).group(1) == summary
     assert parallel.SUMMARY.match("tests/unit/test_x.py ....") is None
+
+
+def test_ignored_paths_are_named_by_either_spelling():
+    assert parallel.ignored(["-q", "--ignore", "tests/integration/", "--ignore=tests/unit/test_x.py"]) == [
+        "tests/integration", "tests/unit/test_x.py"]

@@ -1,7 +1,5 @@
 """services/reporting/documents.py: the six-month memo as PDF, its text read back as pdftotext reads it
 and its first page drawn to PNG (poppler-utils), in the Thai font .ci/run installs."""
-import os
-import shutil
 import subprocess
 from datetime import date
 
@@ -9,7 +7,7 @@ import pytest
 
 from services.reporting.documents import DocumentError, render_html, render_pdf
 from services.reporting.periods import Period
-from shared.thai import normalise_text
+from tests.helpers import pdf_text, poppler
 
 MEMO = dict(
     office="สำนักงานจังหวัดกาฬสินธุ์", unit="กลุ่มงานอำนวยการ", phone="0 4381 1584", reference="กส 0017.1/123",
@@ -24,25 +22,8 @@ MEMO = dict(
     signatures=[{"name": "นางสาวสมหญิง ใจดี", "position": "นักจัดการงานทั่วไปชำนาญการ"}])
 
 
-def poppler(tool):
-    found = shutil.which(tool)
-    if found is None:
-        if os.environ.get("CI"):  # CI installs poppler-utils: missing there is a failure
-            pytest.fail(f"{tool} (poppler-utils) is not installed")
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
-    return found
-
-
-def text_of(pdf, tmp_path):
-    """The PDF's text in the order it was written (pdftotext -raw), sara am composed again."""
-    path = tmp_path / "memo.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run([poppler("pdftotext"), "-raw", str(path), "-"], capture_output=True, text=True, check=True)
-    return normalise_text(out.stdout)
-
-
 def test_the_memo_reads_back_as_written_with_thai_digits_and_the_figures(tmp_path):
-    text = text_of(render_pdf("six_month_memo.html", MEMO), tmp_path)
+    text = pdf_text(render_pdf("six_month_memo.html", MEMO), tmp_path)
 
     for words in ("บันทึกข้อความ", "ส่วนราชการ สำนักงานจังหวัดกาฬสินธุ์ กลุ่มงานอำนวยการ", "ที่ กส ๐๐๑๗.๑/๑๒๓",
                   "วันที่ ๑๕ เมษายน ๒๕๖๙", "เรื่อง รายงานผลการดำเนินงานจัดการข้อร้องเรียน ปีงบประมาณ พ.ศ.",
@@ -55,7 +36,7 @@ def test_the_memo_reads_back_as_written_with_thai_digits_and_the_figures(tmp_pat
 
 def test_arabic_digits_by_option_and_no_complaints_is_a_result(tmp_path):
     memo = {**MEMO, "total": 0, "rows": []}
-    text = text_of(render_pdf("six_month_memo.html", memo, thai_digits=False), tmp_path)
+    text = pdf_text(render_pdf("six_month_memo.html", memo, thai_digits=False), tmp_path)
 
     assert "วันที่ 15 เมษายน 2569" in text and "ไม่มีการร้องเรียน" in text
     assert "๒๕๖๙" not in text

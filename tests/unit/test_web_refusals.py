@@ -1,16 +1,18 @@
 """shared/web.py's refusals without a server: which exceptions are refusals and the answer each gets,
 another service's (a RemoteError naming its class) included, in the endpoint's own format."""
+import importlib
 import json
 
 import pytest
 from nameko.exceptions import RemoteError
 
-from services.intake import service as intake_service  # noqa: F401 (declares intake's refusals)
 from services.intake.exceptions import IntakeError, Open311Error, Refused
 from services.routing.exceptions import RoutingError, SiteMismatch
 from shared import web
 from shared.rpc import RpcTimeout
 from shared.web import InvalidRequest, Refusal, refusal, refusal_for, remote_refusal
+
+importlib.import_module("services.intake.service")  # its module declares intake's refusals, read below
 
 
 def answered(response):
