@@ -258,6 +258,25 @@ class CaseAnsweredV1(Envelope):
     to_site = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=32))
 
 
+class ResultDocumentV1(Schema):
+    """A document that came with an answer: what it is, never its content (the site that answered
+    keeps the file; `site_id` says which)."""
+    class Meta:
+        unknown = RAISE
+
+    id = UUIDString(required=True)
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    content_type = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    size = StrictInteger(required=True, validate=validate.Range(min=1))
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    site_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class CaseAnsweredV2(CaseAnsweredV1):
+    """v1 plus the result documents that came with the answer (none: an empty list)."""
+    documents = fields.List(fields.Nested(ResultDocumentV1), required=True, validate=validate.Length(max=10))
+
+
 class SlaClockEvent(Envelope):
     """What every event about one SLA clock carries."""
     clock_id = UUIDString(required=True)
@@ -398,7 +417,9 @@ CASE_ANSWERED_FROM_KB = EventType("routing", "case_answered_from_kb", 1, CaseAns
 CASE_UNITS_ASSIGNED = EventType("routing", "case_units_assigned", 1, CaseUnitsAssignedV1)
 CASE_UNIT_STATUS_CHANGED = EventType("routing", "case_unit_status_changed", 1, CaseUnitStatusChangedV1)
 CASE_FORWARDED = EventType("routing", "case_forwarded", 1, CaseForwardedV1)
-CASE_ANSWERED = EventType("routing", "case_answered", 1, CaseAnsweredV1)
+CASE_ANSWERED_V1 = EventType("routing", "case_answered", 1, CaseAnsweredV1,
+                             upcast=lambda event: {**event, "version": 2, "documents": []})
+CASE_ANSWERED = EventType("routing", "case_answered", 2, CaseAnsweredV2)
 SLA_CLOCK_STARTED = EventType("sla", "sla_clock_started", 1, SlaClockStartedV1)
 SLA_WARNING = EventType("sla", "sla_warning", 1, SlaWarningV1)
 SLA_BREACHED = EventType("sla", "sla_breached", 1, SlaBreachedV1)
@@ -412,7 +433,8 @@ NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, Notifica
 REGISTRY = {(e.source, e.name, e.version): e for e in (
     CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1,
     CASE_ROUTED, CASE_TRIAGE_NEEDED, CASE_KIND_CHANGED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,
-    CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED,
+    CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED_V1,
+    CASE_ANSWERED,
     SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED, SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED,
     SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
 

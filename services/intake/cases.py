@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import case, or_, select, update
 
-from services.intake import attachments as files
+from shared import files
 from services.intake import duplicates, tracking
 from services.intake import status as case_status
-from services.intake.exceptions import AttachmentError, IntakeError, NotRoutedYet, ReferralError
+from services.intake.exceptions import IntakeError, NotRoutedYet, ReferralError
 from services.intake.models import (attachments, cases, complainants, disputes, identity_access_log,
                                     inbound_messages, tracking_sequences)
 from shared.events import CASE_RECEIVED, CASE_REOPENED
@@ -179,7 +179,7 @@ def _uploads(data):
     uploads = [files.Upload(a["filename"], a["content_type"], a["data"]) for a in data.get("attachments") or []]
     try:
         return files.check(uploads)
-    except AttachmentError as exc:
+    except files.FileRefused as exc:
         raise IntakeError({"attachments": [str(exc)]}) from exc
 
 
@@ -265,7 +265,17 @@ def record_answer(tx, event):
     """case_answered: the case is closed with its result, which its page shows to the complainant."""
     tx.session.execute(update(cases).where(cases.c.id == event["case_id"]).values(
         status=case_status.ANSWERED, closed_at=event["occurred_at"], answered_at=event["occurred_at"],
-        result=event["answer"], result_by_site=event["answered_by_site"], updated_at=utcnow()))
+        result=event["answer"], result_by_site=event["answered_by_site"], updated_at=utcnow(),
+        result_documents=json.dumps([{k: d[k] for k in RESULT_DOCUMENT_FIELDS} for d in event["documents"]],
+                                    ensure_ascii=False)))
+
+
+RESULT_DOCUMENT_FIELDS = ("id", "filename", "content_type", "size", "site_id")
+
+
+def result_documents_of(row):
+    """The documents the case's result came with, as its page lists them."""
+    return json.loads(row.result_documents) if row.result_documents else []
 
 
 def record_deadline(tx, event):
@@ -295,8 +305,8 @@ def public_view(row, timeline, clocks=None):
         "unit": {"id": row.unit_id, "name": row.unit_name} if row.unit_id else None,
         "deadline": _local(row.due_at) if row.due_at else None,
         "field_check": bool(row.field_check),
-        "result": ({"answer": row.result, "answered_at": _local(row.answered_at), "by_site": row.result_by_site}
-                   if row.result else None),
+        "result": ({"answer": row.result, "answered_at": _local(row.answered_at), "by_site": row.result_by_site,
+                    "documents": result_documents_of(row)} if row.result else None),
         "clocks": clocks,
         "timeline": timeline,
     }

@@ -2,7 +2,7 @@
 from nameko.exceptions import ConfigurationError
 from nameko.extensions import DependencyProvider
 
-from services.intake.attachments import AttachmentStore
+from shared.files import FileStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
 from services.intake.sealing import Sealer
@@ -16,7 +16,7 @@ class Intake(DependencyProvider):
         self.context = IntakeContext(
             catalogue=Catalogue.load(project_path(setting(config, "INTAKE", "subjects", "deploy/subjects.yml"))),
             sealer=Sealer(seal_key(config)),  # from SEAL_KEY, or the key file outside the data folder
-            files=AttachmentStore(private_dir(data_dir(config), tighten_contents=True) / "attachments"),
+            files=FileStore(private_dir(data_dir(config), tighten_contents=True) / "attachments"),
         )
 
     def get_dependency(self, worker_ctx):

@@ -19,6 +19,14 @@ class ReferralError(ValueError):
     """A forwarded case that cannot be recorded as given (it is already here)."""
 
 
+class NotFound(LookupError):
+    """No such case (or not for this access code), or no such document of it; says which."""
+
+
+class KeyNotValid(PermissionError):
+    """An API key was given but is not valid for what it asks."""
+
+
 class NotRoutedYet(Exception):
     """An officer's correction that overtook the case_routed it corrects: the handler tries again."""
 
@@ -44,10 +52,6 @@ class Open311Error(Exception):
 
 class LineError(ValueError):
     """A LINE webhook body that is not what the Messaging API sends; says why."""
-
-
-class AttachmentError(ValueError):
-    """An attachment of a type, size or number intake does not take; says why."""
 
 
 class InvalidIdentifier(ValueError):

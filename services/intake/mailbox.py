@@ -18,7 +18,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
-from services.intake.attachments import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES, content_type_of
+from shared.files import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES, content_type_of
 from services.intake.exceptions import MailboxError
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX
 from shared import thai

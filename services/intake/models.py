@@ -62,6 +62,7 @@ cases = Table(
     Column("result", Text),                          # the answer the complainant is told (case_answered)
     Column("result_by_site", String(32)),            # the site that gave it
     Column("answered_at", UtcDateTime),
+    Column("result_documents", Text),                # JSON: the documents the result came with (no content)
     Index("ix_cases_complainant_received", "complainant_id", "received_at"),
     Index("ix_cases_referral", "referral_site", "referral_case_id", unique=True),
 )

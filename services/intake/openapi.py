@@ -33,7 +33,7 @@ def document(server_url):
     for name, schema in [("NewCase", schemas.NewCaseSchema), ("Created", schemas.CreatedSchema),
                          ("CaseView", schemas.CaseViewSchema), ("Error", schemas.ErrorSchema),
                          ("RevealRequest", schemas.RevealRequestSchema), ("Revealed", schemas.RevealedSchema),
-                         ("LookupRequest", schemas.LookupSchema)]:
+                         ("LookupRequest", schemas.LookupSchema), ("Answer", schemas.AnswerSchema)]:
         spec.components.schema(name, schema=schema)
     tracking = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
                 "example": "HUB-2570-000001"}
@@ -93,21 +93,47 @@ def document(server_url):
     spec.path(path="/api/v1/cases/{tracking_number}/routing/{action}", operations={"post": {
         "summary": "An officer's routing action: confirm, reroute {unit_id, reason}, request-info {question}, "
                    "info-received, assign-units {unit_ids, reason}, unit-status {unit_id, status, note}, "
-                   "forward {to_site, reason}, answer {answer, unit_id}, change-kind {kind, reason}",
+                   "forward {to_site, reason}, change-kind {kind, reason} (answer: its own path)",
         "security": [{"officerKey": []}],
         "parameters": [tracking, {"name": "action", "in": "path", "required": True, "schema": {
-            "type": "string", "enum": list(ROUTING_ACTIONS)}}],
+            "type": "string", "enum": [a for a, spec in ROUTING_ACTIONS.items() if not spec.files]}}],
         "requestBody": {"required": False, "content": {JSON: {"schema": {"type": "object", "properties": {
             "unit_id": {"type": "string"}, "reason": {"type": "string"}, "question": {"type": "string"},
             "unit_ids": {"type": "array", "items": {"type": "string"}}, "status": {"type": "string", "enum": [
                 "in_progress", "answered", "withdrawn"]}, "note": {"type": "string"}, "to_site": {"type": "string"},
-            "answer": {"type": "string"}, "kind": {"type": "integer", "enum": [1, 2, 3, 4]}}}}}},
+            "kind": {"type": "integer", "enum": [1, 2, 3, 4]}}}}}},
         "responses": {"200": {"description": "Done", "content": {JSON: {"schema": {"type": "object"}}}},
                       "400": _error("A field the action needs is missing"), "403": _error("Not an officer's valid key"),
                       "404": _error("No such case"), "409": _error("Not possible now (e.g. unknown unit)"),
                       **_body_errors("HTTP.max_json_body (256 KiB by default)"),
                       "503": _error("The routing service did not answer in time, or too many bodies are "
                                     "being received at once")}}})
+    spec.path(path="/api/v1/cases/{tracking_number}/routing/answer", operations={"post": {
+        "summary": "Answer the case (closes it for the complainant), with its result documents",
+        "security": [{"officerKey": []}],
+        "parameters": [tracking],
+        "requestBody": {"required": True, "content": {JSON: {"schema": "Answer"}}},
+        "responses": {"200": {"description": "Answered: case_id, status, sent_to_site, documents "
+                                             "[{id, filename, content_type, size}]",
+                              "content": {JSON: {"schema": {"type": "object"}}}},
+                      "400": _error("No answer, or a document that is malformed or breaks the rules of "
+                                    "attachments; nothing was recorded"),
+                      "403": _error("Not an officer's valid key"), "404": _error("No such case"),
+                      "409": _error("Not possible now (already answered, an unknown unit)"),
+                      **_body_errors("HTTP.max_case_body (8 MiB by default)")}}})
+    spec.path(path="/api/v1/cases/{tracking_number}/documents/{document_id}", operations={"get": {
+        "summary": "A document the case's result came with",
+        "description": "For an officer's X-Api-Key, or the complainant with X-Access-Code (counted as any "
+                       "look-up). The file itself, as an attachment.",
+        "security": [{}, {"officerKey": []}],
+        "parameters": [tracking, {"name": "document_id", "in": "path", "required": True,
+                                  "schema": {"type": "string"}},
+                       {"name": "X-Access-Code", "in": "header", "required": False, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "The file", "content": {"*/*": {"schema": {
+                          "type": "string", "format": "binary"}}}},
+                      "403": _error("An X-Api-Key was given but is not an officer's valid key"),
+                      "404": _error("No such case, wrong code, no such document, or one kept at another site"),
+                      "429": _error("Too many wrong access codes; see Retry-After")}}})
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {
         "description": "Up", "content": {JSON: {"schema": {"type": "object", "properties": {
             "status": {"type": "string"}}}}}}}}})

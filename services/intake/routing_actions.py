@@ -13,6 +13,7 @@ class Action:
     optional: tuple = ()
     lists: tuple = ()
     kinds: tuple = ()      # required whole numbers 1-4 (a case's kind)
+    files: tuple = ()      # optional lists of files, [{filename, content_type, content_base64}], routing checks
 
 
 ROUTING_ACTIONS = {
@@ -23,10 +24,11 @@ ROUTING_ACTIONS = {
     "assign-units": Action("assign_units", lists=("unit_ids",), required=("reason",)),
     "unit-status": Action("set_unit_status", ("unit_id", "status"), optional=("note",)),
     "forward": Action("forward", ("to_site", "reason")),
-    "answer": Action("answer", ("answer",), optional=("unit_id",)),
+    "answer": Action("answer", ("answer",), optional=("unit_id",), files=("documents",)),
     "change-kind": Action("change_kind", ("reason",), kinds=("kind",)),
 }
-ACTIONS_PATTERN = "any(" + ",".join(f'"{a}"' for a in ROUTING_ACTIONS) + ")"
+# the actions whose bodies are small; those with files have routes of their own, with larger bodies
+ACTIONS_PATTERN = "any(" + ",".join(f'"{a}"' for a, spec in ROUTING_ACTIONS.items() if not spec.files) + ")"
 
 
 def routing_call(action, body):
@@ -46,9 +48,12 @@ def routing_call(action, body):
     for name in spec.optional:
         if body.get(name) is not None and not isinstance(body[name], str):
             errors[name] = ["Not a valid string."]
+    for name in spec.files:
+        if body.get(name) is not None and not isinstance(body[name], list):
+            errors[name] = ["A list of files, each {filename, content_type, content_base64}."]
     if errors:
         raise InvalidRequest(errors)
     args = [body[name] for name in spec.kinds + spec.lists] + [body[name] for name in spec.required]
     if action == "unit-status":  # set_unit_status(case_id, unit_id, status, officer, note)
         return spec.method, args, {"note": body.get("note")}
-    return spec.method, args, {name: body[name] for name in spec.optional if body.get(name) is not None}
+    return spec.method, args, {name: body[name] for name in spec.optional + spec.files if body.get(name)}

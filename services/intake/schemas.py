@@ -1,13 +1,11 @@
 """What the intake API accepts and returns (also the source of the OpenAPI document)."""
-import base64
-import binascii
-
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from services.intake import identity
 from services.intake.exceptions import InvalidIdentifier
 from shared.events import CHANNELS, KINDS
 from shared.fields import FullMatch, StrictInteger, Text
+from shared.files import FileSchema
 
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -66,21 +64,12 @@ class DisputeSchema(Schema):
     access_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
 
 
-class AttachmentSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    filename = Text(required=True, validate=validate.Length(min=1, max=255))
-    content_type = fields.String(required=True, validate=validate.Length(max=100))
-    content_base64 = fields.String(required=True, metadata={"description": "the file, base64-encoded"})
-
-    @post_load
-    def decode(self, data, **kwargs):
-        try:
-            data["data"] = base64.b64decode(data.pop("content_base64"), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError("Not valid base64.", "content_base64") from exc
-        return data
+class AnswerSchema(Schema):
+    """POST /api/v1/cases/{tracking_number}/routing/answer (routing checks it; this documents it)."""
+    answer = fields.String(required=True, metadata={"description": "at most 5000 characters"})
+    unit_id = fields.String(metadata={"description": "the unit on the case that answers (default: its lead)"})
+    documents = fields.List(fields.Nested(FileSchema), validate=validate.Length(max=10),
+                            metadata={"description": "result documents, with the rules of attachments"})
 
 
 class NewCaseSchema(Schema):
@@ -105,7 +94,7 @@ class NewCaseSchema(Schema):
     confidential = fields.Boolean(load_default=False, metadata={"description": "protect my identity"})
     disputes = fields.Nested(DisputeSchema, allow_none=True,
                              metadata={"description": "the earlier case whose result this complaint disputes"})
-    attachments = fields.List(fields.Nested(AttachmentSchema), validate=validate.Length(max=10), load_default=list)
+    attachments = fields.List(fields.Nested(FileSchema), validate=validate.Length(max=10), load_default=list)
 
     @validates("channel_ref")
     def few_references(self, value, **kwargs):
@@ -161,10 +150,20 @@ class ClockSchema(Schema):
     steps = fields.List(fields.Nested(ClockStepSchema), required=True)
 
 
+class ResultDocumentSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "GET /api/v1/cases/{tracking_number}/documents/{id}"})
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+    site_id = fields.String(required=True, metadata={"description": "the site that keeps the file"})
+
+
 class ResultSchema(Schema):
     answer = fields.String(required=True)
     answered_at = fields.String(required=True)
     by_site = fields.String(required=True, metadata={"description": "the site that gave the answer"})
+    documents = fields.List(fields.Nested(ResultDocumentSchema), required=True,
+                            metadata={"description": "the documents the result came with"})
 
 
 class CaseViewSchema(Schema):

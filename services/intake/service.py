@@ -3,6 +3,7 @@
 Each endpoint decodes, calls a use case and encodes; what it refuses it raises, and shared/web.py
 answers it as declared below (in JSON, in Open311's format, or as the LINE webhook words it).
 """
+import base64
 import logging
 
 from nameko.dependency_providers import Config
@@ -12,11 +13,12 @@ from werkzeug.wrappers import Response
 from services.intake import apikeys, cases, counters, line, mailbox_poll, open311, openapi
 from services.intake import status as case_status
 from services.intake.dependencies import Intake, Throttling
-from services.intake.exceptions import IntakeError, LineError, Open311Error, ReferralError, Refused
+from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, NotFound, Open311Error, ReferralError,
+                                       Refused)
 from services.intake.imap import ImapSettings
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import LookupSchema, NewCaseSchema
-from services.routing.exceptions import RoutingError
+from services.routing.exceptions import DocumentRefused, RoutingError
 from shared.config import setting, site_id
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
@@ -24,7 +26,7 @@ from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 from shared.timers import configured_timer
 from shared.times import utcnow
-from shared.web import (JSON, FORM, KiB, InvalidRequest, Refusal, client_address, http, json_response, load_or_400,
+from shared.web import (JSON, FORM, KiB, InvalidRequest, Refusal, client_address, file_response, http, json_response, load_or_400,
                         parse_json, public_url, read_json_object, refusal, remote_refusal)
 
 log = logging.getLogger(__name__)
@@ -40,10 +42,13 @@ FMT = "<any(json,xml):fmt>"
 refusal(IntakeError, lambda exc: Refusal(400, "invalid_request", errors=exc.errors))
 refusal(Refused, lambda exc: Refusal(429, "too_many_requests", exc.message,  # past a limit (throttle.py)
                                      headers=(("Retry-After", str(exc.retry_after)),)))
+refusal(NotFound, lambda exc: Refusal(404, "not_found", str(exc)))
+refusal(KeyNotValid, lambda exc: Refusal(403, "forbidden", FORBIDDEN["message"]))
 refusal(LineError, lambda exc: Refusal(400, "invalid_request", str(exc)))
 refusal(Open311Error, lambda exc: Refusal(exc.code, "open311", exc.description, headers=(
     (("Retry-After", str(exc.retry_after)),) if exc.retry_after else ())))
 remote_refusal(RoutingError, 409, "not_possible")  # an officer's routing action routing refuses
+remote_refusal(DocumentRefused, 400, "invalid_request")  # a result document routing will not take
 
 
 def open311_refusal(refused, path_values):
@@ -117,24 +122,31 @@ class IntakeService:
         return self._case_page(request, tracking_number, code)
 
     def _case_page(self, request, tracking_number, access_code):
+        row = self._case_for(request, tracking_number, access_code)
+        timeline = self._ask(self.reporting.case_timeline, row.id)
+        clocks = self._ask(self.sla.case_clocks, row.id)
+        return json_response(200, cases.public_view(row, timeline, clocks))
+
+    def _case_for(self, request, tracking_number, access_code):
+        """The case's row for an officer's key or its complainant's access code; KeyNotValid for a
+        key that is not valid, NotFound for an unknown number or a wrong code (alike)."""
         officer = self._caller(request, ("officer",))
         if officer is False:
-            return json_response(403, FORBIDDEN)
+            raise KeyNotValid()
         if officer:
             # An officer holds a key, not a guess: their look-ups neither wait for nor feed the throttle
             # on wrong access codes, which would otherwise lock out a whole office behind one address.
             with self.db.reading() as session:
                 row = cases.by_tracking_number(session, tracking_number)
             if row is None:
-                return json_response(404, {"error": "not_found", "message": "No case with that tracking number."})
-        else:  # counted per address, per number and per both; refused before the code is checked
-            row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
-                              tracking_number, access_code)
-            if row is None:  # a wrong code and an unknown number look the same
-                return json_response(404, NOT_FOUND)
-        timeline = self._ask(self.reporting.case_timeline, row.id)
-        clocks = self._ask(self.sla.case_clocks, row.id)
-        return json_response(200, cases.public_view(row, timeline, clocks))
+                raise NotFound("No case with that tracking number.")
+            return row
+        # counted per address, per number and per both; refused before the code is checked
+        row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
+                          tracking_number, access_code)
+        if row is None:  # a wrong code and an unknown number look the same
+            raise NotFound(NOT_FOUND["message"])
+        return row
 
     @http("POST", "/api/v1/cases/<tracking_number>/complainant", body=JSON, max_bytes=16 * KiB)
     def reveal_complainant(self, request, tracking_number):
@@ -154,6 +166,29 @@ class IntakeService:
     @http("POST", f"/api/v1/cases/<tracking_number>/routing/<{ACTIONS_PATTERN}:action>", body=JSON)
     def routing_action(self, request, tracking_number, action):
         """Officers' routing actions (routing carries them out): see services/intake/routing_actions.py."""
+        return self._routing_action(request, tracking_number, action)
+
+    @http("POST", "/api/v1/cases/<tracking_number>/routing/answer", body=JSON, max_bytes="max_case_body")
+    def answer_case(self, request, tracking_number):
+        """The answer, with its result documents (base64 in the body, as a case's attachments)."""
+        return self._routing_action(request, tracking_number, "answer")
+
+    @http("GET", "/api/v1/cases/<tracking_number>/documents/<document_id>")
+    def result_document(self, request, tracking_number, document_id):
+        """A document the case's result came with: for an officer's key, or for the complainant with
+        the access code (X-Access-Code), counted as any look-up."""
+        row = self._case_for(request, tracking_number, request.headers.get("X-Access-Code", ""))
+        listed = next((d for d in cases.result_documents_of(row) if d["id"] == document_id), None)
+        if listed is None:
+            raise NotFound("The case's result has no such document.")
+        if listed["site_id"] != site_id(self.config):
+            raise NotFound(f"The document is kept at site {listed['site_id']}, which answered the case.")
+        found = call_with_timeout(self.routing.result_document, row.id, document_id, timeout=rpc_timeout(self.config))
+        if found is None:
+            raise NotFound("The document's file is missing at this site.")
+        return file_response(base64.b64decode(found["content_base64"]), found["content_type"], found["filename"])
+
+    def _routing_action(self, request, tracking_number, action):
         officer = self._caller(request, ("officer",))
         if not officer:
             return json_response(403, FORBIDDEN)

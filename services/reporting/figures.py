@@ -72,6 +72,7 @@ def _answered_from_kb(figures, event):
 
 def _answered(figures, event):
     figures["answered_by_unit"] = True
+    figures["result_documents"] += len(event.get("documents") or ())  # v1 answers had none
     figures["answered_at"] = figures["answered_at"] or event["occurred_at"]
 
 

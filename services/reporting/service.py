@@ -1,7 +1,6 @@
 """reporting: the read model of every case event, and the figures drawn from it."""
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
-from werkzeug.wrappers import Response
 
 from services.reporting import outputs, readmodel, report_figures
 from services.reporting.exceptions import ReportingError
@@ -12,7 +11,7 @@ from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 from shared.times import utcnow
-from shared.web import Refusal, http, json_response, refusal
+from shared.web import Refusal, file_response, http, json_response, refusal
 
 # what reporting refuses over HTTP (answered by shared/web.py): a period or a report it cannot make
 refusal(PeriodError, lambda exc: Refusal(400, "invalid_request", str(exc)))
@@ -116,8 +115,7 @@ class ReportingService:
         thai = (request.args.get("digits") or "thai").strip().lower() != "arabic"
         with self.db.reading() as session:
             data, content_type, name = make(session, period, thai)
-        return Response(data, status=200, mimetype=content_type,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return file_response(data, content_type, name)
 
     def _refuse_unless_officer(self, request):
         """None for an officer's valid key; else the answer (401 no key, 403 not an officer's valid

@@ -15,7 +15,8 @@ from services.routing import knowledge_admin
 from services.routing.directory import Directory, DirectoryError
 from services.routing.knowledge import KnowledgeBase
 from services.routing.model import RoutingModel
-from shared.config import project_path, setting
+from shared.config import data_dir, project_path, setting
+from shared.files import FileStore
 from shared.store import Database
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class RoutingSettings:
     threshold: float | None
     kb_threshold: float
     knowledge_changed: object = _nothing  # call after changing the knowledge base in this process
+    files: FileStore | None = None         # result documents, under DATA_DIR/result-documents
 
 
 class KnowledgeIndex:
@@ -133,6 +135,7 @@ class Routing(DependencyProvider):
             model=RoutingModel.load(project_path(model_path)) if model_path else None,
             threshold=float(threshold) if threshold not in (None, "") else None,
             kb_threshold=float(setting(config, "KNOWLEDGE", "threshold", 0.45)),
+            files=FileStore(data_dir(config) / "result-documents"),
         )
 
     def start(self):

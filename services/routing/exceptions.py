@@ -25,3 +25,7 @@ class DirectoryError(ValueError):
 
 class ModelError(ValueError):
     """Training data or a model that cannot be used; says why."""
+
+
+class DocumentRefused(RoutingError):
+    """A result document that is malformed or breaks the rules files keep (shared/files.py); says which."""

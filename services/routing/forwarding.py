@@ -11,11 +11,15 @@ intake records the identity as disclosed to the site when it hands over the reco
 `forward_case` asks it last: only a forward that nothing can refuse any more asks, and the event
 that really sends the record is written in the same transaction.
 """
+import base64
+import uuid
+
 from sqlalchemy import select, update
 
-from services.routing import case_states
+from services.routing import case_states, result_documents
 from services.routing.exceptions import RoutingError, SiteMismatch
 from services.routing.models import assignments, case_units
+from services.routing.models import result_documents as result_documents_table
 from services.routing.records import log_action, routed_case
 from shared import events
 from shared.rpc import RpcTimeout
@@ -96,9 +100,10 @@ def forward(tx, case_id, site, reason, officer, case_record):
             "complainant_shared": complainant is not None}
 
 
-def answer(tx, case_id, text, officer, unit_id=None):
+def answer(tx, case_id, text, officer, unit_id=None, uploads=(), files=None):
     """This site's answer to a case: it is told to the complainant, and goes back to the site that
-    forwarded the case here, if one did."""
+    forwarded the case here, if one did. `uploads` are its result documents, already checked
+    (result_documents.decode), kept in `files` (a shared.files.FileStore) and listed on the event."""
     row = routed_case(tx.session, case_id)
     if not isinstance(text, str) or not text.strip():
         raise RoutingError("the answer is empty")
@@ -110,16 +115,49 @@ def answer(tx, case_id, text, officer, unit_id=None):
             case_units.c.case_id == case_id, case_units.c.unit_id == unit_id)).first()
         if on_case is None:
             raise RoutingError(f"unit {unit_id!r} is not on the case")
-    log_action(tx, case_id, "answer", officer, text.strip()[:500])
+    log_action(tx, case_id, "answer", officer, text.strip()[:500]
+               + (f" (+{len(uploads)} document{'s' if len(uploads) > 1 else ''})" if uploads else ""))
     now = utcnow()
+    documents = _keep_documents(tx, case_id, uploads, files, officer, now)
     tx.session.execute(update(assignments).where(assignments.c.case_id == case_id).values(
         status=status, answer=text.strip(), answered_by_site=tx.site_id, answered_at=now, updated_at=now))
     referral = ({"site_id": row.referral_site, "case_id": row.referral_case_id,
                  "tracking_number": row.referral_tracking_number} if row.referral_site else None)
     tx.emit(events.CASE_ANSWERED, case_id=case_id, occurred_at=now, tracking_number=row.tracking_number,
             answer=text.strip(), officer=officer.strip()[:128], unit_id=unit_id or row.unit_id,
-            answered_by_site=tx.site_id, referral=referral, to_site=row.referral_site)
-    return {"case_id": case_id, "status": status, "sent_to_site": row.referral_site}
+            answered_by_site=tx.site_id, referral=referral, to_site=row.referral_site, documents=documents)
+    return {"case_id": case_id, "status": status, "sent_to_site": row.referral_site,
+            "documents": [{k: d[k] for k in ("id", "filename", "content_type", "size")} for d in documents]}
+
+
+def _keep_documents(tx, case_id, uploads, files, officer, now):
+    """Each file kept by its checksum (a commit that fails leaves an unlisted file, never a listed
+    one without its file) and its row written in the answer's transaction."""
+    if uploads and files is None:
+        raise RoutingError("this routing process keeps no files: result documents cannot be taken")
+    kept = []
+    for upload in uploads:
+        document = result_documents.described(str(uuid.uuid4()), upload, files.put(upload.data), tx.site_id)
+        tx.session.execute(result_documents_table.insert().values(
+            id=document["id"], case_id=case_id, filename=document["filename"], content_type=document["content_type"],
+            size=document["size"], sha256=document["sha256"], officer=officer.strip()[:128], created_at=now))
+        kept.append(document)
+    return kept
+
+
+def result_document(session, files, case_id, document_id):
+    """A result document of the case, {filename, content_type, content_base64}; None when the case has
+    none by that id here (another site's answer lists documents that site keeps)."""
+    row = session.execute(select(result_documents_table).where(
+        result_documents_table.c.case_id == case_id, result_documents_table.c.id == document_id)).first()
+    if row is None or files is None:
+        return None
+    try:
+        data = files.get(row.sha256)
+    except FileNotFoundError:
+        return None
+    return {"filename": row.filename, "content_type": row.content_type,
+            "content_base64": base64.b64encode(data).decode("ascii")}
 
 
 def record_site_answer(tx, event):
@@ -141,4 +179,5 @@ def record_site_answer(tx, event):
                    tracking_number=row.tracking_number, answer=event["answer"], officer=event["officer"],
                    unit_id=None, answered_by_site=event["site_id"],
                    referral={"site_id": event["site_id"], "case_id": event["case_id"],
-                             "tracking_number": event["tracking_number"]}, to_site=None)
+                             "tracking_number": event["tracking_number"]}, to_site=None,
+                   documents=event["documents"])  # listed here, kept at the site that answered

@@ -77,3 +77,18 @@ knowledge_changes = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_knowledge_changes_entry", "entry_id"),
 )
+
+# The documents a unit's answer came with (the result the complainant receives). The file is kept
+# under DATA_DIR/result-documents by its sha256; a case answered again after a dispute adds its own.
+result_documents = Table(
+    "result_documents", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("officer", String(128), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_result_documents_case", "case_id"),
+)

@@ -4,7 +4,7 @@ from functools import partial
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.routing import assignments, forwarding, knowledge_admin
+from services.routing import assignments, forwarding, knowledge_admin, result_documents
 from services.routing.dependencies import Routing
 from services.routing.exceptions import KnowledgeError, RoutingError, SiteMismatch
 from shared.config import sites_linked
@@ -69,8 +69,16 @@ class RoutingService:
                                        record_of, linked)
 
     @rpc(expected_exceptions=RoutingError)
-    def answer(self, case_id, answer, officer, unit_id=None):
-        return self.db.run(forwarding.answer, case_id, answer, officer, unit_id)
+    def answer(self, case_id, answer, officer, unit_id=None, documents=None):
+        """The case's answer, with its result documents ([{filename, content_type, content_base64}])."""
+        uploads = result_documents.decode(documents)
+        return self.db.run(forwarding.answer, case_id, answer, officer, unit_id, uploads, self.routing.files)
+
+    @rpc
+    def result_document(self, case_id, document_id):
+        """A result document of the case kept here: {filename, content_type, content_base64}, or None."""
+        with self.db.reading() as session:
+            return forwarding.result_document(session, self.routing.files, case_id, document_id)
 
     @site_event_handler("routing", "case_answered")
     def record_site_answer(self, event):

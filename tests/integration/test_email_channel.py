@@ -33,7 +33,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from services.intake import cases, mailbox_poll
-from services.intake.attachments import AttachmentStore
+from shared.files import FileStore
 from services.intake.catalogue import Catalogue
 from services.intake.imap import ImapSettings
 from services.intake.models import attachments, cases as cases_table, inbound_messages
@@ -234,7 +234,7 @@ def intake_store(store_of):
 def context(tmp_path):
     return cases.IntakeContext(catalogue=Catalogue.load(PROJECT_ROOT / "deploy" / "subjects.yml"),
                                sealer=Sealer(Fernet.generate_key().decode()),
-                               files=AttachmentStore(tmp_path / "attachments"))
+                               files=FileStore(tmp_path / "attachments"))
 
 
 def thai_mail(sender, subject, body, pdf=None, message_id=True):

@@ -1,10 +1,17 @@
 """GET /api/v1/reports/indicators on a running site: officers only, the period's figures from the
 cases the site really handled, and a clear 400 for what it cannot read."""
+import base64
+
 import requests
 
 from services.reporting.periods import period_of
 from shared.times import utcnow
 from tests.helpers import pdf_text, run_cli, thai_case, wait_for
+from tests.samples import png_1x1, small_pdf
+
+
+def sent(filename, content_type, data):
+    return {"filename": filename, "content_type": content_type, "content_base64": base64.b64encode(data).decode()}
 
 
 def officer_key(site):
@@ -68,7 +75,7 @@ def test_officers_read_the_indicators_and_the_reports_and_wrong_questions_get_40
     report = requests.get(f"{site.base}/api/v1/reports/fiscal-year.pdf", params={**year, "digits": "arabic"},
                           headers=headers, timeout=30)
     assert report.status_code == 200 and report.content[:5] == b"%PDF-"
-    assert report.headers["Content-Disposition"] == f'attachment; filename="fiscal-year-{now.fiscal_year}.pdf"'
+    assert report.headers["Content-Disposition"].startswith(f'attachment; filename="fiscal-year-{now.fiscal_year}.pdf"')
     written = run_cli("report", "fiscal-year", "--fy", str(now.fiscal_year), "--format", "xlsx",
                       "--out", str(tmp_path / "fy.xlsx"), env=site.env)
     assert written.returncode == 0, written.stderr
@@ -115,7 +122,13 @@ def test_a_known_history_of_officers_actions_gives_every_indicator_as_worked_out
                             "description": "อยากทราบว่าจะเปิดรับสมัครอบรมเศรษฐกิจพอเพียงรุ่นต่อไปเมื่อไหร่ครับ"}).json()
     act(b, "reroute", {"unit_id": "projects-funds", "reason": "งบโครงการเป็นของกลุ่มงานโครงการ"})
     act(c, "request-info", {"question": "ไฟดวงไหน อาคารใด"})
-    act(a, "answer", {"answer": "เปลี่ยนป้ายใหม่แล้ว"})
+    letter, photo = small_pdf(), png_1x1()
+    refused = requests.post(f"{embedded.base}/api/v1/cases/{c['tracking_number']}/routing/answer", timeout=10,
+                            headers={"X-Api-Key": key}, json={"answer": "ซ่อมแล้ว", "documents": [
+                                sent("ผล.pdf", "application/pdf", letter), sent("ภาพ.pdf", "application/pdf", b"<svg/>")]})
+    assert refused.status_code == 400 and "ภาพ.pdf: declared application/pdf" in refused.json()["message"]
+    act(a, "answer", {"answer": "เปลี่ยนป้ายใหม่แล้ว", "documents": [
+        sent("หนังสือแจ้งผล.pdf", "application/pdf", letter), sent("ป้ายใหม่", "image/png", photo)]})
     act(b, "answer", {"answer": "ชี้แจงการจัดสรรงบแล้ว"})
 
     def settled():
@@ -132,7 +145,7 @@ def test_a_known_history_of_officers_actions_gives_every_indicator_as_worked_out
         "complete_information": (3, 4, 75.0),     # c asked for information
         "progress_on_time": (2, 2, 100.0),        # a and b: first-notice clocks ended met with the answers; c, d not due
         "followed_up": (0, 0, None),              # nothing warned or breached yet
-        "result_documents": (0, 2, 0.0),          # a and b answered by units, without documents
+        "result_documents": (1, 2, 50.0),         # a answered with two documents, b without (c's were refused)
         "answered": (3, 5, 60.0),                 # a, b and e of the five
         "on_time": (2, 2, 100.0),                 # a and b resolved before their deadlines
     }
@@ -144,3 +157,22 @@ def test_a_known_history_of_officers_actions_gives_every_indicator_as_worked_out
     assert counts["by_unit"]["projects-funds"] >= 1 and counts["by_unit"]["none"] == 1   # e has no unit
     assert sum(counts["by_unit"].values()) == 5
     assert e["tracking_number"]
+
+    # the complainant sees a's documents on its page and fetches them with the access code
+    page = requests.get(f"{embedded.base}/api/v1/cases/{a['tracking_number']}",
+                        headers={"X-Access-Code": a["access_code"]}, timeout=10).json()
+    listed = page["result"]["documents"]
+    assert [(d["filename"], d["content_type"], d["size"]) for d in listed] == [
+        ("หนังสือแจ้งผล.pdf", "application/pdf", len(letter)), ("ป้ายใหม่.png", "image/png", len(photo))]
+    document_url = f"{embedded.base}/api/v1/cases/{a['tracking_number']}/documents/{listed[0]['id']}"
+    fetched = requests.get(document_url, headers={"X-Access-Code": a["access_code"]}, timeout=10)
+    assert fetched.status_code == 200 and fetched.content == letter
+    assert fetched.headers["Content-Type"] == "application/pdf"
+    assert fetched.headers["Content-Disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''%E0%B8%AB" in fetched.headers["Content-Disposition"]  # หนังสือ…, percent-encoded
+    assert requests.get(document_url, headers={"X-Api-Key": key}, timeout=10).content == letter
+    assert requests.get(document_url, headers={"X-Access-Code": "WRONGCODE"}, timeout=10).status_code == 404
+    assert requests.get(document_url.replace(listed[0]["id"], listed[0]["id"][::-1]),
+                        headers={"X-Api-Key": key}, timeout=10).status_code == 404
+    assert requests.get(f"{embedded.base}/api/v1/cases/{c['tracking_number']}", headers={"X-Api-Key": key},
+                        timeout=10).json()["result"] is None  # the refused answer recorded nothing

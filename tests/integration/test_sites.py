@@ -4,6 +4,7 @@ Each site runs all five services on its own RabbitMQ vhost and its own PostgreSQ
 two vhosts are linked by federation of the sites exchange (as `rongtuk sites link` sets it up),
 so only what is addressed to a site reaches it.
 """
+import base64
 import uuid
 
 import pytest
@@ -21,6 +22,7 @@ from services.sla.service import SlaService
 from shared import sites
 from shared.config import DISTRIBUTED_CONFIG, load_config
 from tests.helpers import FAST, api_for, connected, count_rows, free_port, merge, wait_for
+from tests.samples import small_pdf
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 SERVICES = (IntakeService, RoutingService, SlaService, NotifyService, ReportingService)
@@ -137,9 +139,15 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     assert assignment.unit_id == "personnel"  # the district's own rule: ครู → personnel
     assert (assignment.referral_site, assignment.referral_tracking_number) == ("HUB", created["tracking_number"])
 
+    letter = small_pdf()
     with ServiceRpcProxy("routing", district, timeout=10) as routing:
-        routing.answer(referral.id, "สำนักงานได้ตักเตือนครูและจัดครูสอนแทนทุกวันศุกร์แล้ว",
-                       "นางสาวอรุณี (กลุ่มบริหารงานบุคคล)")
+        answered = routing.answer(referral.id, "สำนักงานได้ตักเตือนครูและจัดครูสอนแทนทุกวันศุกร์แล้ว",
+                                  "นางสาวอรุณี (กลุ่มบริหารงานบุคคล)", documents=[{
+                                      "filename": "หนังสือแจ้งผล.pdf", "content_type": "application/pdf",
+                                      "content_base64": base64.b64encode(letter).decode()}])
+        [document] = answered["documents"]
+        kept = routing.result_document(referral.id, document["id"])
+    assert base64.b64decode(kept["content_base64"]) == letter  # the district keeps the file
 
     # the hub's case has its answer, is closed, and its clocks stopped
     def answered_at_hub():
@@ -159,6 +167,12 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     assert {c["target"]: c["state"] for c in case["clocks"]}["resolution"] in ("met", "breached")
     assert case["result"]["answer"] == "สำนักงานได้ตักเตือนครูและจัดครูสอนแทนทุกวันศุกร์แล้ว"
     assert case["result"]["by_site"] == "KALASIN"  # what the complainant reads on their case's page
+    # the hub lists the district's document; the file stays at the district, and the hub says so
+    assert [(d["id"], d["filename"], d["site_id"]) for d in case["result"]["documents"]] == [
+        (document["id"], "หนังสือแจ้งผล.pdf", "KALASIN")]
+    elsewhere = requests.get(f"{api.base}/api/v1/cases/{created['tracking_number']}/documents/{document['id']}",
+                             headers={"X-Access-Code": created["access_code"]}, timeout=10)
+    assert elsewhere.status_code == 404 and "kept at site KALASIN" in elsewhere.json()["message"]
 
     # the district's own timeline shows where the case came from and that it answered back
     with ServiceRpcProxy("sla", district, timeout=10) as sla:

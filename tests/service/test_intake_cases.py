@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select, update
 
 from services.intake import cases, line
-from services.intake.attachments import AttachmentStore
+from shared.files import FileStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
 from services.intake.exceptions import IntakeError, NotRoutedYet
@@ -60,7 +60,7 @@ def store(store_of):
 @pytest.fixture
 def ctx(tmp_path):
     return IntakeContext(catalogue=Catalogue.load(SUBJECTS), sealer=Sealer(Fernet.generate_key().decode()),
-                         files=AttachmentStore(tmp_path / "files"))
+                         files=FileStore(tmp_path / "files"))
 
 
 def load(body):

@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from services.intake import cases, counters
-from services.intake.attachments import AttachmentStore
+from shared.files import FileStore
 from services.intake.cases import IntakeContext
 from services.intake.catalogue import Catalogue
 from services.intake.models import cases as cases_table
@@ -29,7 +29,7 @@ ADDRESS = "203.0.113.7"
 @pytest.fixture
 def ctx(tmp_path):
     return IntakeContext(catalogue=Catalogue.load(SUBJECTS), sealer=Sealer(Fernet.generate_key().decode()),
-                         files=AttachmentStore(tmp_path / "files"))
+                         files=FileStore(tmp_path / "files"))
 
 
 @pytest.fixture

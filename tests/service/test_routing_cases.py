@@ -1,5 +1,6 @@
 """Routing's use cases on a real (SQLite) database: several units per case, forwarding between
 sites and answers. Each refusal is checked to change nothing and emit nothing."""
+import base64
 import json
 import uuid
 from datetime import datetime, timezone
@@ -8,12 +9,15 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from services.routing import assignments, forwarding
+from services.routing import assignments, forwarding, result_documents
 from services.routing.directory import Directory
-from services.routing.exceptions import RoutingError, SiteMismatch
+from services.routing.exceptions import DocumentRefused, RoutingError, SiteMismatch
+from services.routing.models import result_documents as result_documents_table
 from shared.config import PROJECT_ROOT, database_url
 from shared.events import CASE_ANSWERED, CASE_RECEIVED
+from shared.files import FileStore
 from shared.store import Store, make_engine, outbox
+from tests.samples import png_1x1, small_pdf
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
 HUB_DIRECTORY = Directory.load(PROJECT_ROOT / "deploy/directory.yml")
@@ -171,7 +175,7 @@ def test_a_referral_is_answered_back_to_the_site_it_came_from(store):
         forwarding.check_forward(session, case_id, "HUB")
     result = kalasin.run(forwarding.answer, case_id, "ตักเตือนครูแล้ว", "ผอ.กลุ่มบริหารงานบุคคล")
 
-    assert result == {"case_id": case_id, "status": "answered", "sent_to_site": "HUB"}
+    assert result == {"case_id": case_id, "status": "answered", "sent_to_site": "HUB", "documents": []}
     [event] = emitted(store, "case_answered")
     assert (event["to_site"], event["referral"], event["answered_by_site"]) == ("HUB", origin, "KALASIN")
     assert event["unit_id"] == "personnel"
@@ -182,7 +186,9 @@ def answer_from(site, origin_case, tracking="KALASIN-2569-000001"):
     return CASE_ANSWERED.load(CASE_ANSWERED.build(
         site_id=site, case_id=str(uuid.uuid4()), tracking_number=tracking, answer="ตักเตือนครูแล้ว",
         officer="ผอ.กลุ่ม", unit_id="personnel", answered_by_site=site, to_site="HUB",
-        referral={"site_id": "HUB", "case_id": origin_case, "tracking_number": "HUB-2569-000001"}))
+        referral={"site_id": "HUB", "case_id": origin_case, "tracking_number": "HUB-2569-000001"},
+        documents=[{"id": str(uuid.uuid4()), "filename": "ผล.pdf", "content_type": "application/pdf", "size": 9,
+                    "sha256": "c" * 64, "site_id": site}]))
 
 
 def test_the_answer_from_the_site_a_case_went_to_closes_it_here(store):
@@ -199,8 +205,68 @@ def test_the_answer_from_the_site_a_case_went_to_closes_it_here(store):
     assert recorded["answered_by_site"] == "KALASIN"
     assert recorded["referral"] == {"site_id": "KALASIN", "case_id": incoming["case_id"],
                                     "tracking_number": "KALASIN-2569-000001"}
+    assert recorded["documents"] == incoming["documents"]  # listed here, kept at KALASIN
     assert again is None  # already answered: nothing more
     assert len(emitted(store, "case_answered")) == 1
+
+
+# --- result documents ------------------------------------------------------------------------
+
+def as_sent(filename, content_type, data):
+    return {"filename": filename, "content_type": content_type, "content_base64": base64.b64encode(data).decode()}
+
+
+def test_an_answer_keeps_its_documents_and_lists_them_on_the_event(store, tmp_path):
+    case_id = received(store)
+    files = FileStore(tmp_path / "result-documents")
+    uploads = result_documents.decode([as_sent("หนังสือแจ้งผล.pdf", "application/pdf", small_pdf()),
+                                       as_sent("../../รูปถนน", "image/png", png_1x1())])
+
+    result = store().run(forwarding.answer, case_id, "ซ่อมถนนแล้ว", "นายสมชาย", None, uploads, files)
+
+    [event] = emitted(store, "case_answered")
+    assert [(d["filename"], d["content_type"], d["site_id"]) for d in event["documents"]] == [
+        ("หนังสือแจ้งผล.pdf", "application/pdf", "HUB"), ("รูปถนน.png", "image/png", "HUB")]
+    assert [d["id"] for d in result["documents"]] == [d["id"] for d in event["documents"]]
+    assert "content_base64" not in json.dumps(event) and "sha256" not in result["documents"][0]
+    with store().reading() as session:
+        kept = forwarding.result_document(session, files, case_id, event["documents"][0]["id"])
+        other_case = forwarding.result_document(session, files, str(uuid.uuid4()), event["documents"][0]["id"])
+    assert base64.b64decode(kept["content_base64"]) == small_pdf()
+    assert (kept["filename"], kept["content_type"], other_case) == ("หนังสือแจ้งผล.pdf", "application/pdf", None)
+
+
+@pytest.mark.parametrize("documents,match", [
+    ("a.pdf", "Not a valid list"),
+    ([{"filename": "a.pdf", "content_type": "application/pdf"}], "document 1, content_base64: Missing"),
+    ([{"filename": "a.pdf", "content_type": "application/pdf", "content_base64": "not base64!"}],
+     "document 1, content_base64: Not valid base64"),
+    ([as_sent("ok.pdf", "application/pdf", small_pdf()), as_sent("x.pdf", "application/pdf", b"<html>hi")],
+     "x.pdf: declared application/pdf, but the content is text/html"),
+    ([as_sent("a.exe", "application/x-msdownload", b"MZ...")], "is not accepted"),
+    ([as_sent(f"{n}.png", "image/png", png_1x1()) for n in range(11)], "At most 10 result documents"),
+])
+def test_a_document_that_breaks_the_rules_is_refused_before_anything_is_written(store, documents, match):
+    case_id = received(store)
+
+    with pytest.raises(DocumentRefused, match=match):
+        result_documents.decode(documents)
+
+    # the same answer without the refused documents still goes through: nothing was taken
+    assert store().run(forwarding.answer, case_id, "ซ่อมแล้ว", "นายสมชาย")["status"] == "answered"
+
+
+def test_a_refused_answer_keeps_no_document(store, tmp_path):
+    case_id = received(store)
+    files = FileStore(tmp_path / "result-documents")
+    store().run(forwarding.answer, case_id, "ซ่อมแล้ว", "นายสมชาย")
+    uploads = result_documents.decode([as_sent("ผล.pdf", "application/pdf", small_pdf())])
+
+    refused(store, forwarding.answer, case_id, "อีกครั้ง", "นายสมชาย", None, uploads, files, match="already answered")
+
+    with store().reading() as session:
+        assert session.execute(select(func.count()).select_from(result_documents_table)).scalar_one() == 0
+    assert not (tmp_path / "result-documents").exists()
 
 
 def test_an_embedded_site_cannot_forward_for_it_has_no_link():

@@ -372,6 +372,7 @@ def test_registry_knows_exactly_the_contracts_events():
         ("routing", "case_unit_status_changed", 1),
         ("routing", "case_forwarded", 1),
         ("routing", "case_answered", 1),
+        ("routing", "case_answered", 2),
         ("sla", "sla_clock_started", 1),
         ("sla", "sla_warning", 1),
         ("sla", "sla_breached", 1),

@@ -6,18 +6,19 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from services.intake.attachments import (
+from shared.files import (
     ALLOWED_TYPES,
     MAX_FILE_BYTES,
     MAX_FILES,
-    AttachmentStore,
+    FileRefused,
+    FileStore,
     Upload,
     check,
     content_type_of,
     safe_filename,
 )
 from services.intake.catalogue import Catalogue, Subject
-from services.intake.exceptions import AttachmentError, CatalogueError, SealError
+from services.intake.exceptions import CatalogueError, SealError
 from services.intake.sealing import Sealer
 from tests.samples import docx, png_1x1, small_pdf
 
@@ -147,7 +148,7 @@ def test_content_is_known_by_its_first_bytes(data, seen):
     ("application/msword", docx()),
 ])
 def test_content_that_is_not_its_declared_type_is_refused(declared, data):
-    with pytest.raises(AttachmentError, match=f"declared {declared}, but the content is"):
+    with pytest.raises(FileRefused, match=f"declared {declared}, but the content is"):
         check([Upload("ไฟล์แนบ", declared, data)])
 
 
@@ -172,30 +173,30 @@ def test_a_file_name_is_made_a_safe_label(name, content_type, safe):
 def test_at_most_ten_files():
     assert MAX_FILES == 10
     assert check([PHOTO] * 10)
-    with pytest.raises(AttachmentError, match="10"):
+    with pytest.raises(FileRefused, match="10"):
         check([PHOTO] * 11)
 
 
 @pytest.mark.parametrize("content_type", ["application/x-msdownload", "text/html", "application/zip",
                                           "image/svg+xml", "IMAGE/JPEG", ""])
 def test_a_disallowed_type_is_refused(content_type):
-    with pytest.raises(AttachmentError, match="not accepted"):
+    with pytest.raises(FileRefused, match="not accepted"):
         check([PHOTO, Upload("ไฟล์แนบ.exe", content_type, b"MZ\x90\x00")])
 
 
 def test_a_file_over_10_mb_is_refused():
     assert check([Upload("สแกน.pdf", "application/pdf", b"%PDF-" + b"%" * (MAX_FILE_BYTES - 5))])
-    with pytest.raises(AttachmentError, match="สแกน.pdf"):
+    with pytest.raises(FileRefused, match="สแกน.pdf"):
         check([Upload("สแกน.pdf", "application/pdf", b"%PDF-" + b"%" * (MAX_FILE_BYTES - 4))])
 
 
 def test_an_empty_file_is_refused():
-    with pytest.raises(AttachmentError, match="empty"):
+    with pytest.raises(FileRefused, match="empty"):
         check([Upload("ว่าง.txt", "text/plain", b"")])
 
 
 def test_the_store_round_trips_and_lays_files_out_by_checksum(tmp_path):
-    store = AttachmentStore(tmp_path / "files")
+    store = FileStore(tmp_path / "files")
     digest = store.put(PHOTO.data)
     assert digest == hashlib.sha256(PHOTO.data).hexdigest()
     assert store.path(digest) == tmp_path / "files" / digest[:2] / digest
@@ -206,7 +207,7 @@ def test_the_store_round_trips_and_lays_files_out_by_checksum(tmp_path):
 
 
 def test_the_same_content_is_kept_once(tmp_path):
-    store = AttachmentStore(tmp_path / "files")
+    store = FileStore(tmp_path / "files")
     first = store.put(LETTER.data)
     assert store.put(LETTER.data) == first
     other = store.put(PHOTO.data)
@@ -216,7 +217,7 @@ def test_the_same_content_is_kept_once(tmp_path):
 
 def test_a_missing_file_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
-        AttachmentStore(tmp_path / "files").get("0" * 64)
+        FileStore(tmp_path / "files").get("0" * 64)
 
 
 # --- catalogue -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.intake import imap
-from services.intake.attachments import MAX_FILES
+from shared.files import MAX_FILES
 from services.intake.exceptions import MailboxError
 from services.intake.imap import ImapSettings
 from services.intake.mailbox import NO_SUBJECT, NO_TEXT, InboundMail, message_to_case

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from shared import events
-from shared.events import CASE_ANSWERED, CASE_FORWARDED, CASE_RECEIVED, CASE_RECEIVED_V2, InvalidEvent
+from shared.events import CASE_ANSWERED, CASE_ANSWERED_V1, CASE_FORWARDED, CASE_RECEIVED, CASE_RECEIVED_V2, InvalidEvent
 
 CASE_ID = str(uuid.uuid4())
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
@@ -48,12 +48,39 @@ def test_an_answer_names_the_site_that_gave_it_and_where_it_goes():
     body = CASE_ANSWERED.build(
         site_id="KALASIN", case_id=str(uuid.uuid4()), tracking_number="KALASIN-2569-000001", answer="ตักเตือนครูแล้ว",
         officer="ผอ.กลุ่ม", unit_id="personnel", answered_by_site="KALASIN", to_site="HUB",
-        referral={"site_id": "HUB", "case_id": CASE_ID, "tracking_number": "HUB-2569-000001"})
+        referral={"site_id": "HUB", "case_id": CASE_ID, "tracking_number": "HUB-2569-000001"},
+        documents=[{"id": str(uuid.uuid4()), "filename": "หนังสือแจ้งผล.pdf", "content_type": "application/pdf",
+                    "size": 1234, "sha256": "a" * 64, "site_id": "KALASIN"}])
 
     loaded = events.load("routing", "case_answered", body)
 
     assert loaded["referral"]["case_id"] == CASE_ID
     assert loaded["to_site"] == "HUB"
+    assert [d["filename"] for d in loaded["documents"]] == ["หนังสือแจ้งผล.pdf"]
+
+
+def test_an_answer_lists_its_documents_never_their_content():
+    common = dict(site_id="KALASIN", case_id=str(uuid.uuid4()), tracking_number="KALASIN-2569-000001",
+                  answer="ซ่อมแล้ว", officer="o", unit_id=None, answered_by_site="KALASIN", to_site=None,
+                  referral=None)
+    document = {"id": str(uuid.uuid4()), "filename": "a.pdf", "content_type": "application/pdf", "size": 3,
+                "sha256": "b" * 64, "site_id": "KALASIN"}
+    with pytest.raises(InvalidEvent) as info:
+        CASE_ANSWERED.build(**common, documents=[{**document, "content_base64": "JVBERi0="}])
+    assert "documents" in info.value.errors
+    with pytest.raises(InvalidEvent):
+        CASE_ANSWERED.build(**common, documents=[document] * 11)
+
+
+def test_an_answer_of_version_1_is_read_as_one_without_documents():
+    body = CASE_ANSWERED_V1.build(
+        site_id="KALASIN", case_id=str(uuid.uuid4()), tracking_number="KALASIN-2569-000001", answer="ตักเตือนครูแล้ว",
+        officer="ผอ.กลุ่ม", unit_id="personnel", answered_by_site="KALASIN", to_site="HUB",
+        referral={"site_id": "HUB", "case_id": CASE_ID, "tracking_number": "HUB-2569-000001"})
+
+    loaded = events.load("routing", "case_answered", body)
+
+    assert (loaded["version"], loaded["documents"]) == (2, [])
 
 
 def test_case_received_v2_is_read_as_the_newest_without_a_referral():

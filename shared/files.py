@@ -1,4 +1,5 @@
-"""Attachment files: checked against type and size limits, kept outside the database by checksum.
+"""Files people send: a complainant's attachments (intake) and a unit's result documents (routing),
+checked against one set of type and size limits and kept outside the database by checksum.
 
 A file is taken for what its first bytes say it is, not for the type the sender declared: the
 declared type must be one we accept and the content must be that type (the signatures below, our
@@ -6,6 +7,8 @@ own small table for the short list we accept; libmagic would know thousands of t
 anyway, and needs a system library). Its name is kept only as a label, made safe: no folders, no
 control or bidi characters, a bounded length, and an extension that says what it really is.
 """
+import base64
+import binascii
 import hashlib
 import io
 import os
@@ -15,8 +18,10 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from services.intake.exceptions import AttachmentError
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
 from shared.config import private_dir, write_private_file
+from shared.fields import Text
 
 ALLOWED_TYPES = {
     "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
@@ -41,11 +46,34 @@ MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|body|head|meta|!
 TEXT_CONTROLS = set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
 
 
+class FileRefused(ValueError):
+    """A file of a type, size or number we do not take; says why."""
+
+
 @dataclass(frozen=True)
 class Upload:
     filename: str
     content_type: str
     data: bytes
+
+
+class FileSchema(Schema):
+    """A file in a JSON body: {filename, content_type, content_base64}, loaded as {filename,
+    content_type, data} (the bytes); the content's rules are check()'s."""
+    class Meta:
+        unknown = RAISE
+
+    filename = Text(required=True, validate=validate.Length(min=1, max=255))
+    content_type = fields.String(required=True, validate=validate.Length(max=100))
+    content_base64 = fields.String(required=True, metadata={"description": "the file, base64-encoded"})
+
+    @post_load
+    def decode(self, data, **kwargs):
+        try:
+            data["data"] = base64.b64decode(data.pop("content_base64"), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError("Not valid base64.", "content_base64") from exc
+        return data
 
 
 def _docx(data):
@@ -129,23 +157,23 @@ def safe_filename(name, content_type):
     return stem[:FILENAME_MAX - len(extension)].rstrip(". ") + extension
 
 
-def check(uploads):
+def check(uploads, noun="attachments"):
     """Refuse what breaks the limits or is not what it says it is; returns the uploads with safe names."""
     if len(uploads) > MAX_FILES:
-        raise AttachmentError(f"At most {MAX_FILES} attachments.")
+        raise FileRefused(f"At most {MAX_FILES} {noun}.")
     checked = []
     for upload in uploads:
         label = safe_filename(upload.filename, upload.content_type)
         if upload.content_type not in ALLOWED_TYPES:
-            raise AttachmentError(f"{label}: type {upload.content_type} is not accepted "
+            raise FileRefused(f"{label}: type {upload.content_type} is not accepted "
                                   f"(accepted: {', '.join(sorted(ALLOWED_TYPES))}).")
         if len(upload.data) > MAX_FILE_BYTES:
-            raise AttachmentError(f"{label}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            raise FileRefused(f"{label}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
         if not upload.data:
-            raise AttachmentError(f"{label}: the file is empty.")
+            raise FileRefused(f"{label}: the file is empty.")
         actual = content_type_of(upload.data)
         if actual != upload.content_type:
-            raise AttachmentError(
+            raise FileRefused(
                 f"{label}: declared {upload.content_type}, but the content is "
                 + (f"{actual}." if actual else "not a type we accept (its first bytes match none).")
                 + " Send the file itself, with its own type.")
@@ -153,7 +181,7 @@ def check(uploads):
     return checked
 
 
-class AttachmentStore:
+class FileStore:
     """Content-addressed files: <root>/<sha[:2]>/<sha>; the same file twice is kept once. Folders are
     0700 and files 0600: only the site's own user reads them."""
 
