@@ -263,6 +263,7 @@ def sites_status(config_path, management):
 
 
 sites.add_command(routing_cli.sites_list)  # the sites routing's directory names
+sites.add_command(reporting_cli.sites_feed)  # at a hub: each district's feed as received
 for command in intake_cli.commands + routing_cli.commands + sla_cli.commands + reporting_cli.commands:
     main.add_command(command)
 

@@ -444,6 +444,15 @@ SITE_ADDRESSED = {(CASE_FORWARDED.source, CASE_FORWARDED.name), (CASE_ANSWERED.s
 SITES_EXCHANGE = "rongtuk.sites"
 
 
+# Each site's case events, redacted, for the hub that watches it (services/reporting/feed.py): on
+# their own exchange, keyed `<from site>.<source>.<event>`, pulled by the hub's federation link.
+FEED_EXCHANGE = "rongtuk.feed"
+
+
+def feed_routing_key(from_site, source, name):
+    return f"{from_site}.{source}.{name}"
+
+
 def site_routing_key(to_site, source, name):
     """The routing key of an event addressed to another site on the sites exchange."""
     return f"{to_site}.{source}.{name}"

@@ -1,18 +1,22 @@
-"""Links between sites: RabbitMQ federation of the `rongtuk.sites` exchange, set up through the
-broker's management API.
+"""Links between sites: RabbitMQ federation of the `rongtuk.sites` and `rongtuk.feed` exchanges,
+set up through the broker's management API.
 
-Each site's broker (or vhost) federates the sites exchange from every site it exchanges cases
-with. A federation link copies only what the downstream site has bound, so a district receives
-only the events addressed to it (`<SITE>.routing.case_forwarded` ...) and the hub only its own.
-Links are one-way: link each site to the other for a forward and its answer to travel.
+Each site's broker (or vhost) federates both exchanges from every site it exchanges cases with. A
+federation link copies only what the downstream site has bound, so a district receives only the
+events addressed to it (`<SITE>.routing.case_forwarded` ...) and the hub only its own; on the feed
+exchange only a hub binds (everything), so only a hub pulls the districts' feeds. Links are one-way:
+link each site to the other for a forward and its answer to travel. The upstream keeps what it
+holds for a downstream in a queue of its own while the link is down (ack-mode on-confirm: a message
+leaves it only once the downstream broker has confirmed it).
 """
 from urllib.parse import quote, urlparse
 
 import requests
 
-from shared.events import SITES_EXCHANGE
+from shared.events import FEED_EXCHANGE, SITES_EXCHANGE
 
 POLICY = "rongtuk-sites"
+FEDERATED_PATTERN = "^(" + "|".join(x.replace(".", "\\.") for x in (SITES_EXCHANGE, FEED_EXCHANGE)) + ")$"
 
 
 class LinkError(RuntimeError):
@@ -56,7 +60,7 @@ def link(api, vhost, name, upstream_uri, ack_mode="on-confirm"):
     _call("PUT", f"{api}/api/parameters/federation-upstream/{v}/{quote(name, safe='')}",
           json={"value": {"uri": broker_uri(upstream_uri), "ack-mode": ack_mode}})
     _call("PUT", f"{api}/api/policies/{v}/{POLICY}",
-          json={"pattern": f"^{SITES_EXCHANGE.replace('.', chr(92) + '.')}$", "apply-to": "exchanges",
+          json={"pattern": FEDERATED_PATTERN, "apply-to": "exchanges",
                 "priority": 10, "definition": {"federation-upstream-set": "all"}})
 
 

@@ -62,6 +62,86 @@ def merge(config, overrides):
     return overlay(config, copy.deepcopy(overrides))
 
 
+def site_config(amqp_uri, database_url, data_dir, **extra):
+    """A distributed site's config for services run in the test's process (its databases migrated)."""
+    from services import upgrade_databases
+    from shared.config import DISTRIBUTED_CONFIG, load_config
+    config = merge(load_config(DISTRIBUTED_CONFIG), FAST)
+    config.update(AMQP_URI=amqp_uri, DATABASE_URL=database_url, DATA_DIR=str(data_dir),
+                  WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", **extra)
+    config.pop("LOGGING", None)
+    upgrade_databases(config)
+    return config
+
+
+class TcpProxy:
+    """A TCP relay to `port` on this machine that a test can cut (every connection closed, new ones
+    refused at once) and restore: a network link going down and coming back."""
+
+    def __init__(self, port):
+        import eventlet
+        self.target = port
+        self.listener = eventlet.listen(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = True
+        self.connections = []
+        self._accepting = eventlet.spawn(self._accept)
+
+    def _accept(self):
+        import eventlet
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                continue
+            try:
+                upstream = eventlet.connect(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            self.connections.append((client, upstream))
+            eventlet.spawn(self._pipe, client, upstream)
+            eventlet.spawn(self._pipe, upstream, client)
+
+    @staticmethod
+    def _pipe(source, target):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self):
+        self.open = False
+        for client, upstream in self.connections:
+            for sock in (client, upstream):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self.connections = []
+
+    def restore(self):
+        self.open = True
+
+    def close(self):
+        self.cut()
+        self._accepting.kill()
+        self.listener.close()
+
+
 def write_config(config, path):
     """Save a test config where the CLI can read it."""
     path = Path(path)

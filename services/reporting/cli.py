@@ -94,4 +94,41 @@ def report_fiscal_year(config_path, fiscal_year, fmt, site, arabic_digits, out):
         session, config, period, now, fmt, site, not arabic_digits))
 
 
+@click.command("feed")
+@click.option("--ask", is_flag=True, help="Ask the districts for every gap again now (a hub's reporting "
+                                          "also asks by itself, FEED.replay_after seconds after a gap shows).")
+@click.option("--site", default=None, help="Only this site.")
+@click.pass_obj
+def sites_feed(config_path, ask, site):
+    """At a hub: each site's feed as received here: the last number and event, the lag, and the gaps."""
+    from services.reporting import feed_store
+    from shared.config import sites_linked, site_id
+    from shared.store import open_store
+    from shared.times import local_iso, utcnow
+    config = load_config(config_path)
+    site = site.strip().upper() if site else None
+    with open_store(config, "reporting", "reporting.sites_feed") as store:
+        if ask:
+            if not sites_linked(config):
+                raise click.ClickException("this site runs on the in-memory broker: it has no link to ask over")
+            from services.reporting.feed_link import ask_again, replay_publisher
+            asks = store.run(feed_store.gaps_to_ask, 0, site_id=site)
+            ask_again(replay_publisher(config), site_id(config), asks)
+            for asked_site, first, last in asks:
+                click.echo(f"asked {asked_site} for {first}-{last} again")
+        with store.reading() as session:
+            rows = [row for row in feed_store.status(session, utcnow()) if site in (None, row["site_id"])]
+    if not rows:
+        click.echo("no site's feed received here" + (f" from {site}" if site else ""))
+    for row in rows:
+        gaps = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in row["gaps"]) or "none"
+        lag = f"{row['lag_seconds']:.1f}s" if row["lag_seconds"] is not None else "-"
+        silent = f"{row['silent_seconds']:.0f}s ago" if row["silent_seconds"] is not None else "never"
+        last = (f"{row['highest']} {row['last_event_type']} fed {local_iso(row['last_fed_at'])}"
+                if row["last_fed_at"] else "-")
+        click.echo(f"{row['site_id']:<12} last {last}; through {row['contiguous_to']} without a gap; "
+                   f"announced {row['announced']}; received {row['received']}; lag {lag}; heard {silent}; "
+                   f"gaps: {gaps}")
+
+
 commands = [reporting, report]

@@ -1,5 +1,5 @@
 """Reporting's tables: every case event it heard, one summary row per case, and each case's figures."""
-from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text, text
 
 from shared.store import UtcDateTime
 
@@ -68,4 +68,55 @@ case_figures = Table(
     Column("result_documents", Integer, nullable=False),
     Index("ix_case_figures_received", "site_id", "received_at"),
     Index("ix_case_figures_unit", "unit_id"),
+)
+
+# -- the feed (services/reporting/feed.py) ------------------------------------------------------
+# At a district: each event it folded, redacted, numbered in the site's feed, until published and
+# then for FEED.keep_days (a hub may ask for it again).
+feed_events = Table(
+    "feed_events", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("source", String(32), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("body", Text, nullable=False),          # the redacted event (JSON)
+    Column("fed_at", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("retry_at", UtcDateTime),               # no route to the hub yet: not before then
+    Index("ix_feed_events_pending", "seq",
+          sqlite_where=text("published_at IS NULL"), postgresql_where=text("published_at IS NULL")),
+)
+
+# At a district: the last number given (one row); taken and raised in the transaction that writes
+# the event, so numbers are given in commit order and none is skipped.
+feed_sequence = Table(
+    "feed_sequence", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+)
+
+# At the hub: what it received of each site's feed.
+feed_sites = Table(
+    "feed_sites", metadata,
+    Column("site_id", String(32), primary_key=True),
+    Column("contiguous_to", BigInteger, nullable=False),   # every number up to here received
+    Column("highest", BigInteger, nullable=False),
+    Column("announced", BigInteger, nullable=False),       # the last number the district says it published
+    Column("received", BigInteger, nullable=False),        # how many numbers received (each once)
+    Column("last_event_type", String(64)),
+    Column("last_fed_at", UtcDateTime),                    # when the district wrote the highest
+    Column("last_received_at", UtcDateTime),              # the last event
+    Column("last_heard_at", UtcDateTime),                 # the last event or heartbeat
+    Column("last_lag_seconds", Float),                     # fed at the district -> folded here, the last one
+    Column("gap_seen_at", UtcDateTime),                    # since when a number has been missing; None: none is
+    Column("replay_requested_at", UtcDateTime),
+)
+
+feed_received = Table(
+    "feed_received", metadata,
+    Column("site_id", String(32), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("event_id", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
 )

@@ -1,17 +1,24 @@
-"""reporting: the read model of every case event, and the figures drawn from it."""
+"""reporting: the read model of every case event, and the figures drawn from it; at a district, the
+feed of its case events to the hub; at a hub, every district's feed folded in."""
+import logging
+
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.reporting import outputs, readmodel, report_figures
+from services.reporting import feed_store, outputs, readmodel, report_figures
 from services.reporting.exceptions import ReportingError
+from services.reporting.feed_link import Feed, feed_consumer, replay_consumer
 from services.reporting.periods import PeriodError, parse_period
 from shared.config import site_id
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
+from shared.timers import configured_timer
 from shared.times import utcnow
 from shared.web import Refusal, file_response, http, json_response, refusal
+
+log = logging.getLogger(__name__)
 
 # what reporting refuses over HTTP (answered by shared/web.py): a period or a report it cannot make
 refusal(PeriodError, lambda exc: Refusal(400, "invalid_request", str(exc)))
@@ -34,11 +41,13 @@ FOLDED = (
 
 def folding(folded):
     """The service class given a handler `on_<event>` for each event of `folded`, which records it in
-    the read model (readmodel.record_event)."""
+    the read model (readmodel.record_event) and, at a site that feeds a hub, in the feed."""
     def fold(source, name):
         @event_handler(source, name)
         def handler(self, event):
-            self.db.handle(event, readmodel.record_event, source, name)
+            fed = self.db.handle(event, feed_store.fold_and_feed, source, name, self.feed.feeding)
+            if fed:
+                self.feed.wake()
         handler.__name__ = handler.__qualname__ = f"on_{name}"
         handler.__doc__ = f"{source}'s {name} into the read model."
         return handler
@@ -61,6 +70,34 @@ class ReportingService:
     metrics = Metrics()
     config = Config()
     intake = RpcProxy("intake")
+    feed = Feed()
+
+    # -- the feed: a district's case events for its hub (services/reporting/feed.py) -------------
+
+    @feed_consumer()
+    def on_feed(self, delivered):
+        """At a hub: a district's event, folded once; or its heartbeat."""
+        if delivered["kind"] == "heartbeat":
+            self.db.run(feed_store.announced, delivered)
+        else:
+            self.db.run(feed_store.receive, delivered["message"], delivered["event"])
+
+    @replay_consumer()
+    def on_feed_replay(self, request):
+        """At a district: the hub asks for a range of the feed again."""
+        kept = self.db.run(feed_store.replay, request)
+        log.info("hub %s asked for the feed %d-%d again: %d kept", request["site_id"], request["from_seq"],
+                 request["to_seq"], kept)
+        self.feed.wake()
+
+    @configured_timer("FEED", "upkeep_interval", 10)
+    def feed_upkeep(self):
+        """At a hub, ask for the gaps that waited long enough; at a district, forget old feed events."""
+        settings = self.feed.settings
+        if settings.receive and self.feed.publisher:
+            self.feed.ask(self.db.run(feed_store.gaps_to_ask, settings.replay_after))
+        elif self.feed.feeding:
+            self.db.run(feed_store.forget, settings.keep_days)
 
     @rpc
     def case_timeline(self, case_id):
@@ -127,3 +164,4 @@ class ReportingService:
         if not holder:
             return json_response(403, {"error": "forbidden", "message": "The API key is not valid for this."})
         return None
+

@@ -17,25 +17,14 @@ from services.intake.service import IntakeService
 from services.notify.service import NotifyService
 from services.reporting.service import ReportingService
 from services.routing.service import RoutingService
-from services import upgrade_databases
 from services.sla.service import SlaService
 from shared import sites
-from shared.config import DISTRIBUTED_CONFIG, load_config
-from tests.helpers import FAST, api_for, connected, count_rows, free_port, merge, wait_for
+from tests.helpers import api_for, connected, count_rows, site_config, wait_for
 from tests.samples import small_pdf
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 SERVICES = (IntakeService, RoutingService, SlaService, NotifyService, ReportingService)
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
-
-
-def site_config(amqp_uri, database_url, data_dir, **extra):
-    config = merge(load_config(DISTRIBUTED_CONFIG), FAST)
-    config.update(AMQP_URI=amqp_uri, DATABASE_URL=database_url, DATA_DIR=str(data_dir),
-                  WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", **extra)
-    config.pop("LOGGING", None)
-    upgrade_databases(config)
-    return config
 
 
 @pytest.fixture

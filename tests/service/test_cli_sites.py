@@ -68,7 +68,7 @@ def test_link_status_and_unlink_through_the_management_api(rabbit_config, rabbit
         assert linked.exit_code == 0, linked.output
         policy = requests.get(f"http://127.0.0.1:15672/api/policies/{vhost}/{sites.POLICY}",
                               auth=("guest", "guest"), timeout=5).json()
-        assert policy["pattern"] == r"^rongtuk\.sites$"
+        assert policy["pattern"] == r"^(rongtuk\.sites|rongtuk\.feed)$"
         assert policy["definition"] == {"federation-upstream-set": "all"}
         upstreams = requests.get(f"http://127.0.0.1:15672/api/parameters/federation-upstream/{vhost}",
                                  auth=("guest", "guest"), timeout=5).json()
