@@ -19,10 +19,12 @@ from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
+from prometheus_client import REGISTRY
 from sqlalchemy import or_, select, update
 
 from services.reporting import feed_store
 from services.reporting.feed import FeedMessage, FeedSettings, ReplayRequest
+from services.reporting.feed_metrics import FeedCollector
 from services.reporting.models import feed_events
 from shared import events
 from shared.config import sites_linked, site_id
@@ -149,19 +151,31 @@ class Feed(DependencyProvider):
             self.publisher = replay_publisher(config)
 
     def start(self):  # the database is set up by now (setup's order is not ours)
+        engine = Database.of(self.container).engine
+        self.collector = None
+        if self.linked and (self.settings.hub or self.settings.receive):
+            self.collector = FeedCollector(engine, site_id(self.container.config), self.settings.receive)
+            REGISTRY.register(self.collector)
         if self.linked and self.settings.hub:
-            self.relay = FeedRelay(Database.of(self.container).engine, self.container.config, self.settings)
+            self.relay = FeedRelay(engine, self.container.config, self.settings)
             self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="reporting.feed_relay")
 
     def stop(self):
+        self._unregister()
         if self.relay:
             self.relay.stop()
             with eventlet.Timeout(5, False):
                 self._thread.wait()
 
     def kill(self):
+        self._unregister()
         if self.relay:
             self.relay.stop()
+
+    def _unregister(self):
+        if getattr(self, "collector", None) is not None:
+            REGISTRY.unregister(self.collector)
+            self.collector = None
 
     def get_dependency(self, worker_ctx):
         return self

@@ -65,10 +65,25 @@ def figures(session, period, site, this_site, now, unit=None):
                        for kind, met, resolved in session.execute(
                            select(f.c.kind, _count(f.c.resolution_outcome == "met"), _count(RESOLVED))
                            .where(and_(where, f.c.kind.is_not(None))).group_by(f.c.kind)).all()}
-    return {"fiscal_year": period.fiscal_year, "half": period.half, "site": site, "unit": unit,
-            "period": {"from": local_iso(period.start), "to": local_iso(period.end)},
-            "indicators": indicators, "on_time_by_kind": on_time_by_kind, "counts": counts,
-            "previous_year": {"total": before, "change_percent": change(counts["total"], before)}}
+    answer = {"fiscal_year": period.fiscal_year, "half": period.half, "site": site, "unit": unit,
+              "period": {"from": local_iso(period.start), "to": local_iso(period.end)},
+              "indicators": indicators, "on_time_by_kind": on_time_by_kind, "counts": counts,
+              "previous_year": {"total": before, "change_percent": change(counts["total"], before)}}
+    if site == ALL_SITES:
+        answer["sites"] = by_site(session, where, shares)
+    return answer
+
+
+def by_site(session, where, shares):
+    """Every site's total and indicators (for site=*: the hub's table per district), one grouped query."""
+    n = len(shares)
+    rows = session.execute(select(f.c.site_id, func.count(), *[_count(and_(num, den)) for _, num, den in shares],
+                                  *[_count(den) for _, _, den in shares])
+                           .where(where).group_by(f.c.site_id).order_by(f.c.site_id)).all()
+    return [{"site_id": row[0], "total": int(row[1]), "indicators": [
+        {"id": name, "numerator": int(row[2 + i]), "denominator": int(row[2 + n + i]),
+         "percent": percent(int(row[2 + i]), int(row[2 + n + i]))} for i, (name, _, _) in enumerate(shares)]}
+        for row in rows]
 
 
 def _where(start, end, site, unit):

@@ -77,4 +77,7 @@ def fiscal_year_report(figures, period, details, corruption):
         "counts": [{"name": thai, "rows": sorted(counts[key].items(), key=lambda item: (-item[1], item[0]))}
                    for key, thai in COUNT_NAMES],
         "corruption": corruption,
+        "indicator_names": [(row["id"], BY_ID[row["id"]].thai) for row in figures["indicators"]],
+        "sites": [{"site_id": site["site_id"], "total": site["total"],
+                   "percents": [i["percent"] for i in site["indicators"]]} for site in figures.get("sites") or []],
     }

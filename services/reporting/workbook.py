@@ -19,11 +19,14 @@ KIND_NAMES = {"1": "ข้อเสนอแนะ/สอบถาม", "2": "�
 
 def fiscal_year_workbook(figures) -> bytes:
     """The workbook's bytes: sheets ตัวชี้วัด (indicators), จำนวนเรื่อง (counts by kind, subject,
-    channel and unit) and ทุจริตและประพฤติมิชอบ (seed 003 s.12's table)."""
+    channel and unit), ทุจริตและประพฤติมิชอบ (seed 003 s.12's table) and, for every site (site=*),
+    รายสำนักงาน (each site's total and indicators)."""
     book = Workbook()
     _indicators(book.active, figures)
     _counts(book.create_sheet("จำนวนเรื่อง"), figures)
     _corruption(book.create_sheet("ทุจริตและประพฤติมิชอบ"), figures)
+    if figures.get("sites"):
+        _sites(book.create_sheet("รายสำนักงาน"), figures)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -63,6 +66,17 @@ def _corruption(sheet, figures):
     _widths(sheet, (12, 60, 18, 30, 30, 20))
 
 
+def _sites(sheet, figures):
+    """Each site's total and indicators (the report of every site, site=*): a row per site."""
+    ids = [row["id"] for row in figures["indicators"]]
+    _header(sheet, ("สำนักงาน", "จำนวนเรื่อง", *[f"{BY_ID[i].thai} (ร้อยละ)" for i in ids]))
+    for site in figures["sites"]:
+        sheet.append([site["site_id"], site["total"], *[i["percent"] for i in site["indicators"]]])
+        for column in range(3, 3 + len(ids)):
+            sheet.cell(sheet.max_row, column).number_format = PERCENT
+    _widths(sheet, (16, 12, *([18] * len(ids))))
+
+
 def _header(sheet, names):
     sheet.append(list(names))
     for cell in sheet[1]:
@@ -72,5 +86,5 @@ def _header(sheet, names):
 
 
 def _widths(sheet, widths):
-    for column, width in zip("ABCDEFGH", widths):
+    for column, width in zip("ABCDEFGHIJKL", widths):
         sheet.column_dimensions[column].width = width

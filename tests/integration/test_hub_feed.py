@@ -7,10 +7,13 @@ import subprocess
 import sys
 import time
 
+from io import BytesIO
+
 import pytest
 import requests
 import sqlalchemy as sa
 from nameko.standalone.rpc import ServiceRpcProxy
+from openpyxl import load_workbook
 
 from services.intake.identity import national_id_checksum
 from services.intake.service import IntakeService
@@ -22,8 +25,8 @@ from services.sla.service import SlaService
 from shared import sites
 from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT, load_config
 from shared.times import utcnow
-from tests.helpers import (TcpProxy, api_for, connected, free_port, run_cli, site_config, wait_for,
-                           write_config)
+from tests.helpers import (TcpProxy, api_for, connected, free_port, metric_value, run_cli, site_config,
+                           wait_for, write_config)
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
@@ -226,6 +229,25 @@ def test_the_hub_folds_every_districts_feed_and_nothing_personal_reaches_it(hub_
     assert by_site["*"]["counts"]["total"] == 5
     answered = {i["id"]: (i["numerator"], i["denominator"]) for i in by_site["KALASIN"]["indicators"]}["answered"]
     assert answered == (1, 3)
+    assert [(s["site_id"], s["total"]) for s in by_site["*"]["sites"]] == [("KALASIN", 3), ("RATCHABURI1", 2)]
+    for site in by_site["*"]["sites"]:  # each row of the table per site is that site's own figures
+        assert site["indicators"] == by_site[site["site_id"]]["indicators"]
+    book = requests.get(f"http://127.0.0.1:{reporting.port}/api/v1/reports/fiscal-year.xlsx", headers={"X-Api-Key": key},
+                        params={"fiscal_year": period_of(utcnow()).fiscal_year, "site": "*"}, timeout=30)
+    assert book.status_code == 200, book.text
+    rows = list(load_workbook(BytesIO(book.content))["รายสำนักงาน"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1]) for r in rows] == [("KALASIN", 3), ("RATCHABURI1", 2)]
+
+    # the hub's metrics carry each district as a `site` label
+    def scraped():  # the metrics are read at most every few seconds: the last read may be older
+        text = requests.get(f"http://127.0.0.1:{reporting.port}/metrics", timeout=10).text
+        return text if metric_value(text, "rongtuk_site_cases", site="KALASIN") == 3 else None
+    metrics = wait_for(scraped, timeout=20, interval=0.5, message="the hub's metrics of KALASIN")
+    assert metric_value(metrics, "rongtuk_site_cases", site="RATCHABURI1") == 2
+    assert metric_value(metrics, "rongtuk_feed_missing_events", site="KALASIN") == 0
+    assert metric_value(metrics, "rongtuk_feed_lag_seconds", site="RATCHABURI1") >= 0
+    assert metric_value(metrics, "rongtuk_site_open_clocks", site="KALASIN", target="resolution") == 2
+    assert not [c for c in SEARCHED if c in metrics]
 
     # the hub routed, timed and told no one about any of them
     for service, table in (("routing", "assignments"), ("sla", "clocks"), ("notify", "deliveries"),

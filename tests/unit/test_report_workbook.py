@@ -63,3 +63,23 @@ def test_a_share_is_a_percentage_and_none_of_nothing(numerator, denominator, exp
 
 def test_the_change_against_the_year_before():
     assert change(80, 100) == -20.0 and change(5, 0) is None
+
+
+SITES = [{"site_id": "KALASIN", "total": 40, "indicators": FIGURES["indicators"]},
+         {"site_id": "RATCHABURI1", "total": 17, "indicators": [{**i, "percent": None} for i in FIGURES["indicators"]]}]
+
+
+def test_every_sites_report_has_a_sheet_and_a_table_per_site(tmp_path):
+    from services.reporting import reports
+    from services.reporting.documents import render_pdf
+    from services.reporting.periods import Period
+    from tests.helpers import pdf_text
+
+    figures = {**FIGURES, "site": "*", "sites": SITES, "previous_year": {"total": 50, "change_percent": 14.0}}
+    book = sheets(fiscal_year_workbook(figures))
+    assert book["รายสำนักงาน"][1:] == [["KALASIN", 40, 93.75, 83.33, None], ["RATCHABURI1", 17, None, None, None]]
+    assert "รายสำนักงาน" not in sheets(fiscal_year_workbook(FIGURES))  # one site's report: no such sheet
+
+    context = reports.fiscal_year_report(figures, Period(2569, None), reports.office({}), [])
+    text = "".join(pdf_text(render_pdf("fiscal_year.html", context, thai_digits=False), tmp_path).split())
+    assert "ผลการดำเนินงานรายสำนักงาน" in text and "KALASIN4093.75" in text and "RATCHABURI117" in text
