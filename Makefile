@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit bench bench-sla bench-routing bench-reports clean
+.PHONY: install run test test-unit bench bench-sla bench-routing bench-reports bench-hub clean
 
 install: $(STAMP)
 
@@ -39,6 +39,9 @@ bench-routing: install
 
 bench-reports: install
 	$(BIN)/python -m benchmarks.reports
+
+bench-hub: install
+	$(BIN)/python -m benchmarks.hub
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -116,6 +116,8 @@ def sites_feed(config_path, ask, site):
             ask_again(replay_publisher(config), site_id(config), asks)
             for asked_site, first, last in asks:
                 click.echo(f"asked {asked_site} for {first}-{last} again")
+        else:
+            store.run(feed_store.refresh, utcnow(), site)
         with store.reading() as session:
             rows = [row for row in feed_store.status(session, utcnow()) if site in (None, row["site_id"])]
     if not rows:

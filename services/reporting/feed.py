@@ -143,12 +143,3 @@ def missing_ranges(after, received):
             ranges.append((expected, seq - 1))
         expected = max(expected, seq + 1)
     return ranges
-
-
-def contiguous_through(after, received):
-    """How far the numbers run without a gap from `after`, given the sorted `received` beyond it."""
-    for seq in received:
-        if seq != after + 1:
-            break
-        after = seq
-    return after

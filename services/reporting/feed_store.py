@@ -74,30 +74,26 @@ def backlog(session):
 
 def receive(tx, message, event, now=None):
     """A district's event from its feed: folded into the read model once, however often it arrives
-    (a redelivery, a replay); the site's count moves on. Returns False for a number already had."""
+    (a redelivery, a replay). Returns False for a number already had. Only its own row of
+    feed_received is written: events of one site fold side by side, and the site's summary
+    (feed_sites) is brought up to date apart (`refresh`)."""
     now = now or utcnow()
-    site, seq = message["site_id"], message["seq"]
     if not insert_ignoring_duplicates(tx.session, feed_received, {
-            "site_id": site, "seq": seq, "event_id": event["event_id"], "received_at": now}):
+            "site_id": message["site_id"], "seq": message["seq"], "event_id": event["event_id"],
+            "event_type": message["event_type"], "fed_at": message["fed_at"], "received_at": now}):
         return False
     folded = tx.session.execute(select(case_events.c.seq).where(
         case_events.c.event_id == event["event_id"])).first()
     if folded is None:  # else its receipt was lost here, not the event: counted, not folded again
         readmodel.record_event(tx, event, message["source"], message["event_type"])
-    row = _site_row(tx.session, site)
-    contiguous = row.contiguous_to
-    if seq == contiguous + 1:  # the usual case: walk on through what arrived ahead of it
-        ahead = tx.session.execute(select(feed_received.c.seq).where(
-            feed_received.c.site_id == site, feed_received.c.seq > seq).order_by(feed_received.c.seq)
-            .limit(10000)).scalars().all()
-        contiguous = feed.contiguous_through(seq, ahead)
-    values = {"contiguous_to": contiguous, "received": row.received + 1, "last_received_at": now,
-              "last_heard_at": now}
-    if seq >= row.highest:
-        values.update(highest=seq, last_event_type=message["event_type"], last_fed_at=message["fed_at"],
-                      last_lag_seconds=max(0.0, (now - message["fed_at"]).total_seconds()))
-    _update_site(tx.session, row, values, now)
     return True
+
+
+def _site_row(session, site):
+    """The site's row, made on its first event or heartbeat, locked until the transaction ends."""
+    insert_ignoring_duplicates(session, feed_sites, {"site_id": site, "contiguous_to": 0, "highest": 0,
+                                                     "announced": 0, "received": 0})
+    return session.execute(select(feed_sites).where(feed_sites.c.site_id == site).with_for_update()).one()
 
 
 def _update_site(session, row, values, now):
@@ -108,19 +104,41 @@ def _update_site(session, row, values, now):
     session.execute(update(feed_sites).where(feed_sites.c.site_id == row.site_id).values(**values))
 
 
-def _site_row(session, site):
-    """The site's row, made on its first event, locked until the transaction ends."""
-    insert_ignoring_duplicates(session, feed_sites, {"site_id": site, "contiguous_to": 0, "highest": 0,
-                                                     "announced": 0, "received": 0})
-    return session.execute(select(feed_sites).where(feed_sites.c.site_id == site).with_for_update()).one()
-
-
 def announced(tx, heartbeat, now=None):
     """A district's heartbeat: the last number it published, so a lost tail shows as a gap too."""
     now = now or utcnow()
     row = _site_row(tx.session, heartbeat["site_id"])
     _update_site(tx.session, row, {"announced": max(row.announced, heartbeat["last_seq"]),
                                    "last_heard_at": now}, now)
+
+
+def refresh(tx, now=None, site_id=None):
+    """Bring each site's summary up to date from what was received: how far its numbers run without
+    a gap, the highest, how many, the last event and its lag. Set-based, from where the summary was:
+    it reads only the numbers received since."""
+    now = now or utcnow()
+    r, after = feed_received.alias("r"), feed_received.alias("after")
+    sites = select(feed_received.c.site_id).distinct()
+    if site_id:
+        sites = sites.where(feed_received.c.site_id == site_id)
+    for site in tx.session.execute(sites).scalars().all():
+        row = _site_row(tx.session, site)
+        c = row.contiguous_to
+        beyond = and_(r.c.site_id == site, r.c.seq > c)
+        if tx.session.execute(select(r.c.seq).where(r.c.site_id == site, r.c.seq == c + 1)).first():
+            # the run from c + 1 ends at the first number whose next one is missing
+            c = tx.session.execute(select(func.min(r.c.seq)).where(beyond, ~select(after.c.seq).where(
+                after.c.site_id == site, after.c.seq == r.c.seq + 1).exists())).scalar_one()
+        ahead = tx.session.execute(select(func.count()).select_from(r).where(
+            r.c.site_id == site, r.c.seq > c)).scalar_one()
+        last = tx.session.execute(select(r).where(r.c.site_id == site).order_by(r.c.seq.desc()).limit(1)).first()
+        values = {"contiguous_to": c, "received": c + ahead, "highest": last.seq,
+                  "last_event_type": last.event_type, "last_fed_at": last.fed_at,
+                  "last_received_at": last.received_at,
+                  "last_lag_seconds": max(0.0, (last.received_at - last.fed_at).total_seconds())}
+        if row.last_received_at is None or last.received_at > row.last_received_at:
+            values["last_heard_at"] = max(last.received_at, row.last_heard_at or last.received_at)
+        _update_site(tx.session, row, values, now)
 
 
 def gaps(session, site_id, contiguous_to, upto, limit=100):
@@ -137,7 +155,7 @@ def gaps(session, site_id, contiguous_to, upto, limit=100):
 
 
 def status(session, now=None):
-    """Per site: what the hub has of its feed, its lag and its gaps."""
+    """Per site: what the hub has of its feed, its lag and its gaps (as of the last `refresh`)."""
     now = now or utcnow()
     sites = []
     for row in session.execute(select(feed_sites).order_by(feed_sites.c.site_id)).all():
@@ -160,6 +178,7 @@ def gaps_to_ask(tx, wait_seconds, now=None, site_id=None):
     least (events of one site may arrive a little out of order) and not asked within that time;
     with 0, every gap now. Returns [(site, first, last)] and marks each site asked."""
     now = now or utcnow()
+    refresh(tx, now, site_id)
     query = select(feed_sites).where(feed_sites.c.gap_seen_at.is_not(None))
     if site_id:
         query = query.where(feed_sites.c.site_id == site_id)

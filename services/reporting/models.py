@@ -118,5 +118,7 @@ feed_received = Table(
     Column("site_id", String(32), primary_key=True),
     Column("seq", BigInteger, primary_key=True),
     Column("event_id", String(64), nullable=False),
-    Column("received_at", UtcDateTime, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("fed_at", UtcDateTime, nullable=False),         # written at the district
+    Column("received_at", UtcDateTime, nullable=False),    # folded here
 )

@@ -90,9 +90,10 @@ class ReportingService:
                  request["to_seq"], kept)
         self.feed.wake()
 
-    @configured_timer("FEED", "upkeep_interval", 10)
+    @configured_timer("FEED", "upkeep_interval", 5)
     def feed_upkeep(self):
-        """At a hub, ask for the gaps that waited long enough; at a district, forget old feed events."""
+        """At a hub, bring each site's summary up to date and ask for the gaps that waited long
+        enough; at a district, forget old feed events."""
         settings = self.feed.settings
         if settings.receive and self.feed.publisher:
             self.feed.ask(self.db.run(feed_store.gaps_to_ask, settings.replay_after))

@@ -187,7 +187,7 @@ def check_counts(hub, site, district):
                                      "GROUP BY event_id", ids=list(sent.values()))
     lost = len(set(sent) - {seq for seq, _ in got})
     duplicated = sum(n - 1 for _, n in folded) + sum(1 for seq, event_id in got if sent.get(seq) != event_id)
-    gaps = _rows(hub, "reporting", "SELECT highest - contiguous_to FROM feed_sites WHERE site_id = :s", s=site)
+    gaps = _rows(hub, "reporting", "SELECT greatest(highest, announced) - contiguous_to FROM feed_sites WHERE site_id = :s", s=site)
     return lost, duplicated, (gaps[0][0] if gaps else None)
 
 
@@ -317,7 +317,7 @@ def test_nothing_is_lost_or_doubled_through_a_cut_link_and_a_killed_hub(hub_and_
 
     # the hub's reporting killed with SIGKILL while it folds a batch, then started again
     post_cases(kalasin, 60)
-    wait_for(lambda: _rows(hub, "reporting", "SELECT received FROM feed_sites WHERE site_id = 'KALASIN'")[0][0]
+    wait_for(lambda: _rows(hub, "reporting", "SELECT count(*) FROM feed_received WHERE site_id = 'KALASIN'")[0][0]
              > held + 20, timeout=60, interval=0.05, message="the hub folding the batch")
     reporting.process.send_signal(signal.SIGKILL)
     reporting.process.wait()

@@ -55,6 +55,8 @@ def upgrade():
         sa.Column("site_id", sa.String(32), primary_key=True),
         sa.Column("seq", sa.BigInteger, primary_key=True),
         sa.Column("event_id", sa.String(64), nullable=False),
+        sa.Column("event_type", sa.String(64), nullable=False),
+        sa.Column("fed_at", UtcDateTime, nullable=False),
         sa.Column("received_at", UtcDateTime, nullable=False),
     )
 
