@@ -207,7 +207,7 @@ def ask_again(publisher, hub, asks):
         log.info("asked site %s for its feed %d-%d again", site, first, last)
 
 
-class _FeedEntrypoint(ReliableEventHandler):
+class FeedEntrypoint(ReliableEventHandler):
     """A handler of feed traffic: retried then dead-lettered as every event handler, on a queue of
     its own, and set up only at the sites that take that traffic (`active`)."""
 
@@ -239,7 +239,7 @@ class _FeedEntrypoint(ReliableEventHandler):
         self._dead_letter(message, _body_text(body, message), "invalid", why, attempts=0)
 
 
-class FeedConsumer(_FeedEntrypoint):
+class FeedConsumer(FeedEntrypoint):
     """At a hub: every linked district's feed, and their heartbeats."""
     kind = "feed"
 
@@ -285,7 +285,7 @@ def _feed_message(body):
             "event_id": event["event_id"]}
 
 
-class ReplayConsumer(_FeedEntrypoint):
+class ReplayConsumer(FeedEntrypoint):
     """At a district: the hub asking for a range of the feed again."""
     kind = "feed_replay"
 

@@ -10,16 +10,18 @@ from services.reporting.service import FOLDED, ReportingService
 from services.routing.service import RoutingService
 from services.sla.service import SlaService
 from shared import events
+from services.reporting.feed_link import FeedEntrypoint
 from shared.delivery import SiteEventHandler, UnknownEvent, event_handler, site_event_handler
 
 SERVICES = (IntakeService, RoutingService, SlaService, NotifyService, ReportingService)
 
 
-def handlers(service_cls):
-    """(method name, handler) of every event handler a service class declares."""
+def handlers(service_cls, kind=EventHandler):
+    """(method name, handler) of every event handler a service class declares (the feed's aside:
+    they hear no event of the contract but the feed's own messages, services/reporting/feed_link.py)."""
     return [(name, entrypoint) for name in dir(service_cls)
             for entrypoint in getattr(getattr(service_cls, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)]
+            if isinstance(entrypoint, kind) and (kind is FeedEntrypoint or not isinstance(entrypoint, FeedEntrypoint))]
 
 
 def test_a_misspelt_event_fails_when_its_service_is_declared_and_says_what_was_meant():
@@ -91,12 +93,14 @@ def test_reporting_folds_each_listed_event_on_the_queue_it_always_had():
     queues = {f"evt-{h.source_service}-{h.event_type}--reporting.{name}" for name, h in handlers(ReportingService)}
     assert queues == REPORTING_QUEUES
     assert sum(len(names) for _source, names in FOLDED) == len(REPORTING_QUEUES)
+    assert sorted(name for name, _ in handlers(ReportingService, FeedEntrypoint)) == ["on_feed", "on_feed_replay"]
 
 
 def test_a_folded_handler_records_its_event_as_its_source_and_name_say():
     recorded = []
     service = ReportingService()
     service.db = type("Db", (), {"handle": lambda self, event, use_case, *args: recorded.append(args)})()
+    service.feed = type("Feed", (), {"feeding": None, "wake": lambda self: None})()  # a site feeding no hub
     service.on_sla_warning({"event_id": "e1"})
     service.on_case_received({"event_id": "e2"})
-    assert recorded == [("sla", "sla_warning"), ("intake", "case_received")]
+    assert recorded == [("sla", "sla_warning", None), ("intake", "case_received", None)]
