@@ -34,7 +34,7 @@ FOLDED = (
                  "case_info_requested", "case_info_received", "case_answered_from_kb", "case_units_assigned",
                  "case_unit_status_changed", "case_forwarded", "case_answered")),
     ("sla", ("sla_clock_started", "sla_warning", "sla_breached", "sla_escalated", "sla_deadline_changed",
-             "sla_clock_stopped")),
+             "sla_clock_paused", "sla_clock_resumed", "sla_clock_stopped")),
     ("notify", ("notification_recorded",)),
 )
 

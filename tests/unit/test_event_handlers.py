@@ -62,7 +62,7 @@ def test_every_handler_of_every_service_hears_an_event_of_the_contract(service_c
             assert (handler.source_service, handler.event_type) in events.SITE_ADDRESSED, name
 
 
-# each queue as it was named when reporting's 21 handlers were written out one by one
+# each queue as it was named when reporting's 21 handlers were written out one by one, and since
 REPORTING_QUEUES = {
     "evt-intake-case_received--reporting.on_case_received",
     "evt-intake-case_reopened--reporting.on_case_reopened",
@@ -80,6 +80,8 @@ REPORTING_QUEUES = {
     "evt-routing-case_unit_status_changed--reporting.on_case_unit_status_changed",
     "evt-routing-case_units_assigned--reporting.on_case_units_assigned",
     "evt-sla-sla_breached--reporting.on_sla_breached",
+    "evt-sla-sla_clock_paused--reporting.on_sla_clock_paused",      # added with the feed (issue 13)
+    "evt-sla-sla_clock_resumed--reporting.on_sla_clock_resumed",
     "evt-sla-sla_clock_started--reporting.on_sla_clock_started",
     "evt-sla-sla_clock_stopped--reporting.on_sla_clock_stopped",
     "evt-sla-sla_deadline_changed--reporting.on_sla_deadline_changed",
