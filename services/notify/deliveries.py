@@ -22,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.notify import messages
+from services.notify.exceptions import SendRefused
 from services.notify.models import address_counts, deliveries
 from shared.events import NOTIFICATION_RECORDED
 from shared.times import utcnow
@@ -49,10 +50,17 @@ def acknowledged_elsewhere(event):
     return event.get("referral") is not None
 
 
-def gave_an_address(event):
-    """Whether a new case's complainant left an address a notice can go to: if not, intake is not
-    asked (and records nothing)."""
-    return bool({"email", "line"} & set(event["contact_channels"]))
+# each channel notify sends on, and what of the complainant's contacts it needs (in the event's
+# contact_channels, and as intake's contact_for_notice names it)
+CONTACT_OF = {"email": ("email", "email"), "line": ("line", "line_user_id"), "sms": ("phone", "phone")}
+DEFAULT_ORDER = ("email", "line", "sms")   # NOTIFY.channel_order unset; SMS only when configured
+UNCONFIGURED = ("email", "line")           # what a site has without an SMS gateway
+
+
+def gave_an_address(event, channels=UNCONFIGURED):
+    """Whether a new case's complainant left an address a notice can go to on one of `channels` (those
+    configured): if not, intake is not asked (and records nothing)."""
+    return bool({CONTACT_OF[c][0] for c in channels if c in CONTACT_OF} & set(event["contact_channels"]))
 
 
 def delivery_id_of(event, purpose):
@@ -117,19 +125,21 @@ def log_notice(tx, event, purpose, handler, ask_contact=True):
     return delivery_id
 
 
-def address(tx, delivery_id, contact, recipients):
+def address(tx, delivery_id, contact, recipients, channels=UNCONFIGURED):
     """The address has come: compose the message, seal the address and make the delivery ready to send
-    (True); or log that the complainant cannot be reached, or that this address has had its automatic
-    notices for the day (not_sent). False also when another attempt addressed it first."""
+    (True) on the first of `channels` (those configured, in the site's order) the complainant can be
+    reached on; or log that they cannot be reached, or that this address has had its automatic notices
+    for the day (not_sent). False also when another attempt addressed it first."""
     row = tx.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     if row is None or row.status != AWAITING_CONTACT:
         return False
     now = utcnow()
-    channel, recipient = _reachable(contact)
+    channel, recipient = _reachable(contact, channels)
     if channel:  # the name intake gives with the address is not used: see messages.py
         message = message_for(row.purpose, json.loads(row.notice))
         values = dict(status="pending", channel=channel, sealed=recipients.seal({"recipient": recipient}),
-                      subject=message.subject, body=message.body, next_attempt_at=now + STALE_PENDING)
+                      subject=message.subject, body=message.short if channel == "sms" else message.body,
+                      next_attempt_at=now + STALE_PENDING)
     else:
         values = dict(status="no_contact", next_attempt_at=None)
     taken = tx.session.execute(update(deliveries).where(
@@ -177,17 +187,17 @@ def forget_old_counts(tx, now=None):
         address_counts.c.day < _day((now or utcnow()) - timedelta(days=2))))
 
 
-def _reachable(contact):
-    """The channel to answer on: e-mail when given, else LINE (where the complaint came from)."""
-    if contact.get("email"):
-        return "email", contact["email"]
-    if contact.get("line_user_id"):
-        return "line", contact["line_user_id"]
+def _reachable(contact, channels=UNCONFIGURED):
+    """The channel to answer on and its address: the first of `channels` the contact has an address for."""
+    for channel in channels:
+        key = CONTACT_OF.get(channel, (None, None))[1]
+        if key and contact.get(key):
+            return channel, contact[key]
     return None, None
 
 
 def _address_and_send(store, senders, recipients, contact, delivery_id):
-    if store.run(address, delivery_id, contact, recipients):
+    if store.run(address, delivery_id, contact, recipients, tuple(senders)):
         return attempt(store, senders, recipients, delivery_id)
     return None
 
@@ -207,14 +217,20 @@ def attempt(store, senders, recipients, delivery_id):
         row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     if row is None or row.status not in ("pending", "failed"):
         return None
-    error, recipient = None, None
+    error, recipient, final = None, None, False
     try:
         recipient, subject, body = contents(row, recipients)
-        senders[row.channel].send(recipient, subject, body, reference=delivery_id)
-    except Exception as exc:  # SMTP or LINE down, refused, timed out: logged and retried later
+        sender = senders.get(row.channel)
+        if sender is None:
+            raise SendRefused(f"channel {row.channel} is no longer configured")
+        sender.send(recipient, subject, body, reference=delivery_id)
+    except SendRefused as exc:  # refused as such (an SMS gateway's 4xx): sending again changes nothing
+        error, final = _without(recipient, f"{type(exc).__name__}: {exc}"), True
+        log.warning("delivery %s refused, not retried: %s", delivery_id, type(exc).__name__)
+    except Exception as exc:  # SMTP, LINE or the gateway down, timed out, 5xx: logged and retried later
         error = _without(recipient, f"{type(exc).__name__}: {exc}")
         log.warning("delivery %s failed (attempt %d): %s", delivery_id, row.attempts + 1, type(exc).__name__)
-    return store.run(record_attempt, delivery_id, error)
+    return store.run(record_attempt, delivery_id, error, final)
 
 
 def _without(recipient, text):
@@ -224,12 +240,14 @@ def _without(recipient, text):
     return text
 
 
-def record_attempt(tx, delivery_id, error):
+def record_attempt(tx, delivery_id, error, final=False):
+    """The outcome of one attempt; a failure is tried again later (with backoff, MAX_ATTEMPTS in all)
+    unless it is `final`."""
     row = tx.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     attempts = row.attempts + 1
     now = utcnow()
     status = "delivered" if error is None else "failed"
-    next_at = None if error is None or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts)
+    next_at = None if error is None or final or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts)
     tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
         status=status, attempts=attempts, last_error=error, updated_at=now, next_attempt_at=next_at))
     _record(tx, row.case_id, delivery_id, row.channel, status, attempts, row.purpose)

@@ -1,14 +1,16 @@
-"""Notify's dependencies: a sender per channel (e-mail over SMTP or to files, LINE pushes), and the
-sealing and counting of the addresses it writes to."""
+"""Notify's dependencies: a sender per channel (e-mail over SMTP or to files, LINE pushes, SMS through
+a gateway), in the order a notice tries them, and the sealing and counting of the addresses it writes to."""
 import logging
 
+from nameko.exceptions import ConfigurationError
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event
 
-from services.notify.deliveries import seal_logged_addresses
+from services.notify.deliveries import DEFAULT_ORDER, seal_logged_addresses
 from services.notify.line_push import LinePusher
 from services.notify.mailer import Mailer
 from services.notify.recipients import DEFAULT_DAILY_LIMIT, Recipients
+from services.notify.sms import SmsGateway
 from shared.config import data_dir, seal_key, setting
 from shared.store import open_store
 
@@ -29,7 +31,18 @@ class Senders(DependencyProvider):
         )
         line = LinePusher(setting(config, "LINE", "api_base", "https://api.line.me"),
                           setting(config, "LINE", "channel_access_token", "") or None)
-        self.senders = {"email": mailer, "line": line}
+        try:
+            sms = SmsGateway.from_settings(config.get("SMS"))
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        available = {"email": mailer, "line": line, "sms": sms}
+        order = setting(config, "NOTIFY", "channel_order", None) or list(DEFAULT_ORDER)
+        unknown = [c for c in order if c not in available]
+        if unknown:
+            raise ConfigurationError(f"NOTIFY.channel_order: unknown channel {unknown[0]!r} "
+                                     f"(channels: {', '.join(available)})")
+        # the channels configured, in the order a complainant's notice tries them (SMS: off without SMS.url)
+        self.senders = {name: available[name] for name in order if available[name] is not None}
 
     def get_dependency(self, worker_ctx):
         return self.senders

@@ -17,6 +17,7 @@ GREETING_INQUIRER = "เรียน ผู้สอบถาม"
 class Message:
     subject: str
     body: str
+    short: str = ""  # the text of an SMS: the same words, without greeting or English
 
 
 def kb_answer(tracking_number, answer):
@@ -25,6 +26,7 @@ def kb_answer(tracking_number, answer):
         body=(f"{GREETING_INQUIRER}\n\n{answer}\n\n"
               f"เรื่องเลขที่ {tracking_number} ได้รับคำตอบแล้วและปิดเรื่อง หากยังไม่ตรงกับที่ต้องการ "
               "ท่านยื่นเรื่องใหม่ได้ทุกช่องทาง\n"),
+        short=f"คำตอบเรื่องเลขที่ {tracking_number}: {answer}",
     )
 
 
@@ -34,6 +36,7 @@ def result(tracking_number, answer, answered_by=None):
         subject=f"แจ้งผลการพิจารณาเรื่องร้องเรียน เลขที่ {tracking_number}",
         body=(f"{GREETING_COMPLAINANT}\n\nผลการพิจารณาเรื่องของท่าน เลขที่ {tracking_number}{by}:\n\n{answer}\n\n"
               "หากท่านไม่เห็นด้วยกับผลการพิจารณา ท่านโต้แย้งได้ภายใน 90 วัน โดยอ้างเลขที่รับเรื่องและรหัสติดตาม\n"),
+        short=f"ผลการพิจารณาเรื่องเลขที่ {tracking_number}{by}: {answer}",
     )
 
 
@@ -49,4 +52,5 @@ def acknowledgment(tracking_number):
             "Use it with the access code you were given to follow its progress.\n"
             "If you did not file this complaint, you need not do anything.\n"
         ),
+        short=f"ได้รับเรื่องร้องเรียนของท่านแล้ว เลขที่ {tracking_number} ติดตามได้ด้วยเลขที่นี้และรหัสติดตาม",
     )

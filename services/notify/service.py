@@ -25,7 +25,7 @@ class NotifyService:
     def acknowledge_case(self, event):
         if deliveries.acknowledged_elsewhere(event):
             return
-        self._tell(event, "acknowledgment", ask_contact=deliveries.gave_an_address(event))
+        self._tell(event, "acknowledgment", ask_contact=deliveries.gave_an_address(event, tuple(self.senders)))
 
     @event_handler("routing", "case_answered_from_kb")
     def send_kb_answer(self, event):

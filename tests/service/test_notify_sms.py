@@ -1,0 +1,139 @@
+"""SMS through a gateway (services/notify/sms.py) against a local HTTP server that checks the request
+as a gateway would: a phone-only complainant is reached by SMS, a 5xx is tried again with backoff, a
+4xx is not, and the number never reaches the delivery log."""
+import base64
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+
+from services.notify import deliveries
+from services.notify.models import deliveries as deliveries_table
+from services.notify.recipients import Recipients
+from services.notify.sms import SmsGateway
+from shared.times import utcnow
+from tests.helpers import free_port
+
+PHONE = "+66812345678"
+CHANNELS = ("email", "line", "sms")
+
+
+class FakeGateway:
+    """An SMS gateway: records each form it is sent and answers with the next status of `answers`."""
+
+    def __init__(self):
+        self.received, self.answers = [], []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                outer.received.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                       "type": self.headers.get("Content-Type"),
+                                       "form": {k: v[0] for k, v in parse_qs(body).items()}})
+                status = outer.answers.pop(0) if outer.answers else 201
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"error": {"code": status, "description": f"msisdn 0812345678 {status}"}}
+                                            if status >= 400 else {"remaining_credit": 99}).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def gateway():
+    fake = FakeGateway()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def recipients():
+    return Recipients(Fernet.generate_key().decode(), daily_limit=10)
+
+
+@pytest.fixture
+def store(store_of):
+    return store_of("notify", "notify.send_result")
+
+
+def result_event():
+    return {"event_id": "7a1c1b7e-0c3e-4d7e-8a4e-1d3c5b7a9e21", "case_id": "1d1f6f50-4a5c-4c4f-9d8e-2f9e0e3b6a11",
+            "tracking_number": "HUB-2570-000042", "answer": "ซ่อมไฟฟ้าแสงสว่างหน้าหมู่บ้านเรียบร้อยแล้ว",
+            "answered_by_site": "HUB", "site_id": "HUB"}
+
+
+def sms_delivery(store, recipients, contact):
+    delivery_id = store.run(deliveries.log_notice, result_event(), "result", store.handler_name)
+    assert store.run(deliveries.address, delivery_id, contact, recipients, CHANNELS)
+    return delivery_id
+
+
+def row(store):
+    with store.reading() as session:
+        return session.execute(select(deliveries_table)).one()
+
+
+def test_a_phone_only_complainant_gets_the_result_by_sms_in_the_thaibulksms_form(store, recipients, gateway):
+    sms = SmsGateway.from_settings({"profile": "thaibulksms", "url": gateway.url, "username": "api-key",
+                                    "password": "api-secret", "sender": "OSS1111"})
+    delivery_id = sms_delivery(store, recipients, {"phone": PHONE, "name": "สมศรี"})
+
+    assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) == "delivered"
+
+    [request] = gateway.received
+    assert request["auth"] == "Basic " + base64.b64encode(b"api-key:api-secret").decode()
+    assert request["type"] == "application/x-www-form-urlencoded"
+    form = request["form"]
+    assert (form["msisdn"], form["sender"], form["force"]) == ("66812345678", "OSS1111", "standard")
+    assert form["message"] == ("ผลการพิจารณาเรื่องเลขที่ HUB-2570-000042: "
+                               "ซ่อมไฟฟ้าแสงสว่างหน้าหมู่บ้านเรียบร้อยแล้ว")
+    assert "สมศรี" not in form["message"]
+    logged = row(store)
+    assert (logged.channel, logged.status) == ("sms", "delivered")
+    assert "812345678" not in json.dumps([str(v) for v in logged._mapping.values()])  # sealed, not in the clear
+    assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) is None and len(gateway.received) == 1
+
+
+def test_email_first_when_given_and_sms_only_when_the_site_has_a_gateway(store, recipients):
+    both = {"phone": PHONE, "email": "s@example.org"}
+    assert deliveries._reachable(both, CHANNELS) == ("email", "s@example.org")
+    assert deliveries._reachable({"phone": PHONE}, CHANNELS) == ("sms", PHONE)
+    assert deliveries._reachable({"phone": PHONE}, ("email", "line")) == (None, None)
+    assert deliveries._reachable(both, ("sms", "email")) == ("sms", PHONE)  # NOTIFY.channel_order
+    assert deliveries.gave_an_address({"contact_channels": ["phone"]}, CHANNELS)
+    assert not deliveries.gave_an_address({"contact_channels": ["phone"]})
+
+
+def test_a_5xx_is_tried_again_with_backoff_and_a_4xx_is_not(store, recipients, gateway):
+    sms = SmsGateway.from_settings({"url": gateway.url, "auth_header": "Authorization: Bearer t0ken"})
+    delivery_id = sms_delivery(store, recipients, {"phone": PHONE})
+    gateway.answers = [503]
+
+    assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) == "failed"
+    first = row(store)
+    assert first.next_attempt_at > utcnow() + timedelta(seconds=25) and "503" in first.last_error
+    assert gateway.received[0]["auth"] == "Bearer t0ken" and gateway.received[0]["form"]["to"] == PHONE
+    gateway.answers = [400]
+    assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) == "failed"
+    refused = row(store)
+    assert (refused.attempts, refused.next_attempt_at) == (2, None)  # not tried again
+    assert "SendRefused" in refused.last_error and "400" in refused.last_error
+    assert "0812345678" not in refused.last_error and "<number>" in refused.last_error
+    with store.reading() as session:
+        assert deliveries.due_for_retry(session, now=utcnow() + timedelta(days=1)) == []
+    assert len(gateway.received) == 2
