@@ -129,7 +129,7 @@ class District(threading.Thread):
                     sent = time.time()
                     producer.publish({"site_id": self.site, "seq": seq, "source": source, "event_type": name,
                                       "fed_at": utcnow().isoformat(), "event": body}, exchange=FEED_EXCHANGE,
-                                     routing_key=events.feed_routing_key(self.site, source, name), mandatory=True,
+                                     routing_key=events.feed_routing_key("HUB", self.site, source, name), mandatory=True,
                                      serializer="json", retry=True)
                     self.published[seq] = sent
         except Exception as exc:  # shown by the run
@@ -189,7 +189,7 @@ def _free_port():
 
 def bound(vhost):
     bindings = api("GET", f"exchanges/{quote(vhost, safe='')}/{events.FEED_EXCHANGE}/bindings/source") or []
-    return any(b["routing_key"] == "#" for b in bindings)
+    return any(b["routing_key"] == "HUB.#" for b in bindings)
 
 
 def run(engine, count, rate, seconds):

@@ -330,6 +330,18 @@ class NotificationRecordedV1(Envelope):
     attempts = StrictInteger(required=True, validate=validate.Range(min=0))
 
 
+# What notify tells a complainant. Those that tell them of progress meet the first-notice clock
+# (seed 003: a progress notice within 15 days) once delivered.
+NOTICE_PURPOSES = ("acknowledgment", "routed", "progress", "info_request", "kb_answer", "result", "reopened")
+PROGRESS_PURPOSES = ("routed", "progress", "info_request", "result")
+
+
+class NotificationRecordedV2(NotificationRecordedV1):
+    """v1 with the purposes that tell progress: routed (the unit and the deadline), progress (the
+    unit at work), info_request (an officer's question) and reopened."""
+    purpose = fields.String(required=True, validate=validate.OneOf(NOTICE_PURPOSES))
+
+
 @dataclass(frozen=True)
 class EventType:
     source: str
@@ -428,7 +440,9 @@ SLA_DEADLINE_CHANGED = EventType("sla", "sla_deadline_changed", 1, SlaDeadlineCh
 SLA_CLOCK_PAUSED = EventType("sla", "sla_clock_paused", 1, SlaClockPausedV1)
 SLA_CLOCK_RESUMED = EventType("sla", "sla_clock_resumed", 1, SlaClockResumedV1)
 SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
-NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 1, NotificationRecordedV1)
+NOTIFICATION_RECORDED_V1 = EventType("notify", "notification_recorded", 1, NotificationRecordedV1,
+                                     upcast=lambda event: {**event, "version": 2})
+NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 2, NotificationRecordedV2)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
     CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1,
@@ -436,7 +450,7 @@ REGISTRY = {(e.source, e.name, e.version): e for e in (
     CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED_V1,
     CASE_ANSWERED,
     SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED, SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED,
-    SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED)}
+    SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED_V1, NOTIFICATION_RECORDED)}
 
 # Events that may leave the site: published also on the exchange that links sites, addressed by
 # their `to_site` field (no address: they stay here). Nothing else ever crosses to another site.
@@ -445,12 +459,13 @@ SITES_EXCHANGE = "rongtuk.sites"
 
 
 # Each site's case events, redacted, for the hub that watches it (services/reporting/feed.py): on
-# their own exchange, keyed `<from site>.<source>.<event>`, pulled by the hub's federation link.
+# their own exchange, keyed `<hub>.<from site>.<source>.<event>`; a hub binds `<itself>.#`, so its
+# federation links pull only the feeds addressed to it, whatever else links the sites.
 FEED_EXCHANGE = "rongtuk.feed"
 
 
-def feed_routing_key(from_site, source, name):
-    return f"{from_site}.{source}.{name}"
+def feed_routing_key(hub, from_site, source, name):
+    return f"{hub}.{from_site}.{source}.{name}"
 
 
 def site_routing_key(to_site, source, name):

@@ -339,12 +339,22 @@ def reveal_identity(tx, case_id, requested_by, purpose, sealer, now=None):
 
 NOTICE_PURPOSES = {"acknowledgment": "acknowledgment to the complainant",
                    "kb_answer": "the knowledge base's answer to the complainant",
-                   "result": "the result to the complainant"}
+                   "result": "the result to the complainant",
+                   "routed": "the unit and deadline to the complainant",
+                   "progress": "progress to the complainant",
+                   "info_request": "an officer's question to the complainant",
+                   "reopened": "the reopening to the complainant"}
+# what the site that forwarded a case tells its complainant itself (this site tells the result back)
+TOLD_BY_THE_REFERRING_SITE = ("routed", "progress", "info_request", "reopened")
 
 
 def contact_for_notice(tx, case_id, sealer, delivery_id=None, purpose=None):
     """How notify reaches a case's complainant; recorded in the access log when the case is
-    confidential: once per delivery, however often the same delivery asks."""
+    confidential: once per delivery, however often the same delivery asks. For a case another site
+    forwarded here, that site tells its complainant of progress: {"told_elsewhere": True}, unread."""
+    if purpose in TOLD_BY_THE_REFERRING_SITE and tx.session.execute(select(cases.c.referral_site).where(
+            cases.c.id == case_id)).scalar_one_or_none():
+        return {"told_elsewhere": True}
     identity, confidential = identity_of(tx.session, case_id, sealer)
     if confidential and identity:
         row = {"case_id": case_id, "requested_by": "notify", "at": utcnow(), "delivery_id": delivery_id,

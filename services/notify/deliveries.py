@@ -35,7 +35,7 @@ STALE_PENDING = timedelta(minutes=2)
 AWAITING_CONTACT = "awaiting_contact"
 NOT_SENT = "not_sent"
 # notices that go out without anyone at the office deciding to send them: limited per address and day
-AUTOMATIC = ("acknowledgment", "kb_answer")
+AUTOMATIC = ("acknowledgment", "kb_answer", "routed")
 # A delivery's id follows from its event and purpose, so every attempt at an event finds the same one.
 _DELIVERY_IDS = uuid.UUID("c18b4acc-f4fe-4fa3-ac4e-bc4d944e6627")
 
@@ -67,42 +67,57 @@ def delivery_id_of(event, purpose):
     return str(uuid.uuid5(_DELIVERY_IDS, f"{purpose}:{event['event_id']}"))
 
 
-def notice_of(event, purpose):
-    """What the event gives a notice's message; kept with the delivery until the address is known."""
+def notice_of(event, purpose, business_days=None):
+    """What the event gives a notice's message; kept with the delivery until the address is known.
+    `business_days`: a routed notice's deadline, as the site's standard gives it for the case's kind."""
     notice = {"tracking_number": event["tracking_number"]}
     if purpose in ("kb_answer", "result"):
         notice["answer"] = event["answer"]
     if purpose == "result":
         notice["answered_by"] = event["answered_by_site"] if event["answered_by_site"] != event["site_id"] else None
+    if purpose == "routed":
+        notice["unit_name"] = event["unit_name"]
+        notice["business_days"] = business_days
+    if purpose == "info_request":
+        notice["question"] = event["question"]
     return notice
 
 
 def message_for(purpose, notice):
     """The notice's words: the office's own, whoever the complainant said they were (messages.py)."""
+    number = notice["tracking_number"]
     if purpose == "acknowledgment":
-        return messages.acknowledgment(notice["tracking_number"])
+        return messages.acknowledgment(number)
     if purpose == "kb_answer":
-        return messages.kb_answer(notice["tracking_number"], notice["answer"])
+        return messages.kb_answer(number, notice["answer"])
     if purpose == "result":
-        return messages.result(notice["tracking_number"], notice["answer"], notice["answered_by"])
+        return messages.result(number, notice["answer"], notice["answered_by"])
+    if purpose == "routed":
+        return messages.routed(number, notice["unit_name"], notice.get("business_days"))
+    if purpose == "progress":
+        return messages.progress(number)
+    if purpose == "info_request":
+        return messages.info_request(number, notice["question"])
+    if purpose == "reopened":
+        return messages.reopened(number)
     raise ValueError(f"no message for {purpose!r}")
 
 
-def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=True):
+def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=True, business_days=None):
     """Tell the complainant about `event`, once however often it is delivered or its handler retried.
 
     `contact_of(case_id, delivery_id, purpose)` asks intake for the address (which records a look at
     a confidential case once per delivery); it is called only for a delivery still waiting for one,
     after the claim is committed. When it fails the handler fails, and its retry, a
     redelivery or the retry timer asks again: that notice is not lost."""
-    delivery_id = store.run(log_notice, event, purpose, store.handler_name, ask_contact)
+    delivery_id = store.run(log_notice, event, purpose, store.handler_name, ask_contact, business_days)
     if delivery_id is None:
         return None
     return _address_and_send(store, senders, recipients, contact_of(event["case_id"], delivery_id, purpose),
                              delivery_id)
 
 
-def log_notice(tx, event, purpose, handler, ask_contact=True):
+def log_notice(tx, event, purpose, handler, ask_contact=True, business_days=None):
     """Claim the event for `handler` and log its delivery. The delivery's id while it waits for the
     complainant's address (just logged, or left waiting by an earlier attempt), else None: nothing
     more to do for this event. Without an address to ask for, it is logged as no_contact at once."""
@@ -117,7 +132,8 @@ def log_notice(tx, event, purpose, handler, ask_contact=True):
         return delivery_id if waiting else None
     tx.session.execute(deliveries.insert().values(
         id=delivery_id, case_id=event["case_id"], purpose=purpose, status=AWAITING_CONTACT, attempts=0,
-        notice=json.dumps(notice_of(event, purpose), ensure_ascii=False), created_at=now, updated_at=now,
+        notice=json.dumps(notice_of(event, purpose, business_days), ensure_ascii=False), created_at=now,
+        updated_at=now,
         next_attempt_at=now + STALE_PENDING))
     if not ask_contact:
         address(tx, delivery_id, {}, None)
@@ -134,6 +150,12 @@ def address(tx, delivery_id, contact, recipients, channels=UNCONFIGURED):
     if row is None or row.status != AWAITING_CONTACT:
         return False
     now = utcnow()
+    if contact.get("told_elsewhere"):  # a case another site forwarded here: that site tells its complainant
+        tx.session.execute(update(deliveries).where(
+            deliveries.c.id == delivery_id, deliveries.c.status == AWAITING_CONTACT).values(
+            status=NOT_SENT, notice=None, next_attempt_at=None, updated_at=now,
+            reason="not sent: the site that forwarded the case tells its complainant"))
+        return False
     channel, recipient = _reachable(contact, channels)
     if channel:  # the name intake gives with the address is not used: see messages.py
         message = message_for(row.purpose, json.loads(row.notice))

@@ -54,3 +54,44 @@ def acknowledgment(tracking_number):
         ),
         short=f"ได้รับเรื่องร้องเรียนของท่านแล้ว เลขที่ {tracking_number} ติดตามได้ด้วยเลขที่นี้และรหัสติดตาม",
     )
+
+
+def routed(tracking_number, unit_name, business_days=None):
+    """The case is with the unit that acts on it, and when it is due (the standard's business days)."""
+    due = f" กำหนดแล้วเสร็จภายใน {business_days} วันทำการ" if business_days else ""
+    return Message(
+        subject=f"เรื่องของท่านเลขที่ {tracking_number} ถึงหน่วยงานที่รับผิดชอบแล้ว",
+        body=(f"{GREETING_COMPLAINANT}\n\nเรื่องของท่าน เลขที่ {tracking_number} ได้ส่งให้ {unit_name} "
+              f"ดำเนินการแล้ว{due}\nท่านติดตามความคืบหน้าได้ด้วยเลขที่รับเรื่องนี้และรหัสติดตาม\n"),
+        short=f"เรื่องเลขที่ {tracking_number} ส่งให้ {unit_name} ดำเนินการแล้ว{due}",
+    )
+
+
+def progress(tracking_number):
+    """A unit has started work on the case (its working notes are not told: only the answer is)."""
+    return Message(
+        subject=f"ความคืบหน้าเรื่องเลขที่ {tracking_number}",
+        body=(f"{GREETING_COMPLAINANT}\n\nหน่วยงานที่รับผิดชอบกำลังดำเนินการเรื่องของท่าน เลขที่ {tracking_number}\n"
+              "ท่านจะได้รับแจ้งผลเมื่อการพิจารณาแล้วเสร็จ\n"),
+        short=f"หน่วยงานกำลังดำเนินการเรื่องเลขที่ {tracking_number} ของท่าน",
+    )
+
+
+def info_request(tracking_number, question):
+    """An officer's question to the complainant (the case's clocks wait for the answer)."""
+    return Message(
+        subject=f"ขอข้อมูลเพิ่มเติม เรื่องเลขที่ {tracking_number}",
+        body=(f"{GREETING_COMPLAINANT}\n\nเพื่อพิจารณาเรื่องของท่าน เลขที่ {tracking_number} หน่วยงานขอข้อมูลเพิ่มเติม:\n\n"
+              f"{question}\n\nโปรดแจ้งข้อมูลโดยตอบกลับข้อความนี้ หรือติดต่อหน่วยงานโดยอ้างเลขที่รับเรื่อง "
+              "ระหว่างนี้ระยะเวลาพิจารณาหยุดนับไว้ก่อน\n"),
+        short=f"ขอข้อมูลเพิ่มเติม เรื่องเลขที่ {tracking_number}: {question} (ตอบกลับโดยอ้างเลขที่เรื่อง)",
+    )
+
+
+def reopened(tracking_number):
+    return Message(
+        subject=f"เรื่องเลขที่ {tracking_number} เปิดพิจารณาอีกครั้ง",
+        body=(f"{GREETING_COMPLAINANT}\n\nตามที่ท่านโต้แย้งผลการพิจารณา เรื่องของท่าน เลขที่ {tracking_number} "
+              "ได้เปิดพิจารณาอีกครั้งแล้ว\n"),
+        short=f"เรื่องเลขที่ {tracking_number} เปิดพิจารณาอีกครั้งตามที่ท่านโต้แย้ง",
+    )

@@ -4,6 +4,7 @@ from nameko.rpc import RpcProxy
 
 from services.notify import deliveries
 from services.notify.dependencies import SealedRecipients, Senders
+from shared.config import setting
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc_timeout
@@ -39,15 +40,46 @@ class NotifyService:
             return
         self._tell(event, "result")
 
+    @event_handler("routing", "case_routed")
+    def tell_routed(self, event):
+        """Which unit has the case and when it is due; not for a case waiting for triage (no unit yet)."""
+        if event["method"] == "triage":
+            return
+        self._tell(event, "routed", business_days=self._days_for(event["kind"]))
+
+    @event_handler("routing", "case_rerouted")
+    def tell_rerouted(self, event):
+        self._tell(event, "routed")
+
+    @event_handler("routing", "case_unit_status_changed")
+    def tell_progress(self, event):
+        """A unit has started work on the case (its note is a working note, not told)."""
+        if event["status"] == "in_progress" and event["previous_status"] == "assigned":
+            self._tell(event, "progress")
+
+    @event_handler("routing", "case_info_requested")
+    def ask_complainant(self, event):
+        self._tell(event, "info_request")
+
+    @event_handler("intake", "case_reopened")
+    def tell_reopened(self, event):
+        self._tell(event, "reopened")
+
     @configured_timer("NOTIFY", "retry_interval", default=30)
     def retry_deliveries(self):
         deliveries.retry_due(self.db, self.senders, self.recipients, self._contact)
 
     # -- helpers (calls only) -------------------------------------------------------------------
 
-    def _tell(self, event, purpose, ask_contact=True):
+    def _tell(self, event, purpose, ask_contact=True, business_days=None):
         """Tell the complainant about `event` (services/notify/deliveries.py: logged first, once)."""
-        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, purpose, ask_contact)
+        deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, purpose, ask_contact,
+                          business_days)
+
+    def _days_for(self, kind):
+        """The business days the site's standard gives a case of `kind` (SLA.resolution_days)."""
+        days = {int(k): v for k, v in (setting(self.config, "SLA", "resolution_days", None) or {}).items()}
+        return int(days[kind]) if days.get(kind) else None
 
     def _contact(self, case_id, delivery_id, purpose):
         """The complainant's address, from intake (which records the look at a confidential case, once

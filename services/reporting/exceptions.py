@@ -4,3 +4,7 @@ shared/delivery.py) and its reads refuse nothing; its commands may (see docs/dev
 
 class ReportingError(Exception):
     """A reporting command that cannot be carried out; the message says why."""
+
+
+class FeedNumberReused(ReportingError):
+    """A district sent a feed number the hub has for another event: its feed started again from 1."""

@@ -35,7 +35,7 @@ from shared.times import utcnow
 log = logging.getLogger(__name__)
 FEED = Exchange(events.FEED_EXCHANGE, type="topic", durable=True)
 SITES = Exchange(events.SITES_EXCHANGE, type="topic", durable=True)
-HEARTBEAT = "feed.heartbeat"   # `<SITE>.feed.heartbeat`: {site_id, last_seq, at}
+HEARTBEAT = "feed.heartbeat"   # `<HUB>.<SITE>.feed.heartbeat`: {site_id, last_seq, at}
 REPLAY = "reporting.feed_replay"
 
 
@@ -105,7 +105,8 @@ class FeedRelay:
                            "event": json.loads(row.body)}
                 try:
                     self.publisher.publish(message, exchange=FEED, mandatory=True,
-                                           routing_key=events.feed_routing_key(self.site, row.source, row.event_type))
+                                           routing_key=events.feed_routing_key(self.settings.hub, self.site, row.source,
+                                                                              row.event_type))
                 except UndeliverableMessage:
                     unroutable = row
                     break
@@ -130,7 +131,7 @@ class FeedRelay:
         with self.engine.connect() as conn:
             last = feed_store.last_published(conn)
         self.publisher.publish({"site_id": self.site, "last_seq": last, "at": now.isoformat()}, exchange=FEED,
-                               routing_key=f"{self.site}.{HEARTBEAT}")
+                               routing_key=f"{self.settings.hub}.{self.site}.{HEARTBEAT}")
         self._last_heartbeat = now
 
 
@@ -240,7 +241,7 @@ class FeedEntrypoint(ReliableEventHandler):
 
 
 class FeedConsumer(FeedEntrypoint):
-    """At a hub: every linked district's feed, and their heartbeats."""
+    """At a hub: the feeds (and heartbeats) of the districts that feed it: bound `<this hub>.#`."""
     kind = "feed"
 
     def takes(self, settings):
@@ -248,7 +249,7 @@ class FeedConsumer(FeedEntrypoint):
 
     def make_queue(self):
         return Queue(f"{events.FEED_EXCHANGE}--{self.container.service_name}.{self.method_name}", exchange=FEED,
-                     routing_key="#", durable=True)
+                     routing_key=f"{self.site}.#", durable=True)
 
     def handle_message(self, body, message):
         try:

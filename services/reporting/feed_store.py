@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from services.reporting import feed, readmodel
+from services.reporting.exceptions import FeedNumberReused
 from services.reporting.models import case_events, feed_events, feed_received, feed_sequence, feed_sites
 from shared.store import insert_ignoring_duplicates
 from shared.times import utcnow
@@ -81,7 +82,14 @@ def receive(tx, message, event, now=None):
     if not insert_ignoring_duplicates(tx.session, feed_received, {
             "site_id": message["site_id"], "seq": message["seq"], "event_id": event["event_id"],
             "event_type": message["event_type"], "fed_at": message["fed_at"], "received_at": now}):
+        had = tx.session.execute(select(feed_received.c.event_id).where(
+            feed_received.c.site_id == message["site_id"], feed_received.c.seq == message["seq"])).scalar_one()
+        if had != event["event_id"]:
+            raise FeedNumberReused(f"site {message['site_id']} sent number {message['seq']} again for another "
+                                   f"event: was its feed restarted (its reporting database restored or made anew)?")
         return False
+    insert_ignoring_duplicates(tx.session, feed_sites, {"site_id": message["site_id"], "contiguous_to": 0,
+                                                        "highest": 0, "announced": 0, "received": 0})
     folded = tx.session.execute(select(case_events.c.seq).where(
         case_events.c.event_id == event["event_id"])).first()
     if folded is None:  # else its receipt was lost here, not the event: counted, not folded again
@@ -118,9 +126,9 @@ def refresh(tx, now=None, site_id=None):
     it reads only the numbers received since."""
     now = now or utcnow()
     r, after = feed_received.alias("r"), feed_received.alias("after")
-    sites = select(feed_received.c.site_id).distinct()
+    sites = select(feed_sites.c.site_id)  # every site has its row from its first event (receive)
     if site_id:
-        sites = sites.where(feed_received.c.site_id == site_id)
+        sites = sites.where(feed_sites.c.site_id == site_id)
     for site in tx.session.execute(sites).scalars().all():
         row = _site_row(tx.session, site)
         c = row.contiguous_to
@@ -132,6 +140,9 @@ def refresh(tx, now=None, site_id=None):
         ahead = tx.session.execute(select(func.count()).select_from(r).where(
             r.c.site_id == site, r.c.seq > c)).scalar_one()
         last = tx.session.execute(select(r).where(r.c.site_id == site).order_by(r.c.seq.desc()).limit(1)).first()
+        if last is None:  # heard only by heartbeat so far
+            _update_site(tx.session, row, {}, now)
+            continue
         values = {"contiguous_to": c, "received": c + ahead, "highest": last.seq,
                   "last_event_type": last.event_type, "last_fed_at": last.fed_at,
                   "last_received_at": last.received_at,

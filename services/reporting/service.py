@@ -6,11 +6,11 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
 from services.reporting import feed_store, outputs, readmodel, report_figures
-from services.reporting.exceptions import ReportingError
+from services.reporting.exceptions import FeedNumberReused, ReportingError
 from services.reporting.feed_link import Feed, feed_consumer, replay_consumer
 from services.reporting.periods import PeriodError, parse_period
 from shared.config import site_id
-from shared.delivery import event_handler
+from shared.delivery import Unprocessable, event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
@@ -79,8 +79,11 @@ class ReportingService:
         """At a hub: a district's event, folded once; or its heartbeat."""
         if delivered["kind"] == "heartbeat":
             self.db.run(feed_store.announced, delivered)
-        else:
+            return
+        try:
             self.db.run(feed_store.receive, delivered["message"], delivered["event"])
+        except FeedNumberReused as exc:  # no retry will fix it: dead-lettered, for an operator to see
+            raise Unprocessable(str(exc)) from exc
 
     @replay_consumer()
     def on_feed_replay(self, request):

@@ -103,7 +103,9 @@ def forward(tx, case_id, site, reason, officer, case_record):
 def answer(tx, case_id, text, officer, unit_id=None, uploads=(), files=None):
     """This site's answer to a case: it is told to the complainant, and goes back to the site that
     forwarded the case here, if one did. `uploads` are its result documents, already checked
-    (result_documents.decode), kept in `files` (a shared.files.FileStore) and listed on the event."""
+    (result_documents.decode), kept in `files` (a shared.files.FileStore) and listed on the event.
+    The case's row is locked first: of two answers at the same moment, the second finds it answered."""
+    tx.session.execute(select(assignments.c.case_id).where(assignments.c.case_id == case_id).with_for_update())
     row = routed_case(tx.session, case_id)
     if not isinstance(text, str) or not text.strip():
         raise RoutingError("the answer is empty")

@@ -223,6 +223,18 @@ def stop_on_answer(tx, event):
     return stop(tx, event["case_id"], event["occurred_at"])
 
 
+def progress_told(tx, event):
+    """notification_recorded: a notice that tells the complainant of progress, delivered, meets the
+    first-notice clock (a failed or unaddressed one does not). It may overtake the case_routed that
+    starts the clock (another queue): then it waits for it."""
+    if event["outcome"] != "delivered" or event["purpose"] not in events.PROGRESS_PURPOSES:
+        return []
+    if tx.session.execute(select(clocks.c.id).where(clocks.c.case_id == event["case_id"],
+                                                    clocks.c.target == "first_notice").limit(1)).first() is None:
+        raise NotStartedYet(f"case {event['case_id']} has no first-notice clock yet")
+    return stop(tx, event["case_id"], event["occurred_at"], ("first_notice",))
+
+
 def pause_for_information(tx, event):
     return pause(tx, event["case_id"], event["occurred_at"], "waiting for the complainant")
 

@@ -58,6 +58,11 @@ class SlaService:
     def stop_on_answer(self, event):
         record_stopped(self.db.handle(event, clocks.stop_on_answer) or [])
 
+    @event_handler("notify", "notification_recorded")
+    def meet_first_notice(self, event):
+        """A progress notice delivered to the complainant meets the first-notice clock."""
+        record_stopped(self.db.handle(event, clocks.progress_told) or [])
+
     @event_handler("intake", "case_reopened")
     def reopen_clocks_on_dispute(self, event):
         self.db.handle(event, clocks.reopen_disputed, self.policy)

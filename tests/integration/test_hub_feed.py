@@ -129,7 +129,7 @@ def hub_and_districts(rabbit_config, rabbit_manager, pg_database_sets, runner_fa
         sites.link(MANAGEMENT, hub_vhost, "ratchaburi", districts["RATCHABURI1"]["AMQP_URI"])
         for site, vhost in names.items():
             sites.link(MANAGEMENT, vhost, "hub", hub["AMQP_URI"])  # the hub's replay requests travel back
-            wait_for(lambda: _bound_upstream(vhost, "rongtuk.feed", "#"), timeout=30,
+            wait_for(lambda: _bound_upstream(vhost, "rongtuk.feed", "HUB.#"), timeout=30,
                      message=f"the hub's federation link pulling {site}'s feed")
             wait_for(lambda: _bound_upstream(hub_vhost, "rongtuk.sites", f"{site}.reporting.feed_replay"),
                      timeout=30, message=f"{site}'s link pulling the hub's replay requests")

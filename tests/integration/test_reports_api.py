@@ -143,7 +143,7 @@ def test_a_known_history_of_officers_actions_gives_every_indicator_as_worked_out
     assert shares == {
         "routed_correctly": (3, 4, 75.0),         # a, b, c, d routed (e answered from the knowledge base); b re-routed
         "complete_information": (3, 4, 75.0),     # c asked for information
-        "progress_on_time": (2, 2, 100.0),        # a and b: first-notice clocks ended met with the answers; c, d not due
+        "progress_on_time": (4, 4, 100.0),        # a-d: each told which unit has it (routed) at once; e has no clock
         "followed_up": (0, 0, None),              # nothing warned or breached yet
         "result_documents": (1, 2, 50.0),         # a answered with two documents, b without (c's were refused)
         "answered": (3, 5, 60.0),                 # a, b and e of the five

@@ -178,7 +178,9 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
 
     wait_for(lambda: result_logged(hub) == 1, message="the result sent to the complainant by the hub")
     assert result_logged(district) == 0
-    assert count_rows(district, "notify", "deliveries") == 0  # nor was it acknowledged there
+    # nor was it acknowledged or told of progress there: the hub tells its complainant
+    assert count_rows(district, "notify", "deliveries", "WHERE status <> 'not_sent'") == 0
+    assert count_rows(district, "notify", "deliveries", "WHERE purpose = 'routed' AND reason LIKE '%forwarded%'") == 1
 
 
 def test_a_confidential_case_goes_without_its_complainant(two_sites):

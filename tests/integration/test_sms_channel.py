@@ -1,5 +1,6 @@
-"""SMS end to end on a running site: a hotline caller who left only a phone number hears of the case
-and of its result by SMS, each once, through the gateway the site is configured with."""
+"""SMS end to end on a running site: a hotline caller who left only a phone number hears of the case,
+of the unit that has it, of an officer's question and of the result by SMS, through the gateway the
+site is configured with."""
 import requests
 
 from tests.helpers import run_cli, wait_for
@@ -14,8 +15,8 @@ def test_a_hotline_caller_with_only_a_phone_gets_the_acknowledgment_and_the_resu
         assert key.returncode == 0, key.stderr
         headers = {"X-Api-Key": key.stdout.split("key:")[1].strip()}
         created = requests.post(f"{site.base}/api/v1/cases", headers=headers, timeout=10, json={
-            "channel": "hotline", "kind": 2, "subject": "ไฟฟ้าส่องสว่างดับ",
-            "description": "ไฟฟ้าส่องสว่างหน้าหมู่บ้านดับมาหนึ่งสัปดาห์",
+            "channel": "hotline", "kind": 2, "subject": "เจ้าหน้าที่พูดจาไม่สุภาพ",
+            "description": "โทรไปสอบถามเรื่องเอกสารโครงการ เจ้าหน้าที่พูดจาไม่สุภาพและวางสายใส่",
             "complainant": {"name": "นายสมปอง โทรมา", "phone": "081-234-5678"}}).json()
         number = created["tracking_number"]
 
@@ -24,12 +25,23 @@ def test_a_hotline_caller_with_only_a_phone_gets_the_acknowledgment_and_the_resu
         assert number in first[0]["form"]["text"] and "ได้รับเรื่องร้องเรียนของท่านแล้ว" in first[0]["form"]["text"]
         assert "สมปอง" not in first[0]["form"]["text"]
 
-        site.wait_until_routed(created)
+        case = site.wait_until_routed(created)
+        texts = lambda: [r["form"]["text"] for r in gateway.received]  # noqa: E731
+        routed = wait_for(lambda: [t for t in texts() if "ดำเนินการแล้ว" in t], timeout=20, message="the routed SMS")
+        assert routed == [f"เรื่องเลขที่ {number} ส่งให้ {case['unit']['name']} ดำเนินการแล้ว "
+                          "กำหนดแล้วเสร็จภายใน 3 วันทำการ"]
+        asked = requests.post(f"{site.base}/api/v1/cases/{number}/routing/request-info", headers=headers,
+                              timeout=10, json={"question": "ติดต่อวันและเวลาใด"})
+        assert asked.status_code == 200, asked.text
+        wait_for(lambda: any("ติดต่อวันและเวลาใด" in t for t in texts()), timeout=20, message="the question by SMS")
         answered = requests.post(f"{site.base}/api/v1/cases/{number}/routing/answer", headers=headers, timeout=10,
-                                 json={"answer": "เปลี่ยนหลอดไฟแล้ว"})
+                                 json={"answer": "ตักเตือนเจ้าหน้าที่แล้ว"})
         assert answered.status_code == 200, answered.text
-        wait_for(lambda: len(gateway.received) == 2, timeout=20, message="the result by SMS")
-        assert gateway.received[1]["form"]["text"] == f"ผลการพิจารณาเรื่องเลขที่ {number}: เปลี่ยนหลอดไฟแล้ว"
+        wait_for(lambda: f"ผลการพิจารณาเรื่องเลขที่ {number}: ตักเตือนเจ้าหน้าที่แล้ว" in texts(), timeout=20,
+                 message="the result by SMS")
+        assert len(texts()) == 4 and all(number in t for t in texts())  # each once
+        page = requests.get(f"{site.base}/api/v1/cases/{number}", headers=headers, timeout=10).json()
+        assert {c["target"]: c for c in page["clocks"]}["first_notice"]["outcome"] == "met"
         log = site.log_path.read_text()
         assert "812345678" not in log and "234-5678" not in log  # the number never in the site's log
     finally:

@@ -134,3 +134,31 @@ def test_a_service_down_across_the_deadline_fires_one_breach_on_start_stamped_wi
     assert emitted(sla_config, "sla_breached", target="first_notice") == []  # due only on 19 Dec
     # the unit head was due on Fri 12 Dec; the director only on Tue 16 Dec
     assert [(b["role"], at(b["occurred_at"])) for _, b in emitted(sla_config, "sla_escalated")] == [ESCALATIONS[0]]
+
+
+def notice(outcome, purpose, day):
+    from shared.events import NOTIFICATION_RECORDED
+    return NOTIFICATION_RECORDED.build(site_id="HUB", case_id=CASE_ID, occurred_at=RECEIVED + timedelta(days=day),
+                                       notification_id=str(__import__("uuid").uuid4()), purpose=purpose,
+                                       channel="sms", outcome=outcome, attempts=1)
+
+
+def test_a_progress_notice_delivered_meets_the_first_notice_clock_and_a_failed_one_does_not(
+        container_factory, sla_config, fake_time):
+    container = container_factory(SlaService, sla_config)
+    container.start()
+    route_the_case(container, sla_config)
+    for outcome, purpose in (("failed", "progress"), ("delivered", "acknowledgment"), ("no_contact", "routed")):
+        with entrypoint_waiter(container, "meet_first_notice", timeout=15):
+            event_dispatcher(sla_config)("notify", "notification_recorded", notice(outcome, purpose, 2))
+    assert emitted(sla_config, "sla_clock_stopped", target="first_notice") == []  # none of them tells progress
+
+    with entrypoint_waiter(container, "meet_first_notice", timeout=15):
+        event_dispatcher(sla_config)("notify", "notification_recorded", notice("delivered", "progress", 3))
+    [(_, stopped)] = emitted(sla_config, "sla_clock_stopped", target="first_notice")
+    assert stopped["outcome"] == "met" and at(stopped["occurred_at"]) == RECEIVED + timedelta(days=3)
+    assert emitted(sla_config, "sla_clock_stopped") == []  # the resolution clock runs on
+
+    fake_time.moment = RECEIVED + timedelta(days=16)
+    let_sweeps_run()
+    assert emitted(sla_config, "sla_breached", target="first_notice") == []  # met: no breach on day 16

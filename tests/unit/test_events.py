@@ -81,7 +81,7 @@ def wire(name, **overrides):
 def test_build_produces_envelope_and_plain_json_values(name):
     body = build(name)
 
-    assert body["version"] == 1
+    assert body["version"] == TYPES[name].version
     assert body["site_id"] == "HUB"
     assert body["case_id"] == str(CASE_ID)
     assert str(uuid.UUID(body["event_id"])) == body["event_id"]
@@ -382,6 +382,7 @@ def test_registry_knows_exactly_the_contracts_events():
         ("sla", "sla_clock_resumed", 1),
         ("sla", "sla_clock_stopped", 1),
         ("notify", "notification_recorded", 1),
+        ("notify", "notification_recorded", 2),
     }
     assert all(event.source == source and event.name == name
                for (source, name, _), event in events.REGISTRY.items())

@@ -26,12 +26,28 @@ def test_every_notice_greets_the_complainant_by_role():
         assert "คุณ" not in message.body
 
 
-@pytest.mark.parametrize("compose", [messages.acknowledgment, messages.kb_answer, messages.result])
+@pytest.mark.parametrize("compose", [messages.acknowledgment, messages.kb_answer, messages.result, messages.routed,
+                                     messages.progress, messages.info_request, messages.reopened])
 def test_no_notice_can_be_given_words_a_complainant_chose(compose):
     """Anyone can file a case with anyone's e-mail address: a name, subject or description they typed
-    would be the office's mail to a stranger. The composers take nothing of the complainant's."""
+    would be the office's mail to a stranger. The composers take nothing of the complainant's: an
+    answer and a question are an officer's, a unit's name the directory's."""
     parameters = set(inspect.signature(compose).parameters)
-    assert parameters <= {"tracking_number", "answer", "answered_by"}
+    assert parameters <= {"tracking_number", "answer", "answered_by", "unit_name", "business_days", "question"}
+
+
+@pytest.mark.parametrize("message,words", [
+    (messages.routed(NUMBER, "กองช่าง", 3), ("ส่งให้ กองช่าง ดำเนินการแล้ว", "ภายใน 3 วันทำการ")),
+    (messages.routed(NUMBER, "กองช่าง"), ("ส่งให้ กองช่าง ดำเนินการแล้ว",)),
+    (messages.progress(NUMBER), ("กำลังดำเนินการ",)),
+    (messages.info_request(NUMBER, "ไฟดวงไหน อาคารใด"), ("ขอข้อมูลเพิ่มเติม", "ไฟดวงไหน อาคารใด")),
+    (messages.reopened(NUMBER), ("เปิดพิจารณาอีกครั้ง",)),
+])
+def test_each_progress_notice_names_the_case_and_says_what_happened_also_in_its_sms(message, words):
+    for text in (message.body, message.short):
+        assert NUMBER in text and all(w in text for w in words), text
+    assert NUMBER in message.subject and "\n" not in message.subject
+    assert message.body.startswith("เรียน ผู้ร้องเรียน") and not message.short.startswith("เรียน")
 
 
 def test_acknowledgment_is_bilingual_mentions_the_access_code_and_tells_a_stranger_to_do_nothing():
