@@ -35,6 +35,7 @@ class Mailer:
         message["Subject"] = subject
         if reference:
             message["X-Rongtuk-Delivery"] = str(reference)
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, no vacation loops
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain="rongtuk.local")
         message.set_content(body)  # UTF-8, so Thai arrives intact

@@ -81,6 +81,7 @@ def test_the_acknowledgment_goes_out_over_smtp_when_a_server_is_configured(start
         assert "complaints@example.go.th" in str(mail["From"])
         assert "หน่วยงานได้รับเรื่องของท่านแล้ว" in mail.get_content()  # Thai survives the trip
         assert "สมหญิง" not in mail.get_content()  # the name typed in is not the office's words
+        assert mail["Auto-Submitted"] == "auto-generated"  # no auto-replies to it
         assert not list((api.data_dir / "mail").glob("*.eml"))
     finally:
         smtp.terminate()
