@@ -32,22 +32,17 @@ from shared.times import utcnow
 log = logging.getLogger(__name__)
 
 
-class OutboxRelay:
+class PollingRelay:
+    """The loop of a relay that publishes rows a table keeps until they are published: a batch at a
+    time, at once when woken (a transaction wrote some), else every `poll_interval` seconds; the
+    broker or database away, it backs off and tries again, the rows kept. A subclass gives
+    `publish_pending()` (how many it published), `after_round()` if it has more to do each round, and
+    `name` (for the log)."""
     batch_size = 200
-    site_retry = 2.0        # seconds before the first retry of an unreachable site, doubling
-    site_retry_max = 300.0
+    name = "relay"
 
-    def __init__(self, engine, config, service_name, poll_interval=1.0, enabled=True):
-        self.engine = engine
-        self.config = config
-        self.service_name = service_name
+    def __init__(self, poll_interval):
         self.poll_interval = poll_interval
-        self.enabled = enabled
-        self.exchange = get_event_exchange(service_name, config)
-        self.sites_exchange = Exchange(SITES_EXCHANGE, type="topic", durable=True)
-        self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[self.exchange, self.sites_exchange],
-                                   use_confirms=True)
-        self.sites_linked = sites_linked(config)
         self._wakeups = LightQueue()
         self._running = False
 
@@ -59,19 +54,23 @@ class OutboxRelay:
         self._running = False
         self.wake()
 
+    def publish_pending(self):
+        raise NotImplementedError
+
+    def after_round(self):
+        """Anything else due each round (a heartbeat); nothing by default."""
+
     def run(self):
-        if not self.enabled:
-            log.warning("outbox relay of %s is disabled by config", self.service_name)
-            return
         self._running = True
         failures = 0
         while self._running:
             try:
                 published = self.publish_pending()
+                self.after_round()
                 failures = 0
             except Exception:  # the broker or database is away: keep the rows, try again
                 failures += 1
-                log.exception("outbox relay of %s failed; retrying", self.service_name)
+                log.exception("%s failed; retrying", self.name)
                 eventlet.sleep(min(0.2 * 2 ** failures, 10.0))
                 continue
             if published < self.batch_size:
@@ -79,6 +78,30 @@ class OutboxRelay:
                     self._wakeups.get(timeout=self.poll_interval)
                 except Empty:
                     pass
+
+
+class OutboxRelay(PollingRelay):
+    site_retry = 2.0        # seconds before the first retry of an unreachable site, doubling
+    site_retry_max = 300.0
+
+    def __init__(self, engine, config, service_name, poll_interval=1.0, enabled=True):
+        super().__init__(poll_interval)
+        self.engine = engine
+        self.config = config
+        self.service_name = service_name
+        self.name = f"outbox relay of {service_name}"
+        self.enabled = enabled
+        self.exchange = get_event_exchange(service_name, config)
+        self.sites_exchange = Exchange(SITES_EXCHANGE, type="topic", durable=True)
+        self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[self.exchange, self.sites_exchange],
+                                   use_confirms=True)
+        self.sites_linked = sites_linked(config)
+
+    def run(self):
+        if not self.enabled:
+            log.warning("outbox relay of %s is disabled by config", self.service_name)
+            return
+        super().run()
 
     def publish_pending(self):
         """Publish one batch of unpublished events in order; returns how many were published."""

@@ -12,7 +12,6 @@ import logging
 from datetime import timedelta
 
 import eventlet
-from eventlet.queue import Empty, LightQueue
 from kombu import Exchange, Queue
 from marshmallow import ValidationError
 from nameko.amqp.publish import Publisher, UndeliverableMessage
@@ -29,6 +28,7 @@ from services.reporting.models import feed_events
 from shared import events
 from shared.config import sites_linked, site_id
 from shared.delivery import ReliableEventHandler, _body_text
+from shared.outbox import PollingRelay
 from shared.store import Database
 from shared.times import utcnow
 
@@ -43,47 +43,23 @@ def settings_of(config):
     return FeedSettings.from_config(config, site_id(config))
 
 
-class FeedRelay:
-    """Publishes the district's unpublished feed events in order, and a heartbeat when due."""
-    batch_size = 200
+class FeedRelay(PollingRelay):
+    """Publishes the district's unpublished feed events in order, and a heartbeat when due (the
+    loop is the outbox relay's: shared/outbox.PollingRelay)."""
     retry = 2.0          # seconds before trying again when the hub has no route yet, doubling
     retry_max = 30.0
 
     def __init__(self, engine, config, settings):
+        super().__init__(settings.poll_interval)
         self.engine = engine
         self.site = site_id(config)
+        self.name = f"feed relay of site {self.site}"
         self.settings = settings
         self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], declare=[FEED], use_confirms=True)
-        self._wakeups = LightQueue()
-        self._running = False
         self._last_heartbeat = None
 
-    def wake(self):
-        if self._wakeups.qsize() == 0:
-            self._wakeups.put_nowait(True)
-
-    def stop(self):
-        self._running = False
-        self.wake()
-
-    def run(self):
-        self._running = True
-        failures = 0
-        while self._running:
-            try:
-                published = self.publish_pending()
-                self.heartbeat_if_due()
-                failures = 0
-            except Exception:  # the broker or database is away: the rows stay, try again
-                failures += 1
-                log.exception("feed relay of site %s failed; retrying", self.site)
-                eventlet.sleep(min(0.2 * 2 ** failures, 10.0))
-                continue
-            if published < self.batch_size:
-                try:
-                    self._wakeups.get(timeout=self.settings.poll_interval)
-                except Empty:
-                    pass
+    def after_round(self):
+        self.heartbeat_if_due()
 
     def publish_pending(self):
         """Publish one batch of the feed in order; returns how many were published."""
