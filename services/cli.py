@@ -25,6 +25,7 @@ import click
 
 from services import SERVICE_NAMES, upgrade_databases
 from services.intake import cli as intake_cli
+from services.notify import cli as notify_cli
 from services.reporting import cli as reporting_cli
 from services.routing import cli as routing_cli
 from services.sla import cli as sla_cli
@@ -264,7 +265,8 @@ def sites_status(config_path, management):
 
 sites.add_command(routing_cli.sites_list)  # the sites routing's directory names
 sites.add_command(reporting_cli.sites_feed)  # at a hub: each district's feed as received
-for command in intake_cli.commands + routing_cli.commands + sla_cli.commands + reporting_cli.commands:
+for command in (intake_cli.commands + routing_cli.commands + sla_cli.commands + notify_cli.commands
+                + reporting_cli.commands):
     main.add_command(command)
 
 

@@ -276,6 +276,26 @@ def record_attempt(tx, delivery_id, error, final=False):
     return status
 
 
+def failed(session, limit=200):
+    """Deliveries that failed for good (refused, or out of attempts), newest first: what an officer
+    may send again. Never the address: it stays sealed."""
+    return [dict(row._mapping) for row in session.execute(
+        select(deliveries.c.id, deliveries.c.case_id, deliveries.c.purpose, deliveries.c.channel,
+               deliveries.c.attempts, deliveries.c.last_error, deliveries.c.updated_at)
+        .where(deliveries.c.status == "failed", deliveries.c.next_attempt_at.is_(None))
+        .order_by(deliveries.c.updated_at.desc()).limit(limit)).all()]
+
+
+def send_again(tx, delivery_id, now=None):
+    """Put a delivery that failed for good back in line: the retry timer sends it at its next round,
+    with a fresh count of attempts. Returns False for a delivery that is not one (unknown, delivered,
+    or still being retried)."""
+    now = now or utcnow()
+    return bool(tx.session.execute(update(deliveries).where(
+        deliveries.c.id == delivery_id, deliveries.c.status == "failed", deliveries.c.next_attempt_at.is_(None))
+        .values(attempts=0, next_attempt_at=now, updated_at=now)).rowcount)
+
+
 def due_for_retry(session, now=None, limit=100):
     """Failed deliveries whose retry time has come, pending ones a crash left behind, and ones whose
     address never came."""

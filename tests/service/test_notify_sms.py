@@ -137,3 +137,29 @@ def test_a_5xx_is_tried_again_with_backoff_and_a_4xx_is_not(store, recipients, g
     with store.reading() as session:
         assert deliveries.due_for_retry(session, now=utcnow() + timedelta(days=1)) == []
     assert len(gateway.received) == 2
+
+
+def test_a_refused_delivery_is_listed_and_sent_again_when_an_officer_says_so(store, recipients, gateway, store_of,
+                                                                             embedded_config, tmp_path):
+    from click.testing import CliRunner
+
+    from services.cli import main
+    from tests.helpers import write_config
+    sms = SmsGateway.from_settings({"url": gateway.url})
+    delivery_id = sms_delivery(store, recipients, {"phone": PHONE})
+    gateway.answers = [400]
+    deliveries.attempt(store, {"sms": sms}, recipients, delivery_id)
+    config = str(write_config(embedded_config, tmp_path / "config.yml"))
+
+    listed = CliRunner().invoke(main, ["--config", config, "notify", "failed"], catch_exceptions=False)
+    assert listed.exit_code == 0 and delivery_id in listed.output and "result by sms" in listed.output
+    assert "812345678" not in listed.output
+    wrong = CliRunner().invoke(main, ["--config", config, "notify", "resend", "nope"], catch_exceptions=False)
+    assert wrong.exit_code == 1 and "not a delivery that failed for good" in wrong.output
+    again = CliRunner().invoke(main, ["--config", config, "notify", "resend", delivery_id], catch_exceptions=False)
+    assert again.exit_code == 0 and "queued to be sent again" in again.output
+
+    with store.reading() as session:
+        assert deliveries.due_for_retry(session) == [delivery_id]
+    assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) == "delivered"
+    assert row(store).attempts == 1 and len(gateway.received) == 2
