@@ -9,7 +9,7 @@ from sqlalchemy import case, or_, select, update
 from shared import files
 from services.intake import duplicates, tracking
 from services.intake import status as case_status
-from services.intake.exceptions import IntakeError, NotRoutedYet, ReferralError
+from services.intake.exceptions import IntakeError, NotFound, NotRoutedYet, ReferralError
 from services.intake.models import (attachments, cases, complainants, disputes, identity_access_log,
                                     inbound_messages, tracking_sequences)
 from shared.events import CASE_RECEIVED, CASE_REOPENED
@@ -276,6 +276,16 @@ RESULT_DOCUMENT_FIELDS = ("id", "filename", "content_type", "size", "site_id")
 def result_documents_of(row):
     """The documents the case's result came with, as its page lists them."""
     return json.loads(row.result_documents) if row.result_documents else []
+
+
+def kept_here(row, document_id, site_id):
+    """A document the case's result lists and this site keeps; NotFound saying why not."""
+    listed = next((d for d in result_documents_of(row) if d["id"] == document_id), None)
+    if listed is None:
+        raise NotFound("The case's result has no such document.")
+    if listed["site_id"] != site_id:
+        raise NotFound(f"The document is kept at site {listed['site_id']}, which answered the case.")
+    return listed
 
 
 def record_deadline(tx, event):

@@ -178,11 +178,7 @@ class IntakeService:
         """A document the case's result came with: for an officer's key, or for the complainant with
         the access code (X-Access-Code), counted as any look-up."""
         row = self._case_for(request, tracking_number, request.headers.get("X-Access-Code", ""))
-        listed = next((d for d in cases.result_documents_of(row) if d["id"] == document_id), None)
-        if listed is None:
-            raise NotFound("The case's result has no such document.")
-        if listed["site_id"] != site_id(self.config):
-            raise NotFound(f"The document is kept at site {listed['site_id']}, which answered the case.")
+        cases.kept_here(row, document_id, site_id(self.config))
         found = call_with_timeout(self.routing.result_document, row.id, document_id, timeout=rpc_timeout(self.config))
         if found is None:
             raise NotFound("The document's file is missing at this site.")

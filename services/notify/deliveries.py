@@ -63,6 +63,22 @@ def gave_an_address(event, channels=UNCONFIGURED):
     return bool({CONTACT_OF[c][0] for c in channels if c in CONTACT_OF} & set(event["contact_channels"]))
 
 
+def tells_routed(event):
+    """case_routed: told, unless the case waits for triage (no unit to name yet)."""
+    return event["method"] != "triage"
+
+
+def tells_progress(event):
+    """case_unit_status_changed: told when a unit starts work (its note is a working note, not told)."""
+    return event["status"] == "in_progress" and event["previous_status"] == "assigned"
+
+
+def business_days_for(resolution_days, kind):
+    """The business days the site's standard gives a case of `kind` (SLA.resolution_days), or None."""
+    days = {int(k): v for k, v in (resolution_days or {}).items()}
+    return int(days[kind]) if days.get(kind) else None
+
+
 def delivery_id_of(event, purpose):
     return str(uuid.uuid5(_DELIVERY_IDS, f"{purpose}:{event['event_id']}"))
 

@@ -42,10 +42,10 @@ class NotifyService:
 
     @event_handler("routing", "case_routed")
     def tell_routed(self, event):
-        """Which unit has the case and when it is due; not for a case waiting for triage (no unit yet)."""
-        if event["method"] == "triage":
-            return
-        self._tell(event, "routed", business_days=self._days_for(event["kind"]))
+        """Which unit has the case and when it is due."""
+        if deliveries.tells_routed(event):
+            self._tell(event, "routed", business_days=deliveries.business_days_for(
+                setting(self.config, "SLA", "resolution_days", None), event["kind"]))
 
     @event_handler("routing", "case_rerouted")
     def tell_rerouted(self, event):
@@ -53,8 +53,7 @@ class NotifyService:
 
     @event_handler("routing", "case_unit_status_changed")
     def tell_progress(self, event):
-        """A unit has started work on the case (its note is a working note, not told)."""
-        if event["status"] == "in_progress" and event["previous_status"] == "assigned":
+        if deliveries.tells_progress(event):
             self._tell(event, "progress")
 
     @event_handler("routing", "case_info_requested")
@@ -75,11 +74,6 @@ class NotifyService:
         """Tell the complainant about `event` (services/notify/deliveries.py: logged first, once)."""
         deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, purpose, ask_contact,
                           business_days)
-
-    def _days_for(self, kind):
-        """The business days the site's standard gives a case of `kind` (SLA.resolution_days)."""
-        days = {int(k): v for k, v in (setting(self.config, "SLA", "resolution_days", None) or {}).items()}
-        return int(days[kind]) if days.get(kind) else None
 
     def _contact(self, case_id, delivery_id, purpose):
         """The complainant's address, from intake (which records the look at a confidential case, once

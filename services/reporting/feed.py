@@ -84,6 +84,16 @@ class FeedMessage(Schema):
     event = fields.Dict(required=True)
 
 
+class Heartbeat(Schema):
+    """A district saying the last number of its feed it published (so a lost tail shows as a gap)."""
+    class Meta:
+        unknown = RAISE
+
+    site_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    last_seq = StrictInteger(required=True, validate=validate.Range(min=0))
+    at = fields.AwareDateTime(required=True)
+
+
 class ReplayRequest(Schema):
     """The hub asking a district to publish a range of its feed again."""
     class Meta:

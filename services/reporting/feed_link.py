@@ -22,7 +22,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import or_, select, update
 
 from services.reporting import feed_store
-from services.reporting.feed import FeedMessage, FeedSettings, ReplayRequest
+from services.reporting.feed import FeedMessage, FeedSettings, Heartbeat, ReplayRequest
 from services.reporting.feed_metrics import FeedCollector
 from services.reporting.models import feed_events
 from shared import events
@@ -243,12 +243,9 @@ class FeedConsumer(FeedEntrypoint):
 
 
 def _heartbeat(body):
-    last_seq = body.get("last_seq")
-    if not isinstance(body.get("site_id"), str) or not body["site_id"] or isinstance(last_seq, bool) \
-            or not isinstance(last_seq, int) or last_seq < 0:
-        raise ValueError("a heartbeat is {site_id, last_seq >= 0, at}")
-    return {"kind": "heartbeat", "site_id": body["site_id"], "last_seq": last_seq,
-            "event_id": f"heartbeat-{body['site_id']}-{last_seq}"}
+    beat = Heartbeat().load(body)
+    return {"kind": "heartbeat", "site_id": beat["site_id"], "last_seq": beat["last_seq"],
+            "event_id": f"heartbeat-{beat['site_id']}-{beat['last_seq']}"}
 
 
 def _feed_message(body):

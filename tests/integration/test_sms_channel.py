@@ -26,7 +26,9 @@ def test_a_hotline_caller_with_only_a_phone_gets_the_acknowledgment_and_the_resu
         assert "สมปอง" not in first[0]["form"]["text"]
 
         case = site.wait_until_routed(created)
-        texts = lambda: [r["form"]["text"] for r in gateway.received]  # noqa: E731
+
+        def texts():
+            return [r["form"]["text"] for r in gateway.received]
         routed = wait_for(lambda: [t for t in texts() if "ดำเนินการแล้ว" in t], timeout=20, message="the routed SMS")
         assert routed == [f"เรื่องเลขที่ {number} ส่งให้ {case['unit']['name']} ดำเนินการแล้ว "
                           "กำหนดแล้วเสร็จภายใน 3 วันทำการ"]
