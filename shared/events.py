@@ -93,11 +93,31 @@ class CaseReceivedV4(CaseReceivedV3):
     kind = StrictInteger(required=True, allow_none=True, validate=validate.OneOf(KINDS))
 
 
+CONTACT_CHANNELS = ("email", "phone", "line", "address")
+
+
+class CaseReceivedV5(CaseReceivedV4):
+    """v4 with "address" among the contact channels: the complainant gave a postal address (a letter
+    can reach them)."""
+    contact_channels = fields.List(fields.String(validate=validate.OneOf(CONTACT_CHANNELS)), required=True)
+
+
 class CaseReopenedV1(Envelope):
     """A closed case is open again: its result was disputed."""
     tracking_number = fields.String(required=True)
     reason = fields.String(required=True, validate=validate.OneOf(("dispute",)))
     field_check = fields.Boolean(required=True)
+
+
+class CaseReplyReceivedV1(Envelope):
+    """The complainant wrote back about their case: an e-mail naming its tracking number, from the
+    address they gave. What they wrote stays with the case at intake (`reply_id`); `answers_request`
+    says the case was waiting for their answer to an officer's question (routing then takes it as the
+    information received, and the clocks run again)."""
+    tracking_number = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(("email", "line")))
+    reply_id = UUIDString(required=True)
+    answers_request = fields.Boolean(required=True)
 
 
 class CaseRoutedV1(Envelope):
@@ -342,6 +362,20 @@ class NotificationRecordedV2(NotificationRecordedV1):
     purpose = fields.String(required=True, validate=validate.OneOf(NOTICE_PURPOSES))
 
 
+# What notify tells the office about a case: a unit that has a new case (assigned), a deadline near
+# (warning) or passed (breach), a role escalated to (escalation). Never the complainant's identity.
+OFFICER_PURPOSES = ("assigned", "warning", "breach", "escalation")
+AUDIENCES = ("complainant", "unit", "role")
+
+
+class NotificationRecordedV3(NotificationRecordedV1):
+    """v2 with notices to the office: `audience` says who was told (the complainant, the unit's
+    contacts, or the holder of `role` from the directory); the purposes add OFFICER_PURPOSES."""
+    purpose = fields.String(required=True, validate=validate.OneOf(NOTICE_PURPOSES + OFFICER_PURPOSES))
+    audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
+    role = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
 @dataclass(frozen=True)
 class EventType:
     source: str
@@ -393,8 +427,12 @@ def _plain(value):
     return value
 
 
+def _case_received_v4_to_v5(event):
+    return {**event, "version": 5}
+
+
 def _case_received_v3_to_v4(event):
-    return {**event, "version": 4}
+    return _case_received_v4_to_v5({**event, "version": 4})
 
 
 def _case_received_v2_to_v4(event):
@@ -410,8 +448,10 @@ def _case_received_v1_to_v4(event):
 CASE_RECEIVED_V1 = EventType("intake", "case_received", 1, CaseReceivedV1, upcast=_case_received_v1_to_v4)
 CASE_RECEIVED_V2 = EventType("intake", "case_received", 2, CaseReceivedV2, upcast=_case_received_v2_to_v4)
 CASE_RECEIVED_V3 = EventType("intake", "case_received", 3, CaseReceivedV3, upcast=_case_received_v3_to_v4)
-CASE_RECEIVED = EventType("intake", "case_received", 4, CaseReceivedV4)
+CASE_RECEIVED_V4 = EventType("intake", "case_received", 4, CaseReceivedV4, upcast=_case_received_v4_to_v5)
+CASE_RECEIVED = EventType("intake", "case_received", 5, CaseReceivedV5)
 CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
+CASE_REPLY_RECEIVED = EventType("intake", "case_reply_received", 1, CaseReplyReceivedV1)
 def _case_routed_v1_to_v2(event):
     return {**event, "version": 2, "method": "rule", "score": None, "model_version": None,
             "kind_reason": "as received"}
@@ -440,17 +480,25 @@ SLA_DEADLINE_CHANGED = EventType("sla", "sla_deadline_changed", 1, SlaDeadlineCh
 SLA_CLOCK_PAUSED = EventType("sla", "sla_clock_paused", 1, SlaClockPausedV1)
 SLA_CLOCK_RESUMED = EventType("sla", "sla_clock_resumed", 1, SlaClockResumedV1)
 SLA_CLOCK_STOPPED = EventType("sla", "sla_clock_stopped", 1, SlaClockStoppedV1)
+def _notification_recorded_v2_to_v3(event):
+    return {**event, "version": 3, "audience": "complainant", "role": None}
+
+
 NOTIFICATION_RECORDED_V1 = EventType("notify", "notification_recorded", 1, NotificationRecordedV1,
-                                     upcast=lambda event: {**event, "version": 2})
-NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 2, NotificationRecordedV2)
+                                     upcast=_notification_recorded_v2_to_v3)
+NOTIFICATION_RECORDED_V2 = EventType("notify", "notification_recorded", 2, NotificationRecordedV2,
+                                     upcast=_notification_recorded_v2_to_v3)
+NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 3, NotificationRecordedV3)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
-    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED, CASE_REOPENED, CASE_ROUTED_V1,
+    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED_V4, CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED,
+    CASE_ROUTED_V1,
     CASE_ROUTED, CASE_TRIAGE_NEEDED, CASE_KIND_CHANGED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,
     CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED_V1,
     CASE_ANSWERED,
     SLA_CLOCK_STARTED, SLA_WARNING, SLA_BREACHED, SLA_ESCALATED, SLA_DEADLINE_CHANGED, SLA_CLOCK_PAUSED,
-    SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED_V1, NOTIFICATION_RECORDED)}
+    SLA_CLOCK_RESUMED, SLA_CLOCK_STOPPED, NOTIFICATION_RECORDED_V1, NOTIFICATION_RECORDED_V2,
+    NOTIFICATION_RECORDED)}
 
 # Events that may leave the site: published also on the exchange that links sites, addressed by
 # their `to_site` field (no address: they stay here). Nothing else ever crosses to another site.

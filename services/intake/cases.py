@@ -10,9 +10,9 @@ from shared import files
 from services.intake import duplicates, tracking
 from services.intake import status as case_status
 from services.intake.exceptions import IntakeError, NotFound, NotRoutedYet, ReferralError
-from services.intake.models import (attachments, cases, complainants, disputes, identity_access_log,
+from services.intake.models import (attachments, case_replies, cases, complainants, disputes, identity_access_log,
                                     inbound_messages, tracking_sequences)
-from shared.events import CASE_RECEIVED, CASE_REOPENED
+from shared.events import CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED
 from shared.store import insert_ignoring_duplicates
 from shared.times import local_iso, utcnow
 
@@ -85,7 +85,7 @@ def receive_case(tx, data, ctx, now=None, recorded_by=None):
     tx.emit(CASE_RECEIVED, case_id=case_id, occurred_at=now, tracking_number=number, channel=data["channel"],
             kind=kind, subject=data["subject"], description=data["description"], received_at=now,
             complainant_ref=complainant_id,
-            contact_channels=[c for c in ("email", "phone", "line") if identity.get(
+            contact_channels=[c for c in ("email", "phone", "line", "address") if identity.get(
                 "line_user_id" if c == "line" else c)],
             category=data.get("category"), confidential=confidential, field_check=bool(disputed),
             linked_case_id=link_id, link_reason=link_reason,
@@ -302,8 +302,9 @@ def find_for_owner(session, tracking_number, access_code):
     return row
 
 
-def public_view(row, timeline, clocks=None):
-    """What the complainant may see: no personal data."""
+def public_view(row, timeline, clocks=None, replies=None):
+    """What the complainant may see: no personal data (their own replies are the case's words, like its
+    description: shown to them and to officers)."""
     return {
         "tracking_number": row.tracking_number,
         "status": row.status,
@@ -318,8 +319,14 @@ def public_view(row, timeline, clocks=None):
         "result": ({"answer": row.result, "answered_at": _local(row.answered_at), "by_site": row.result_by_site,
                     "documents": result_documents_of(row)} if row.result else None),
         "clocks": clocks,
+        "replies": replies or [],
         "timeline": timeline,
     }
+
+
+def tracking_number_of(session, case_id):
+    """The case's tracking number (what a notice about it may name), or None for a case not here."""
+    return session.execute(select(cases.c.tracking_number).where(cases.c.id == str(case_id))).scalar_one_or_none()
 
 
 def identity_of(session, case_id, sealer):
@@ -373,11 +380,47 @@ def contact_for_notice(tx, case_id, sealer, delivery_id=None, purpose=None):
             insert_ignoring_duplicates(tx.session, identity_access_log, row)
         else:  # a caller that names no delivery: every look is a record
             tx.session.execute(identity_access_log.insert().values(**row))
-    return {k: identity[k] for k in ("name", "email", "phone", "line_user_id") if identity.get(k)}
+    return {k: identity[k] for k in ("name", "email", "phone", "line_user_id", "address") if identity.get(k)}
 
 
 def _local(moment: datetime):
     return local_iso(moment)
+
+
+def receive_reply(tx, channel, external_id, tracking_numbers, sender, text, sealer, now=None):
+    """A message that names one of this site's cases and comes from that case's complainant (the
+    address they gave, compared without case): kept as their reply to it, not made a new case. When
+    the case waits for the complainant's answer (an officer's question), case_reply_received says so
+    and routing takes it as the information received. Returns {case_id, tracking_number, reply_id,
+    answers_request}; {"repeat": True} for a message already kept; None when it is no reply (no such
+    case here, or someone else wrote): then it is a complaint of its own."""
+    now = now or utcnow()
+    for number in dict.fromkeys(tracking_numbers):
+        row = tx.session.execute(select(cases.c.id, cases.c.status).where(cases.c.tracking_number == number)).first()
+        if row is None:
+            continue
+        identity, _ = identity_of(tx.session, row.id, sealer)
+        if not sender or (identity.get(channel) or "").strip().casefold() != sender.strip().casefold():
+            continue
+        if not insert_ignoring_duplicates(tx.session, inbound_messages, {
+                "channel": channel, "external_id": external_id[:255], "received_at": now, "case_id": row.id}):
+            return {"repeat": True}
+        reply_id = str(uuid.uuid4())
+        answers = row.status == case_status.WAITING_FOR_COMPLAINANT
+        tx.session.execute(case_replies.insert().values(id=reply_id, case_id=row.id, channel=channel, text=text,
+                                                        answers_request=answers, received_at=now))
+        tx.emit(CASE_REPLY_RECEIVED, case_id=row.id, occurred_at=now, tracking_number=number, channel=channel,
+                reply_id=reply_id, answers_request=answers)
+        return {"case_id": row.id, "tracking_number": number, "reply_id": reply_id, "answers_request": answers}
+    return None
+
+
+def replies_of(session, case_id):
+    """What the complainant wrote back about the case, oldest first (an officer's view)."""
+    return [{"id": r.id, "channel": r.channel, "text": r.text, "answers_request": r.answers_request,
+             "received_at": _local(r.received_at)}
+            for r in session.execute(select(case_replies).where(case_replies.c.case_id == case_id)
+                                     .order_by(case_replies.c.received_at)).all()]
 
 
 def receive_inbound(tx, channel, external_id, data, ctx, now=None):

@@ -11,6 +11,7 @@ declared (mail programs mislabel) is kept as what its content is.
 import hashlib
 import mimetypes
 import posixpath
+import re
 from dataclasses import dataclass
 from email import policy
 from email.header import decode_header
@@ -20,6 +21,7 @@ from html.parser import HTMLParser
 
 from shared.files import ALLOWED_TYPES, MAX_FILE_BYTES, MAX_FILES, content_type_of
 from services.intake.exceptions import MailboxError
+from services.intake.tracking import TRACKING_NUMBER
 from services.intake.schemas import DESCRIPTION_MAX, SUBJECT_MAX
 from shared import thai
 
@@ -80,6 +82,33 @@ def _read(raw, message):
             "disputes": None,
         },
     )
+
+
+# the line a mail program puts above the message it quotes ("On ... wrote:", Thai Gmail's "... เขียนว่า:")
+_QUOTE_INTRO = re.compile(r"(wrote|เขียนว่า|เขียน):\s*$", re.IGNORECASE)
+_FORWARD_MARK = re.compile(r"^-{2,}\s*(original message|ข้อความต้นฉบับ)", re.IGNORECASE)
+
+
+def named_cases(subject):
+    """The tracking numbers a subject names ("Re: ... เลขที่ HUB-2569-000123"), in order: a reply to a
+    notice keeps the number the notice's subject carries."""
+    return [m.group(0) for m in TRACKING_NUMBER.finditer(subject or "")]
+
+
+def reply_text(text):
+    """What a reply says itself: the quoted notice below it (lines starting ">", the "On ... wrote:"
+    line above them, an "Original Message" block) left out. All of it, when nothing is left."""
+    lines = (text or "").splitlines()
+    kept = []
+    for number, line in enumerate(lines):
+        if _FORWARD_MARK.match(line.strip()):
+            break
+        if _QUOTE_INTRO.search(line) and any(later.startswith(">") for later in lines[number + 1:number + 3]):
+            break
+        if not line.startswith(">"):
+            kept.append(line)
+    own = "\n".join(kept).strip()
+    return own or (text or "").strip()
 
 
 def _parse(raw):

@@ -17,7 +17,7 @@ import traceback
 
 from services.intake import cases, imap
 from services.intake.exceptions import ImapError, IntakeError, MailboxError
-from services.intake.mailbox import message_to_case
+from services.intake.mailbox import message_to_case, named_cases, reply_text
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,16 @@ def _take(store, ctx, uid, raw):
         log.warning("mailbox message uid %s skipped, no case made: %s", uid, exc)
         return True, None
     try:
+        named = named_cases(mail.data["subject"])
+        if named:  # a reply to a notice, from the case's complainant: kept with that case
+            reply = store.run(cases.receive_reply, "email", mail.external_id, named,
+                              mail.data["complainant"]["email"], reply_text(mail.data["description"]), ctx.sealer)
+            if reply is not None:
+                if reply.get("repeat"):
+                    log.info("mailbox message uid %s was already recorded; marking it seen", uid)
+                else:
+                    log.info("mailbox message uid %s recorded as a reply on %s", uid, reply["tracking_number"])
+                return True, None
         result = store.run(cases.receive_inbound, "email", mail.external_id, mail.data, ctx)
     except IntakeError as exc:  # would fail the same way every time: do not retry
         log.warning("mailbox message uid %s refused by intake (fields: %s)", uid, ", ".join(sorted(exc.errors)))

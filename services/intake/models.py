@@ -90,6 +90,19 @@ attachments = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# What a complainant wrote back about their case (an e-mail naming its tracking number, from the
+# address they gave): kept with the case like its description, shown to officers on the case's page.
+case_replies = Table(
+    "case_replies", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("answers_request", Boolean, nullable=False),  # the case was waiting for the complainant
+    Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_case_replies_case_id", "case_id"),
+)
+
 identity_access_log = Table(
     "identity_access_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

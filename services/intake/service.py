@@ -125,7 +125,9 @@ class IntakeService:
         row = self._case_for(request, tracking_number, access_code)
         timeline = self._ask(self.reporting.case_timeline, row.id)
         clocks = self._ask(self.sla.case_clocks, row.id)
-        return json_response(200, cases.public_view(row, timeline, clocks))
+        with self.db.reading() as session:
+            replies = cases.replies_of(session, row.id)
+        return json_response(200, cases.public_view(row, timeline, clocks, replies))
 
     def _case_for(self, request, tracking_number, access_code):
         """The case's row for an officer's key or its complainant's access code; KeyNotValid for a
@@ -354,6 +356,12 @@ class IntakeService:
     @rpc
     def contact_for_notice(self, case_id, delivery_id=None, purpose=None):
         return self.db.run(cases.contact_for_notice, case_id, self.intake.sealer, delivery_id, purpose)
+
+    @rpc
+    def tracking_number(self, case_id):
+        """The case's tracking number, or None: how notify names a case an SLA event is about."""
+        with self.db.reading() as session:
+            return cases.tracking_number_of(session, case_id)
 
     @rpc(expected_exceptions=IntakeError)
     def forward_record(self, case_id, to_site, with_identity):

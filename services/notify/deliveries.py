@@ -21,7 +21,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.notify import messages
+from services.notify import messages, office, office_words, webhooks
 from services.notify.exceptions import SendRefused
 from services.notify.models import address_counts, deliveries
 from shared.events import NOTIFICATION_RECORDED
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 STALE_PENDING = timedelta(minutes=2)
 AWAITING_CONTACT = "awaiting_contact"
+COMPLAINANT = "complainant"
+WEBHOOK = "webhook"
 NOT_SENT = "not_sent"
 # notices that go out without anyone at the office deciding to send them: limited per address and day
 AUTOMATIC = ("acknowledgment", "kb_answer", "routed")
@@ -52,8 +54,11 @@ def acknowledged_elsewhere(event):
 
 # each channel notify sends on, and what of the complainant's contacts it needs (in the event's
 # contact_channels, and as intake's contact_for_notice names it)
-CONTACT_OF = {"email": ("email", "email"), "line": ("line", "line_user_id"), "sms": ("phone", "phone")}
-DEFAULT_ORDER = ("email", "line", "sms")   # NOTIFY.channel_order unset; SMS only when configured
+CONTACT_OF = {"email": ("email", "email"), "line": ("line", "line_user_id"), "sms": ("phone", "phone"),
+              "letter": ("address", "address")}
+# NOTIFY.channel_order unset; SMS only when configured, letters only when LETTERS names the office
+DEFAULT_ORDER = ("email", "line", "sms", "letter")
+LETTER, QUEUED = "letter", "queued"  # a letter is delivered when an officer has printed it
 UNCONFIGURED = ("email", "line")           # what a site has without an SMS gateway
 
 
@@ -99,8 +104,12 @@ def notice_of(event, purpose, business_days=None):
     return notice
 
 
-def message_for(purpose, notice):
-    """The notice's words: the office's own, whoever the complainant said they were (messages.py)."""
+def message_for(purpose, notice, channel=None, wording=None):
+    """The notice's words: the office's own, whoever the complainant said they were (messages.py), or
+    to the office (office_words.py). `wording`: the site's NOTIFY settings for them (thai_digits)."""
+    wording = wording or {}
+    if purpose in office_words.WORDS:
+        return office_words.WORDS[purpose](notice, bool(wording.get("thai_digits")))
     number = notice["tracking_number"]
     if purpose == "acknowledgment":
         return messages.acknowledgment(number)
@@ -119,7 +128,8 @@ def message_for(purpose, notice):
     raise ValueError(f"no message for {purpose!r}")
 
 
-def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=True, business_days=None):
+def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=True, business_days=None,
+           wording=None):
     """Tell the complainant about `event`, once however often it is delivered or its handler retried.
 
     `contact_of(case_id, delivery_id, purpose)` asks intake for the address (which records a look at
@@ -130,7 +140,7 @@ def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=T
     if delivery_id is None:
         return None
     return _address_and_send(store, senders, recipients, contact_of(event["case_id"], delivery_id, purpose),
-                             delivery_id)
+                             delivery_id, wording)
 
 
 def log_notice(tx, event, purpose, handler, ask_contact=True, business_days=None):
@@ -157,7 +167,7 @@ def log_notice(tx, event, purpose, handler, ask_contact=True, business_days=None
     return delivery_id
 
 
-def address(tx, delivery_id, contact, recipients, channels=UNCONFIGURED):
+def address(tx, delivery_id, contact, recipients, channels=UNCONFIGURED, wording=None):
     """The address has come: compose the message, seal the address and make the delivery ready to send
     (True) on the first of `channels` (those configured, in the site's order) the complainant can be
     reached on; or log that they cannot be reached, or that this address has had its automatic notices
@@ -174,7 +184,7 @@ def address(tx, delivery_id, contact, recipients, channels=UNCONFIGURED):
         return False
     channel, recipient = _reachable(contact, channels)
     if channel:  # the name intake gives with the address is not used: see messages.py
-        message = message_for(row.purpose, json.loads(row.notice))
+        message = message_for(row.purpose, json.loads(row.notice), channel, wording)
         values = dict(status="pending", channel=channel, sealed=recipients.seal({"recipient": recipient}),
                       subject=message.subject, body=message.short if channel == "sms" else message.body,
                       next_attempt_at=now + STALE_PENDING)
@@ -197,6 +207,74 @@ def address(tx, delivery_id, contact, recipients, channels=UNCONFIGURED):
                  row.purpose, recipients.daily_limit)
         return False
     return True
+
+
+def notify_office(store, senders, recipients, event, notices, wording=None):
+    """Tell the office about `event`: each of `notices` (services/notify/office.OfficeNotice) to every
+    contact of its unit or role that a configured channel reaches; once however often the event comes.
+    What quiet hours hold back is sent by the retry timer when they end."""
+    due = store.run(log_office_notices, event, store.handler_name, notices, recipients, tuple(senders), wording)
+    return [attempt(store, senders, recipients, delivery_id) for delivery_id in due]
+
+
+def log_office_notices(tx, event, handler, notices, recipients, channels, wording=None):
+    """Claim the event and log a delivery per notice and contact (the address known, so ready to send);
+    a notice nobody can be reached for is logged as no_contact, with why. The ids to send now."""
+    if not tx.claim(event["event_id"], handler):
+        return []
+    now, due = utcnow(), []
+    for notice in notices:
+        reached = office.reachable(notice.contacts, channels)
+        common = dict(case_id=event["case_id"], purpose=notice.purpose, audience=notice.audience,
+                      role=notice.role, attempts=0, created_at=now, updated_at=now)
+        if not reached:
+            delivery_id = _office_delivery_id(event, notice)
+            why = "on a configured channel " if notice.contacts else ""
+            tx.session.execute(deliveries.insert().values(
+                id=delivery_id, status="no_contact", reason=f"no contact {why}for {notice.who} in the directory",
+                **common))
+            _record(tx, event["case_id"], delivery_id, None, "no_contact", 0, notice.purpose, notice.audience,
+                    notice.role)
+            continue
+        for channel, address in reached:
+            delivery_id = _office_delivery_id(event, notice, channel, address)
+            message = message_for(notice.purpose, notice.notice, channel, wording)
+            tx.session.execute(deliveries.insert().values(
+                id=delivery_id, status="pending", channel=channel, sealed=recipients.seal({"recipient": address}),
+                subject=message.subject, body=message.short if channel == "sms" else message.body,
+                next_attempt_at=notice.send_after or now + STALE_PENDING, **common))
+            if notice.send_after is None:
+                due.append(delivery_id)
+    return due
+
+
+def hook(store, senders, recipients, source, name, event):
+    """Send the event to every webhook endpoint that wants it (webhooks.py), once per endpoint however
+    often it comes; a failure is retried like any delivery."""
+    sender = senders.get(WEBHOOK)
+    if sender is None or not sender.wanting(source, name):
+        return []
+    due = store.run(log_webhooks, event, store.handler_name, source, name, sender.wanting(source, name), recipients)
+    return [attempt(store, senders, recipients, delivery_id) for delivery_id in due]
+
+
+def log_webhooks(tx, event, handler, source, name, endpoints, recipients):
+    if not tx.claim(event["event_id"], handler):
+        return []
+    now, due = utcnow(), []
+    for endpoint in endpoints:
+        delivery_id = str(uuid.uuid5(_DELIVERY_IDS, f"{WEBHOOK}:{event['event_id']}:{endpoint.name}"))
+        body = json.dumps(webhooks.payload(source, name, event, endpoint.text), ensure_ascii=False, sort_keys=True)
+        tx.session.execute(deliveries.insert().values(
+            id=delivery_id, case_id=event["case_id"], purpose=WEBHOOK, audience=WEBHOOK, channel=WEBHOOK,
+            sealed=recipients.seal({"recipient": endpoint.name}), subject=f"{source}.{name}", body=body,
+            status="pending", attempts=0, created_at=now, updated_at=now, next_attempt_at=now + STALE_PENDING))
+        due.append(delivery_id)
+    return due
+
+
+def _office_delivery_id(event, notice, channel="", address=""):
+    return str(uuid.uuid5(_DELIVERY_IDS, f"{notice.purpose}:{event['event_id']}:{notice.key}:{channel}:{address}"))
 
 
 def _counted(tx, recipients, channel, recipient, now):
@@ -234,8 +312,8 @@ def _reachable(contact, channels=UNCONFIGURED):
     return None, None
 
 
-def _address_and_send(store, senders, recipients, contact, delivery_id):
-    if store.run(address, delivery_id, contact, recipients, tuple(senders)):
+def _address_and_send(store, senders, recipients, contact, delivery_id, wording=None):
+    if store.run(address, delivery_id, contact, recipients, tuple(senders), wording):
         return attempt(store, senders, recipients, delivery_id)
     return None
 
@@ -285,11 +363,38 @@ def record_attempt(tx, delivery_id, error, final=False):
     attempts = row.attempts + 1
     now = utcnow()
     status = "delivered" if error is None else "failed"
+    if status == "delivered" and row.channel == LETTER:  # in the print queue: delivered once printed
+        tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+            status=QUEUED, attempts=attempts, last_error=None, updated_at=now, next_attempt_at=None))
+        return QUEUED
     next_at = None if error is None or final or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts)
     tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
         status=status, attempts=attempts, last_error=error, updated_at=now, next_attempt_at=next_at))
-    _record(tx, row.case_id, delivery_id, row.channel, status, attempts, row.purpose)
+    if row.audience != WEBHOOK:  # a webhook is no notice to anyone: its log is the delivery's row
+        _record(tx, row.case_id, delivery_id, row.channel, status, attempts, row.purpose, row.audience, row.role)
     return status
+
+
+def letters_waiting(session, limit=500):
+    """Letters in the print queue, oldest first: the delivery, case and purpose (never the address)."""
+    return [dict(row._mapping) for row in session.execute(
+        select(deliveries.c.id, deliveries.c.case_id, deliveries.c.purpose, deliveries.c.subject,
+               deliveries.c.updated_at)
+        .where(deliveries.c.status == QUEUED, deliveries.c.channel == LETTER)
+        .order_by(deliveries.c.updated_at).limit(limit)).all()]
+
+
+def letter_printed(tx, delivery_id):
+    """An officer printed the letter (to post it): it is delivered, and recorded as such (a letter that
+    tells progress meets the first-notice clock from then). False for no letter waiting."""
+    row = tx.session.execute(select(deliveries).where(
+        deliveries.c.id == delivery_id, deliveries.c.status == QUEUED, deliveries.c.channel == LETTER)).first()
+    if row is None:
+        return False
+    tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+        status="delivered", updated_at=utcnow()))
+    _record(tx, row.case_id, delivery_id, LETTER, "delivered", row.attempts, row.purpose, row.audience, row.role)
+    return True
 
 
 def failed(session, limit=200):
@@ -324,15 +429,15 @@ def due_for_retry(session, now=None, limit=100):
         .order_by(deliveries.c.next_attempt_at).limit(limit)).scalars().all()
 
 
-def retry_due(store, senders, recipients, contact_of, now=None):
+def retry_due(store, senders, recipients, contact_of, now=None, wording=None):
     """The retry timer's round: every delivery due is tried again, each on its own."""
     store.run(forget_old_counts, now)
     with store.reading() as session:
         due = due_for_retry(session, now)
-    return [retry(store, senders, recipients, contact_of, delivery_id, now) for delivery_id in due]
+    return [retry(store, senders, recipients, contact_of, delivery_id, now, wording) for delivery_id in due]
 
 
-def retry(store, senders, recipients, contact_of, delivery_id, now=None):
+def retry(store, senders, recipients, contact_of, delivery_id, now=None, wording=None):
     """Send a failed delivery again; for one still waiting for its address, ask for it first. If intake
     cannot say yet, the delivery waits for the next round instead of holding up the others."""
     waiting = store.run(_take_awaiting, delivery_id, now or utcnow())
@@ -344,7 +449,7 @@ def retry(store, senders, recipients, contact_of, delivery_id, now=None):
     except Exception as exc:  # intake away or failing: nothing was recorded there, and we ask again later
         log.warning("no address yet for delivery %s: %s", delivery_id, type(exc).__name__)
         return None
-    return _address_and_send(store, senders, recipients, contact, delivery_id)
+    return _address_and_send(store, senders, recipients, contact, delivery_id, wording)
 
 
 def _take_awaiting(tx, delivery_id, now):
@@ -359,9 +464,9 @@ def _take_awaiting(tx, delivery_id, now):
                                     .where(deliveries.c.id == delivery_id)).one())
 
 
-def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose):
-    tx.emit(NOTIFICATION_RECORDED, case_id=case_id, notification_id=delivery_id,
-            purpose=purpose, channel=channel, outcome=outcome, attempts=attempts)
+def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose, audience=None, role=None):
+    tx.emit(NOTIFICATION_RECORDED, case_id=case_id, notification_id=delivery_id, purpose=purpose,
+            channel=channel, outcome=outcome, attempts=attempts, audience=audience or COMPLAINANT, role=role)
 
 
 def seal_logged_addresses(session, recipients, batch=500):

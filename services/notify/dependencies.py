@@ -1,11 +1,14 @@
 """Notify's dependencies: a sender per channel (e-mail over SMTP or to files, LINE pushes, SMS through
 a gateway), in the order a notice tries them, and the sealing and counting of the addresses it writes to."""
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 
 from nameko.exceptions import ConfigurationError
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event
 
+from services.notify import letters, office, webhooks
 from services.notify.deliveries import DEFAULT_ORDER, seal_logged_addresses
 from services.notify.line_push import LinePusher
 from services.notify.mailer import Mailer
@@ -35,7 +38,15 @@ class Senders(DependencyProvider):
             sms = SmsGateway.from_settings(config.get("SMS"))
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
-        available = {"email": mailer, "line": line, "sms": sms}
+        try:
+            endpoints = webhooks.parse_endpoints(config.get("WEBHOOKS"))
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        try:
+            letter = letters.letter_queue(config)
+        except letters.LetterError as exc:
+            raise ConfigurationError(f"LETTERS: {exc}") from None
+        available = {"email": mailer, "line": line, "sms": sms, "letter": letter}
         order = setting(config, "NOTIFY", "channel_order", None) or list(DEFAULT_ORDER)
         unknown = [c for c in order if c not in available]
         if unknown:
@@ -43,9 +54,39 @@ class Senders(DependencyProvider):
                                      f"(channels: {', '.join(available)})")
         # the channels configured, in the order a complainant's notice tries them (SMS: off without SMS.url)
         self.senders = {name: available[name] for name in order if available[name] is not None}
+        if endpoints:  # no complainant's channel: what a case event is posted to (webhooks.py)
+            self.senders["webhook"] = webhooks.WebhookSender(endpoints)
 
     def get_dependency(self, worker_ctx):
         return self.senders
+
+
+class NoticeSettings(DependencyProvider):
+    """How notices are worded (NOTIFY.templates: an office's own templates, looked in before the
+    shipped ones; NOTIFY.thai_digits; NOTIFY.english) and when the office is not disturbed
+    (NOTIFY.quiet_hours): checked when notify starts, so a mistake stops it there."""
+
+    def setup(self):
+        config = self.container.config
+        folder = setting(config, "NOTIFY", "templates", "") or None
+        if folder and not Path(folder).is_dir():
+            raise ConfigurationError(f"NOTIFY.templates: no folder {folder}")
+        self.settings = Settings(
+            wording={"folder": folder, "thai_digits": bool(setting(config, "NOTIFY", "thai_digits", False)),
+                     "english": bool(setting(config, "NOTIFY", "english", True))})
+        try:
+            self.settings.quiet_hours = office.parse_quiet_hours(setting(config, "NOTIFY", "quiet_hours", None))
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
+
+
+@dataclass
+class Settings:
+    wording: dict
+    quiet_hours: tuple = None
 
 
 class SealedRecipients(DependencyProvider):

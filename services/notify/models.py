@@ -27,6 +27,9 @@ deliveries = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("next_attempt_at", UtcDateTime),
     Column("notice", Text),  # what the event gave the message (JSON), for composing it once the address is known
+    # who it is for: NULL or complainant, unit (a unit's contacts), role (a role's holder), webhook
+    Column("audience", String(16)),
+    Column("role", String(64)),  # the directory role of an audience "role" notice
     Index("ix_deliveries_next_attempt", "next_attempt_at"),
 )
 

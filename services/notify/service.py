@@ -2,16 +2,36 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.notify import deliveries
-from services.notify.dependencies import SealedRecipients, Senders
+from services.notify import deliveries, office, webhooks
+from services.notify.dependencies import NoticeSettings, SealedRecipients, Senders
 from shared.config import setting
 from shared.delivery import event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc_timeout
 from shared.store import Database
 from shared.timers import configured_timer
+from shared.times import utcnow
 
 
+def hooking(hooked):
+    """The service class given a handler `hook_<event>` for each event an office's webhooks may choose
+    (webhooks.HOOKED): it posts the event to the endpoints that want it, if any."""
+    def hook(source, name):
+        @event_handler(source, name)
+        def handler(self, event):
+            deliveries.hook(self.db, self.senders, self.recipients, source, name, event)
+        handler.__name__ = handler.__qualname__ = f"hook_{name}"
+        handler.__doc__ = f"{source}'s {name} to the webhooks that want it."
+        return handler
+
+    def add_handlers(service_cls):
+        for source, name in hooked:
+            setattr(service_cls, f"hook_{name}", hook(source, name))
+        return service_cls
+    return add_handlers
+
+
+@hooking(webhooks.HOOKED)
 class NotifyService:
     name = "notify"
 
@@ -20,7 +40,9 @@ class NotifyService:
     config = Config()
     senders = Senders()
     recipients = SealedRecipients()
+    settings = NoticeSettings()
     intake = RpcProxy("intake")
+    routing = RpcProxy("routing")
 
     @event_handler("intake", "case_received")
     def acknowledge_case(self, event):
@@ -51,6 +73,33 @@ class NotifyService:
     def tell_rerouted(self, event):
         self._tell(event, "routed")
 
+    # -- the office: a unit given a case, a deadline near or passed, an escalation (office.py) ----------
+
+    @event_handler("routing", "case_routed")
+    def tell_unit_routed(self, event):
+        self._tell_office(event, lambda d, number: [self._to_unit("assigned", event, d, number, event["unit_id"])])
+
+    @event_handler("routing", "case_rerouted")
+    def tell_unit_rerouted(self, event):
+        self._tell_office(event, lambda d, number: [self._to_unit("assigned", event, d, number, event["unit_id"])])
+
+    @event_handler("routing", "case_units_assigned")
+    def tell_units_assigned(self, event):
+        self._tell_office(event, lambda d, number: [self._to_unit("assigned", event, d, number, unit["unit_id"])
+                                                     for unit in event["units"]])
+
+    @event_handler("sla", "sla_warning")
+    def warn_unit(self, event):
+        self._tell_office(event, lambda d, number: [self._to_unit("warning", event, d, number, event["unit_id"])])
+
+    @event_handler("sla", "sla_breached")
+    def tell_unit_breached(self, event):
+        self._tell_office(event, lambda d, number: [self._to_unit("breach", event, d, number, event["unit_id"])])
+
+    @event_handler("sla", "sla_escalated")
+    def escalate(self, event):
+        self._tell_office(event, lambda d, number: [office.to_role(event, d, number)])
+
     @event_handler("routing", "case_unit_status_changed")
     def tell_progress(self, event):
         if deliveries.tells_progress(event):
@@ -66,14 +115,30 @@ class NotifyService:
 
     @configured_timer("NOTIFY", "retry_interval", default=30)
     def retry_deliveries(self):
-        deliveries.retry_due(self.db, self.senders, self.recipients, self._contact)
+        deliveries.retry_due(self.db, self.senders, self.recipients, self._contact, wording=self.settings.wording)
 
     # -- helpers (calls only) -------------------------------------------------------------------
 
     def _tell(self, event, purpose, ask_contact=True, business_days=None):
         """Tell the complainant about `event` (services/notify/deliveries.py: logged first, once)."""
         deliveries.notify(self.db, self.senders, self.recipients, self._contact, event, purpose, ask_contact,
-                          business_days)
+                          business_days, self.settings.wording)
+
+    def _tell_office(self, event, notices_of):
+        """Tell the office about `event`: `notices_of(directory, tracking_number)` says who hears what
+        (office.py); the directory is routing's, the tracking number the event's or intake's."""
+        number = event.get("tracking_number") or call_with_timeout(
+            self.intake.tracking_number, event["case_id"], timeout=rpc_timeout(self.config))
+        if number is None:  # a case intake does not have (a test event, a case deleted): nothing to name
+            return
+        directory = call_with_timeout(self.routing.directory, timeout=rpc_timeout(self.config))
+        deliveries.notify_office(self.db, self.senders, self.recipients, event, notices_of(directory, number),
+                                 self.settings.wording)
+
+    def _to_unit(self, purpose, event, directory, number, unit_id):
+        return office.to_unit(purpose, event, directory, number, unit_id, utcnow(), self.settings.quiet_hours,
+                              deliveries.business_days_for(setting(self.config, "SLA", "resolution_days", None),
+                                                           event.get("kind")))
 
     def _contact(self, case_id, delivery_id, purpose):
         """The complainant's address, from intake (which records the look at a confidential case, once

@@ -14,7 +14,10 @@ UNIT_STATUSES_TH = {"assigned": "ได้รับมอบหมาย", "in_p
 PURPOSES_TH = {"acknowledgment": "แจ้งผู้ร้องว่าได้รับเรื่อง", "kb_answer": "ส่งคำตอบจากฐานความรู้ให้ผู้ร้อง",
                "result": "แจ้งผลการพิจารณาแก่ผู้ร้อง", "routed": "แจ้งผู้ร้องว่าส่งเรื่องถึงหน่วยงานแล้ว",
                "progress": "แจ้งความคืบหน้าแก่ผู้ร้อง", "info_request": "แจ้งผู้ร้องขอข้อมูลเพิ่มเติม",
-               "reopened": "แจ้งผู้ร้องว่าเปิดพิจารณาเรื่องอีกครั้ง"}
+               "reopened": "แจ้งผู้ร้องว่าเปิดพิจารณาเรื่องอีกครั้ง",
+               # to the office (audience unit or role): who was told is said with it
+               "assigned": "แจ้งหน่วยงานว่าได้รับมอบหมายเรื่อง", "warning": "แจ้งเตือนหน่วยงานว่าใกล้ครบกำหนด",
+               "breach": "แจ้งหน่วยงานว่าเรื่องเกินกำหนด", "escalation": "รายงานเรื่องเกินกำหนดต่อผู้บังคับบัญชา"}
 OUTCOMES_TH = {"delivered": "ส่งแล้ว", "failed": "ส่งไม่สำเร็จ จะลองใหม่", "no_contact": "ไม่มีช่องทางติดต่อ"}
 
 
@@ -95,7 +98,9 @@ def summary(event_type, event):
         return SLA_SUMMARIES[event_type](event)
     if event_type == "notification_recorded":
         channel = event["channel"] or "-"
-        return f"{PURPOSES_TH.get(event['purpose'], event['purpose'])} ({channel}): {OUTCOMES_TH[event['outcome']]}"
+        to = f" [{event['role']}]" if event.get("role") else ""
+        return (f"{PURPOSES_TH.get(event['purpose'], event['purpose'])}{to} ({channel}): "
+                f"{OUTCOMES_TH[event['outcome']]}")
     if event_type == "case_triage_needed":
         return "รอเจ้าหน้าที่คัดแยกเรื่อง"
     if event_type == "case_rerouted":
@@ -104,6 +109,9 @@ def summary(event_type, event):
         return "เจ้าหน้าที่ยืนยันหน่วยงานที่รับผิดชอบ"
     if event_type == "case_info_requested":
         return "ขอข้อมูลเพิ่มเติมจากผู้ร้อง (หยุดนับเวลา)"
+    if event_type == "case_reply_received":
+        by = "อีเมล" if event["channel"] == "email" else "LINE"
+        return (f"ผู้ร้องตอบกลับทาง{by}" + (" (ตอบคำถามที่ขอข้อมูลเพิ่มเติม)" if event["answers_request"] else ""))
     if event_type == "case_info_received":
         return "ได้รับข้อมูลเพิ่มเติมจากผู้ร้องแล้ว"
     if event_type == "case_answered_from_kb":

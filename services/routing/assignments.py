@@ -136,6 +136,19 @@ def info_received(tx, case_id, officer):
     return {"case_id": case_id, "status": status}
 
 
+COMPLAINANT_BY = {"email": "ผู้ร้อง (ตอบกลับทางอีเมล)", "line": "ผู้ร้อง (ตอบกลับทาง LINE)"}
+
+
+def reply_received(tx, event):
+    """case_reply_received: the complainant answered the question the case waits on; taken as the
+    information received (the clocks run again). A case no longer waiting (an officer recorded the
+    answer first) is left as it is."""
+    row = tx.session.execute(select(assignments.c.status).where(assignments.c.case_id == event["case_id"])).first()
+    if not event["answers_request"] or row is None or row.status != case_states.WAITING:
+        return None
+    return info_received(tx, event["case_id"], COMPLAINANT_BY[event["channel"]])
+
+
 def confirmed_examples(session):
     """(text, unit) of every routing an officer confirmed or corrected: what retraining learns from."""
     rows = session.execute(select(assignments.c.text, assignments.c.unit_id)

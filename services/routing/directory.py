@@ -23,8 +23,10 @@ class Unit:
     code: str = ""
     handles: str = ""          # what the unit answers, in its own words (also teaches the model)
     parent: str = ""
-    contacts: tuple = ()
-    roles: dict = field(default_factory=dict)  # unit_head, office_director, complaint_committee -> who
+    contacts: tuple = ()       # who hears of the unit's cases: ({"channel": email|line|sms, "address": ...}, ...)
+    # unit_head, office_director, complaint_committee -> {"title": who, "contacts": [...]}: the escalation
+    # roles this unit names (for itself and the units under it)
+    roles: dict = field(default_factory=dict)
     about: tuple = ()          # what the unit deals with, in the words people use: teaches the model
 
     def description_text(self):
@@ -93,11 +95,12 @@ class Assignment:
 
 
 class Directory:
-    def __init__(self, site, units, rules, triage_unit, sites=None):
+    def __init__(self, site, units, rules, triage_unit, sites=None, roles=None):
         self.site = site
         self.units = units
         self.rules = rules
         self.sites = sites or {}
+        self.roles = roles or {}  # the site's own roles, for every unit that names no holder of its own
         if triage_unit not in units:
             raise DirectoryError(f"triage_unit {triage_unit!r} is not a unit of the directory")
         self.triage_unit = units[triage_unit]
@@ -121,8 +124,8 @@ class Directory:
         try:
             units = {key: Unit(id=key, name_th=u["name_th"], name_en=u.get("name_en", u["name_th"]),
                                code=u.get("code", ""), handles=u.get("handles", u.get("answers_th", "")),
-                               parent=u.get("parent", ""), contacts=tuple(u.get("contacts", ())),
-                               roles=dict(u.get("roles", {})), about=_about(key, u.get("about")))
+                               parent=u.get("parent", ""), contacts=_contacts(f"unit {key!r}", u.get("contacts")),
+                               roles=_roles(f"unit {key!r}", u.get("roles")), about=_about(key, u.get("about")))
                      for key, u in data["units"].items()}
             rules = []
             for r in data.get("rules", []):
@@ -133,7 +136,8 @@ class Directory:
                 rules.append(Rule(id=r["id"], unit_id=r["unit"], keywords=tuple(tokens(t) for t in texts),
                                   patterns=patterns, kinds=tuple(r.get("kinds", ())), keyword_texts=texts))
             triage = data.get("triage_unit", data.get("default_unit"))
-            return cls(str(data.get("site", "")), units, rules, triage, _sites(data.get("sites") or {}))
+            return cls(str(data.get("site", "")), units, rules, triage, _sites(data.get("sites") or {}),
+                       _roles("the directory", data.get("roles")))
         except (KeyError, TypeError, AttributeError, re.error) as exc:
             raise DirectoryError(f"directory is missing or misshapes {exc}") from exc
 
@@ -147,10 +151,13 @@ class Directory:
         return {
             "site": self.site,
             "triage_unit": self.triage_unit.id,
+            "roles": {name: {"title": r["title"], "contacts": list(r["contacts"])} for name, r in self.roles.items()},
             "sites": {s.id: {"name_th": s.name_th, "name_en": s.name_en, "kind": s.kind,
                              "personal_data": s.personal_data} for s in self.sites.values()},
             "units": {u.id: {"code": u.code, "name_th": u.name_th, "name_en": u.name_en, "handles": u.handles,
-                             "parent": u.parent, "contacts": list(u.contacts), "roles": dict(u.roles),
+                             "parent": u.parent, "contacts": list(u.contacts),
+                             "roles": {name: {"title": r["title"], "contacts": list(r["contacts"])}
+                                       for name, r in u.roles.items()},
                              "about": list(u.about)}
                       for u in self.units.values()},
             "rules": [{"id": r.id, "unit": r.unit_id, "keywords": list(r.keyword_texts),
@@ -172,6 +179,67 @@ class Directory:
             if matched:
                 return RuleMatch(self.units[rule.unit_id], rule.id, matched)
         return None
+
+
+CONTACT_PREFIXES = {"line:": "line", "sms:": "sms", "tel:": "sms"}
+ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LINE_USER = re.compile(r"^U[0-9a-f]{32}$")
+PHONE = re.compile(r"^\+?[0-9]{9,15}$")
+
+
+def _contacts(where, value):
+    """Who hears of a unit's cases (or a role's): a list of e-mail addresses, "line:<LINE user id>" and
+    "sms:<phone>" (or mappings {email|line|sms: address}), as ({"channel", "address"}, ...)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DirectoryError(f"{where}: contacts must be a list")
+    found = []
+    for item in value:
+        if isinstance(item, dict) and len(item) == 1:
+            (channel, address), = item.items()
+            channel = "sms" if channel == "phone" else channel
+        elif isinstance(item, str):
+            prefix = next((p for p in CONTACT_PREFIXES if item.lower().startswith(p)), None)
+            channel, address = (CONTACT_PREFIXES[prefix], item[len(prefix):]) if prefix else ("email", item)
+        else:
+            raise DirectoryError(f"{where}: a contact is an e-mail address, line:<id> or sms:<phone>, not {item!r}")
+        address = str(address).strip()
+        if channel == "sms":
+            address = re.sub(r"[\s-]", "", address)
+            if address.startswith("0") and len(address) in (9, 10):
+                address = "+66" + address[1:]
+        check = {"email": EMAIL, "line": LINE_USER, "sms": PHONE}.get(channel)
+        if check is None or not check.match(address):
+            raise DirectoryError(f"{where}: {item!r} is not an e-mail address, line:<LINE user id> or sms:<phone>")
+        contact = {"channel": channel, "address": address}
+        if contact not in found:
+            found.append(contact)
+    return tuple(found)
+
+
+def _roles(where, value):
+    """Escalation roles: role -> who holds it, a title ("ผู้อำนวยการ…") or {title, contacts}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DirectoryError(f"{where}: roles must be a mapping of role to who holds it")
+    roles = {}
+    for name, holder in value.items():
+        if not isinstance(name, str) or not ROLE_NAME.match(name):
+            raise DirectoryError(f"{where}: role name {name!r} must be lower-case letters, digits and _")
+        if isinstance(holder, str) and holder.strip():
+            roles[name] = {"title": holder.strip(), "contacts": ()}
+        elif isinstance(holder, dict) and str(holder.get("title") or "").strip():
+            unknown = set(holder) - {"title", "contacts"}
+            if unknown:
+                raise DirectoryError(f"{where}: role {name!r} has unknown field(s) {', '.join(sorted(unknown))}")
+            roles[name] = {"title": str(holder["title"]).strip(),
+                           "contacts": _contacts(f"{where}, role {name!r}", holder.get("contacts"))}
+        else:
+            raise DirectoryError(f"{where}: role {name!r} needs a title (and may list contacts)")
+    return roles
 
 
 def _about(unit_id, about):

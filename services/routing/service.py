@@ -80,6 +80,11 @@ class RoutingService:
         with self.db.reading() as session:
             return forwarding.result_document(session, self.routing.files, case_id, document_id)
 
+    @event_handler("intake", "case_reply_received")
+    def take_reply(self, event):
+        """The complainant's reply to an officer's question: the information received."""
+        self.db.handle(event, assignments.reply_received)
+
     @site_event_handler("routing", "case_answered")
     def record_site_answer(self, event):
         try:

@@ -227,7 +227,8 @@ def progress_told(tx, event):
     """notification_recorded: a notice that tells the complainant of progress, delivered, meets the
     first-notice clock (a failed or unaddressed one does not). It may overtake the case_routed that
     starts the clock (another queue): then it waits for it."""
-    if event["outcome"] != "delivered" or event["purpose"] not in events.PROGRESS_PURPOSES:
+    if (event["outcome"] != "delivered" or event["purpose"] not in events.PROGRESS_PURPOSES
+            or event["audience"] != "complainant"):
         return []
     if tx.session.execute(select(clocks.c.id).where(clocks.c.case_id == event["case_id"],
                                                     clocks.c.target == "first_notice").limit(1)).first() is None:

@@ -66,6 +66,7 @@ def test_every_handler_of_every_service_hears_an_event_of_the_contract(service_c
 REPORTING_QUEUES = {
     "evt-intake-case_received--reporting.on_case_received",
     "evt-intake-case_reopened--reporting.on_case_reopened",
+    "evt-intake-case_reply_received--reporting.on_case_reply_received",
     "evt-notify-notification_recorded--reporting.on_notification_recorded",
     "evt-routing-case_answered--reporting.on_case_answered",
     "evt-routing-case_answered_from_kb--reporting.on_case_answered_from_kb",

@@ -53,6 +53,8 @@ PAYLOADS = {
         channel="email",
         outcome="delivered",
         attempts=1,
+        audience="complainant",
+        role=None,
     ),
 }
 TYPES = {
@@ -274,13 +276,13 @@ def test_a_case_received_with_no_kind_leaves_it_to_routing():
     assert events.load("intake", "case_received", body)["kind"] is None
 
 
-def test_case_received_v3_is_read_as_v4_with_its_kind():
+def test_case_received_v3_is_read_as_the_newest_with_its_kind():
     body = events.CASE_RECEIVED_V3.build(site_id="HUB", case_id=CASE_ID, occurred_at=OCCURRED_AT,
                                          **PAYLOADS["case_received"], category=None, location=None,
                                          confidential=False, field_check=False, linked_case_id=None,
                                          link_reason=None, referral=None)
     loaded = events.load("intake", "case_received", body)
-    assert (loaded["version"], loaded["kind"], loaded["referral"]) == (4, 2, None)
+    assert (loaded["version"], loaded["kind"], loaded["referral"]) == (5, 2, None)
     with pytest.raises(InvalidEvent, match="v3 does not match its schema"):
         events.load("intake", "case_received", {**body, "kind": None})  # v3 always had a kind
 
@@ -358,7 +360,9 @@ def test_registry_knows_exactly_the_contracts_events():
         ("intake", "case_received", 2),
         ("intake", "case_received", 3),
         ("intake", "case_received", 4),
+        ("intake", "case_received", 5),
         ("intake", "case_reopened", 1),
+        ("intake", "case_reply_received", 1),
         ("routing", "case_routed", 1),
         ("routing", "case_routed", 2),
         ("routing", "case_triage_needed", 1),
@@ -383,10 +387,11 @@ def test_registry_knows_exactly_the_contracts_events():
         ("sla", "sla_clock_stopped", 1),
         ("notify", "notification_recorded", 1),
         ("notify", "notification_recorded", 2),
+        ("notify", "notification_recorded", 3),
     }
     assert all(event.source == source and event.name == name
                for (source, name, _), event in events.REGISTRY.items())
-    assert events.versions("intake", "case_received") == [1, 2, 3, 4]
+    assert events.versions("intake", "case_received") == [1, 2, 3, 4, 5]
     assert events.versions("intake", "case_closed") == []
 
 
@@ -425,3 +430,23 @@ def test_invalid_event_is_a_value_error_with_errors():
 
     assert isinstance(exc, ValueError)
     assert exc.errors == {}
+
+
+def test_notification_recorded_v2_is_read_as_a_notice_to_the_complainant():
+    body = {**wire("notification_recorded"), "version": 2}
+    del body["audience"], body["role"]
+    loaded = events.load("notify", "notification_recorded", body)
+    assert (loaded["version"], loaded["audience"], loaded["role"]) == (3, "complainant", None)
+
+
+def test_case_received_v4_is_read_as_v5_and_only_v5_names_a_postal_address():
+    fields = dict(site_id="HUB", case_id=CASE_ID, occurred_at=OCCURRED_AT, **PAYLOADS["case_received"],
+                  category=None, location=None, confidential=False, field_check=False, linked_case_id=None,
+                  link_reason=None, referral=None)
+    body = events.CASE_RECEIVED_V4.build(**fields)
+    assert events.load("intake", "case_received", body)["version"] == 5
+    with pytest.raises(InvalidEvent):
+        events.load("intake", "case_received", {**body, "contact_channels": ["address"]})
+    fields["contact_channels"] = ["address"]
+    assert events.load("intake", "case_received", events.CASE_RECEIVED.build(**fields))[
+        "contact_channels"] == ["address"]

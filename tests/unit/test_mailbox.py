@@ -325,3 +325,21 @@ def test_no_host_means_no_email_channel(config):
 ])
 def test_folder_names_are_sent_in_modified_utf7_and_quoted(name, wire):
     assert imap._quote(name) == wire
+
+
+def test_a_reply_names_the_case_its_subject_carries():
+    from services.intake.mailbox import named_cases
+    assert named_cases("Re: ขอข้อมูลเพิ่มเติม เรื่องเลขที่ HUB-2570-000123") == ["HUB-2570-000123"]
+    assert named_cases("ตอบ: RE: เรื่อง KALASIN-2569-0000042 และ HUB-2570-000001") == [
+        "KALASIN-2569-0000042", "HUB-2570-000001"]
+    assert named_cases("ถนนชำรุด หน้าบ้านเลขที่ 12/3") == [] and named_cases(None) == []
+
+
+def test_a_reply_keeps_what_the_complainant_wrote_not_the_notice_it_quotes():
+    from services.intake.mailbox import reply_text
+    text = ("บ้านอยู่ซอย 5 ถนนสุขุมวิท ครับ\nโทรหาได้ช่วงเย็น\n\n"
+            "On Tue, 1 Dec 2026 at 10:00, Rongtuk <no-reply@rongtuk.local> wrote:\n"
+            "> เรียน ผู้ร้องเรียน\n> ขอข้อมูลเพิ่มเติม\n")
+    assert reply_text(text) == "บ้านอยู่ซอย 5 ถนนสุขุมวิท ครับ\nโทรหาได้ช่วงเย็น"
+    assert reply_text("ตามนี้ครับ\n\n-----Original Message-----\nFrom: x\nเรียน ผู้ร้องเรียน") == "ตามนี้ครับ"
+    assert reply_text("> only a quote") == "> only a quote"  # nothing of their own: all of it is kept

@@ -91,7 +91,7 @@ def test_case_received_v2_is_read_as_the_newest_without_a_referral():
 
     loaded = events.load("intake", "case_received", body)
 
-    assert loaded["version"] == 4
+    assert loaded["version"] == 5
     assert loaded["referral"] is None
 
 
