@@ -21,7 +21,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.notify import messages, office, office_words, webhooks
+from services.notify import messages, office, webhooks
 from services.notify.exceptions import SendRefused
 from services.notify.models import address_counts, deliveries
 from shared.events import NOTIFICATION_RECORDED
@@ -105,27 +105,9 @@ def notice_of(event, purpose, business_days=None):
 
 
 def message_for(purpose, notice, channel=None, wording=None):
-    """The notice's words: the office's own, whoever the complainant said they were (messages.py), or
-    to the office (office_words.py). `wording`: the site's NOTIFY settings for them (thai_digits)."""
-    wording = wording or {}
-    if purpose in office_words.WORDS:
-        return office_words.WORDS[purpose](notice, bool(wording.get("thai_digits")))
-    number = notice["tracking_number"]
-    if purpose == "acknowledgment":
-        return messages.acknowledgment(number)
-    if purpose == "kb_answer":
-        return messages.kb_answer(number, notice["answer"])
-    if purpose == "result":
-        return messages.result(number, notice["answer"], notice["answered_by"])
-    if purpose == "routed":
-        return messages.routed(number, notice["unit_name"], notice.get("business_days"))
-    if purpose == "progress":
-        return messages.progress(number)
-    if purpose == "info_request":
-        return messages.info_request(number, notice["question"])
-    if purpose == "reopened":
-        return messages.reopened(number)
-    raise ValueError(f"no message for {purpose!r}")
+    """The notice's words from the office's templates (messages.py): the office's own, whoever the
+    complainant said they were. `wording`: the site's NOTIFY settings (templates, thai_digits, english)."""
+    return messages.compose(purpose, notice, channel, **(wording or {}))
 
 
 def notify(store, senders, recipients, contact_of, event, purpose, ask_contact=True, business_days=None,

@@ -4,6 +4,7 @@ Someone else's mail naming the case, or a reply to a case not waiting, changes n
 import json
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.intake import cases, mailbox_poll
@@ -13,9 +14,15 @@ from services.reporting import timeline
 from services.routing import assignments
 from shared import events
 from shared.store import outbox
-from tests.service.test_intake_cases import ROAD, ctx, load, rows, store  # noqa: F401 - fixtures
+from tests.service import test_intake_cases as intake_tests
+from tests.service.test_intake_cases import ROAD, load, rows
 from tests.service.test_routing_cases import emitted, received
-from tests.service.test_routing_cases import store as routing_store  # noqa: F401 - a fixture
+from services.intake.cases import IntakeContext
+from services.intake.catalogue import Catalogue
+from services.intake.sealing import Sealer
+from shared.config import database_url
+from shared.files import FileStore
+from shared.store import Store, make_engine
 
 REPLY = ("Subject: Re: ขอข้อมูลเพิ่มเติม เรื่องเลขที่ {number}\nFrom: Somchai <{sender}>\n"
          "Message-ID: <{mid}@mail.example>\nContent-Type: text/plain; charset=utf-8\n\n"
@@ -24,6 +31,24 @@ REPLY = ("Subject: Re: ขอข้อมูลเพิ่มเติม เ�
 
 def mail(number, sender="somchai.j@example.co.th", mid="r1"):
     return REPLY.format(number=number, sender=sender, mid=mid).encode()
+
+
+@pytest.fixture
+def store(store_of):
+    return store_of("intake", "test")
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    return IntakeContext(catalogue=Catalogue.load(intake_tests.SUBJECTS),
+                         sealer=Sealer(Fernet.generate_key().decode()), files=FileStore(tmp_path / "files"))
+
+
+@pytest.fixture
+def routing_store(embedded_config):
+    engine = make_engine(database_url(embedded_config, "routing"))
+    yield lambda site="HUB": Store(engine, "routing", site, "routing.test", lambda: None)
+    engine.dispose()
 
 
 class Settings:
@@ -36,20 +61,20 @@ def poll(store, ctx, *messages):
 
 
 @pytest.fixture
-def waiting(store, ctx):  # noqa: F811 - the fixtures imported above
+def waiting(store, ctx):
     created = store.run(cases.receive_case, load(ROAD), ctx)
     store.run(lambda tx: tx.session.execute(cases_table.update().where(cases_table.c.id == created["case_id"])
                                             .values(status=case_status.WAITING_FOR_COMPLAINANT)))
     return created
 
 
-def replies(store):  # noqa: F811
+def replies(store):
     with store.reading() as session:
         return [json.loads(b) for b in session.execute(select(outbox.c.body).where(
             outbox.c.event_type == "case_reply_received").order_by(outbox.c.id)).scalars()]
 
 
-def test_a_reply_from_the_complainant_is_kept_with_the_case_once_and_answers_the_question(store, ctx, waiting):  # noqa: F811
+def test_a_reply_from_the_complainant_is_kept_with_the_case_once_and_answers_the_question(store, ctx, waiting):
     number = waiting["tracking_number"]
     assert poll(store, ctx, mail(number), mail(number)) == []  # no new case, and the same mail once
     assert len(rows(store, cases_table)) == 1
@@ -61,14 +86,14 @@ def test_a_reply_from_the_complainant_is_kept_with_the_case_once_and_answers_the
     assert "สมชาย" not in json.dumps(event, ensure_ascii=False) and "somchai" not in json.dumps(event)
 
 
-def test_mail_from_someone_else_naming_the_case_is_a_complaint_of_its_own(store, ctx, waiting):  # noqa: F811
+def test_mail_from_someone_else_naming_the_case_is_a_complaint_of_its_own(store, ctx, waiting):
     number = waiting["tracking_number"]
     created = poll(store, ctx, mail(number, sender="stranger@example.org", mid="s1"))
     assert len(created) == 1 and created != [number]
     assert replies(store) == []
 
 
-def test_routing_takes_the_answer_as_the_information_received_and_the_timeline_says_so(routing_store):  # noqa: F811
+def test_routing_takes_the_answer_as_the_information_received_and_the_timeline_says_so(routing_store):
     case_id = received(routing_store)
     routing_store().run(assignments.request_info, case_id, "ขอทราบที่อยู่โดยละเอียด", "somchai")
 

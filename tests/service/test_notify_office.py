@@ -118,8 +118,8 @@ def test_the_unit_hears_its_warnings_and_breaches_and_each_role_its_escalation_o
     assert len(to_unit) == 2 * 2 + 2
     assert len(to_head) == len(to_director) == len(to_committee) == 2
     silent = NUMBERS[SILENT]
-    assert any(silent in subject and "เกินกำหนดแจ้งความคืบหน้าแก่ผู้ร้อง" in subject for _to, subject in to_unit)
-    assert all("ขั้นที่" in subject for _to, subject in to_head + to_director)
+    assert any(silent in subject and "เกินกำหนดแจ้งความคืบหน้าแก่ผู้ร้องเรียน" in subject for _to, subject in to_unit)
+    assert all("ครั้งที่" in subject for _to, subject in to_head + to_director)
     assert not any(NUMBERS[TOLD] in subject and "แจ้งความคืบหน้า" in subject for _to, subject in sent)
 
     with notify_store.reading() as session:
