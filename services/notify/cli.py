@@ -1,9 +1,11 @@
-"""notify's part of the `rongtuk` command: the deliveries that failed for good, sending them again, and
-a preview of a notice as the office's templates word it.
+"""notify's part of the `rongtuk` command: the deliveries that failed for good, sending them again, the
+letters waiting to be printed, and a preview of a notice as the office's templates word it.
 
 Every command gets the config file's path as its context object (services/cli.py). What a command
 uses is imported inside it: `rongtuk` starts in a fraction of a second.
 """
+from pathlib import Path
+
 import click
 
 from shared.config import load_config
@@ -47,6 +49,67 @@ def notify_resend(config_path, delivery_ids):
         raise SystemExit(1)
 
 
+@notify.command("letters")
+@click.option("--print-queue", "print_to", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write every waiting letter, oldest first, into this one PDF to print at once.")
+@click.pass_obj
+def notify_letters(config_path, print_to):
+    """Letters waiting to be printed and posted, oldest first: the delivery (the letter's reference), case,
+    purpose and when it was written. Never the address: it is on the letter alone."""
+    from services.notify import deliveries, letters
+    from shared.store import open_store
+    from shared.times import local_iso
+    config = load_config(config_path)
+    queue = letters.letter_queue(config)
+    if queue is None:
+        raise click.ClickException("letters are off: LETTERS.office.name_th is not set")
+    with open_store(config, "notify", "notify.cli") as store, store.reading() as session:
+        rows = deliveries.letters_waiting(session)
+    waiting = [row for row in rows if queue.path(row["id"]).exists()]
+    missing = [row for row in rows if row not in waiting]
+    if not waiting:
+        click.echo("no letter waiting to be printed")
+    for row in waiting:
+        click.echo(f"{row['id']}  case {row['case_id']}  {row['purpose']}  written {local_iso(row['updated_at'])}")
+    for row in missing:
+        click.echo(f"{row['id']}  case {row['case_id']}: its PDF is not in {queue.folder}", err=True)
+    if print_to and waiting:
+        Path(print_to).write_bytes(queue.combined([row["id"] for row in waiting]))
+        click.echo(f"{len(waiting)} letter(s) in {print_to}; once they are printed: "
+                   f"rongtuk notify printed {' '.join(str(row['id']) for row in waiting)}")
+
+
+@notify.command("printed")
+@click.argument("delivery_ids", nargs=-1, required=True)
+@click.pass_obj
+def notify_printed(config_path, delivery_ids):
+    """Letters printed (to post): each is delivered, the case's timeline says so, and its PDF leaves the
+    queue for LETTERS' printed/ folder."""
+    from services.notify import deliveries, letters
+    from shared.store import open_store
+    config = load_config(config_path)
+    queue = letters.letter_queue(config)
+    if queue is None:
+        raise click.ClickException("letters are off: LETTERS.office.name_th is not set")
+    refused = []
+    with open_store(config, "notify", "notify.cli") as store:
+        for delivery_id in delivery_ids:
+            try:
+                queue.path(delivery_id)
+            except ValueError:
+                refused.append(delivery_id)
+                continue
+            if store.run(deliveries.letter_printed, delivery_id):
+                queue.printed(delivery_id)  # after the delivery is recorded: a file left behind is harmless
+            else:
+                refused.append(delivery_id)
+    for delivery_id in delivery_ids:
+        click.echo(f"{delivery_id}: " + ("not a letter waiting to be printed" if delivery_id in refused
+                                         else "printed, delivered"))
+    if refused:
+        raise SystemExit(1)
+
+
 @notify.command("preview")
 @click.argument("purpose")
 @click.option("--channel", type=click.Choice(["email", "line", "sms", "letter"]), default=None,
@@ -64,7 +127,6 @@ def notify_preview(config_path, purpose, channel, tracking_number, settings, tha
     ones), filled with a sample case: its subject, then what the channel sends. Nothing is sent."""
     import copy
     import json
-    from pathlib import Path
 
     from services.notify import messages
     purposes = messages.PURPOSES_COMPLAINANT + messages.PURPOSES_OFFICER

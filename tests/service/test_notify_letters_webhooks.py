@@ -140,3 +140,41 @@ def test_a_400_is_kept_with_why_and_not_tried_again(store, recipients, receiver)
 def _rows(store):
     with store.reading() as session:
         return session.execute(select(deliveries_table)).all()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+def test_an_officer_lists_the_letters_prints_them_in_one_pdf_and_marks_them_printed(
+        store, recipients, embedded_config, tmp_path):
+    from click.testing import CliRunner
+
+    from services.cli import main
+    from services.notify.letters import letter_queue
+    from tests.helpers import merge, write_config
+    config = merge(embedded_config, {"LETTERS": {"office": OFFICE}})
+    letters = letter_queue(config)
+    senders = {"letter": letters}
+    contacts = FakeContacts({"name": "นายสมศักดิ์ ส่งจดหมาย", "address": ADDRESS})
+    for key, purpose in (("1", "result"), ("2", "acknowledgment")):
+        assert deliveries.notify(store, senders, recipients, contacts, case_event(key), purpose) == deliveries.QUEUED
+    first, second = letters.queued()
+    path = str(write_config(config, tmp_path / "config.yml"))
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--config", path, "notify", *args], catch_exceptions=False)
+
+    listed = run("letters", "--print-queue", str(tmp_path / "all.pdf"))
+    assert listed.exit_code == 0, listed.output
+    assert first in listed.output and second in listed.output and "99/1" not in listed.output  # never the address
+    text = pdf_text((tmp_path / "all.pdf").read_bytes(), tmp_path)
+    assert text.count("RAYONGCD-2570-000042") >= 2 and text.count("99/1 หมู่ 3 ตำบลเนินพระ") == 2
+    assert recorded(store) == []  # written out to print is not printed
+
+    done = run("printed", first, "not-a-letter")
+    assert done.exit_code == 1
+    assert f"{first}: printed, delivered" in done.output and "not-a-letter: not a letter waiting" in done.output
+    assert letters.queued() == [second] and not letters.path(first).exists()
+    assert [(r["purpose"], r["outcome"]) for r in recorded(store)] == [("result", "delivered")]
+    again = run("printed", first)
+    assert again.exit_code == 1 and len(recorded(store)) == 1  # once
+    left = run("letters")
+    assert second in left.output and first not in left.output
