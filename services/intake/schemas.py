@@ -166,6 +166,16 @@ class ResultSchema(Schema):
                             metadata={"description": "the documents the result came with"})
 
 
+class ReplySchema(Schema):
+    id = fields.String(required=True)
+    channel = fields.String(required=True, metadata={"description": "how it came: email"})
+    text = fields.String(required=True, metadata={"description": "what the complainant wrote, without the "
+                                                                 "notice they quoted"})
+    answers_request = fields.Boolean(required=True, metadata={
+        "description": "true when the case was waiting for the complainant's answer"})
+    received_at = fields.String(required=True)
+
+
 class CaseViewSchema(Schema):
     tracking_number = fields.String(required=True)
     status = fields.String(required=True)
@@ -183,6 +193,8 @@ class CaseViewSchema(Schema):
                          metadata={"description": "null when the SLA service did not answer in time"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema), allow_none=True,
                            metadata={"description": "null when the reporting service did not answer in time"})
+    replies = fields.List(fields.Nested(ReplySchema), required=True,
+                          metadata={"description": "what the complainant wrote back about the case, oldest first"})
 
 
 class LookupSchema(Schema):

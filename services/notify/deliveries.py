@@ -139,8 +139,8 @@ def log_notice(tx, event, purpose, handler, ask_contact=True, business_days=None
             next_attempt_at=now + STALE_PENDING, updated_at=now)).rowcount
         return delivery_id if waiting else None
     tx.session.execute(deliveries.insert().values(
-        id=delivery_id, case_id=event["case_id"], purpose=purpose, status=AWAITING_CONTACT, attempts=0,
-        notice=json.dumps(notice_of(event, purpose, business_days), ensure_ascii=False), created_at=now,
+        id=delivery_id, case_id=event["case_id"], purpose=purpose, audience=COMPLAINANT, status=AWAITING_CONTACT,
+        attempts=0, notice=json.dumps(notice_of(event, purpose, business_days), ensure_ascii=False), created_at=now,
         updated_at=now,
         next_attempt_at=now + STALE_PENDING))
     if not ask_contact:

@@ -17,14 +17,17 @@ def stranger_case(n):
 
 
 def deliveries(data_dir):
+    """The complainant's deliveries (the units the case is routed to hear of it too, from the office)."""
     with sqlite3.connect(data_dir / "notify.db") as conn:
         conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute("SELECT * FROM deliveries ORDER BY created_at")]
+        return [dict(r) for r in conn.execute(
+            "SELECT * FROM deliveries WHERE audience = 'complainant' ORDER BY created_at")]
 
 
 def mails(data_dir):
+    ids = {row["id"] for row in deliveries(data_dir)}
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-            for p in sorted((data_dir / "mail").glob("*.eml"))]
+            for p in sorted((data_dir / "mail").glob("*.eml")) if p.stem in ids]
 
 
 def settled(site, count):

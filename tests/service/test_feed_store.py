@@ -20,7 +20,8 @@ def store(store_of):
 def arrives(store, seq, site="KALASIN", event_id=None):
     event = events.NOTIFICATION_RECORDED.load(events.NOTIFICATION_RECORDED.build(
         site_id=site, case_id=str(uuid.uuid4()), event_id=event_id, notification_id=str(uuid.uuid4()),
-        purpose="routed", channel="sms", outcome="delivered", attempts=1))
+        purpose="routed", channel="sms", outcome="delivered", attempts=1,
+        audience="complainant", role=None))
     message = {"site_id": site, "seq": seq, "source": "notify", "event_type": "notification_recorded",
                "fed_at": NOW - timedelta(seconds=2)}
     return store.run(feed_store.receive, message, event, NOW), event["event_id"]

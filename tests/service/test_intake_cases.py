@@ -116,18 +116,18 @@ def test_the_identity_is_stored_only_sealed(store, ctx):
     assert person.fp_line == ctx.sealer.fingerprint("line_user_id", "u4af4980629b3c7d0e4d2f8a1b5c6d7e8")
 
 
-def test_case_received_v4_is_emitted_without_personal_data(store, ctx):
+def test_case_received_v5_is_emitted_without_personal_data(store, ctx):
     created = receive(store, ctx, {**ROAD, "complainant": FULL_IDENTITY}, now=T0)
     [(event_type, body, raw)] = emitted(store)
     assert event_type == "case_received"
-    assert body["version"] == 4
+    assert body["version"] == 5
     assert body["referral"] is None
     assert events.load("intake", "case_received", body)  # matches the wire contract
     row = case_row(store, created["case_id"])
     assert body["case_id"] == created["case_id"]
     assert body["tracking_number"] == created["tracking_number"] == "HUB-2570-000001"
     assert body["complainant_ref"] == row.complainant_id
-    assert body["contact_channels"] == ["email", "phone", "line"]
+    assert body["contact_channels"] == ["email", "phone", "line", "address"]
     assert body["kind"] == 2 and body["category"] == "public-works" and body["confidential"] is False
     assert body["linked_case_id"] is None and body["link_reason"] is None and body["field_check"] is False
     for personal in ("สมหญิง", "รักชาติ", "1103702071838", "1-1037", "2123", "somying", "สุเทพ", "50200",
@@ -392,7 +392,8 @@ def test_contact_for_notice_of_an_ordinary_case_is_not_logged(store, ctx):
     created = receive(store, ctx, {**ROAD, "complainant": FULL_IDENTITY})
     contact = store.run(cases.contact_for_notice, created["case_id"], ctx.sealer)
     assert contact == {"name": "นางสาวสมหญิง รักชาติ", "email": "somying.r@example.co.th", "phone": "+6621234567",
-                       "line_user_id": "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"}
+                       "line_user_id": "U4af4980629b3c7d0e4d2f8a1b5c6d7e8",
+                       "address": "99/9 หมู่ 4 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50200"}  # for a letter
     assert count(store, identity_access_log) == 0
 
 

@@ -140,7 +140,8 @@ def notice(outcome, purpose, day):
     from shared.events import NOTIFICATION_RECORDED
     return NOTIFICATION_RECORDED.build(site_id="HUB", case_id=CASE_ID, occurred_at=RECEIVED + timedelta(days=day),
                                        notification_id=str(__import__("uuid").uuid4()), purpose=purpose,
-                                       channel="sms", outcome=outcome, attempts=1)
+                                       channel="sms", outcome=outcome, attempts=1,
+                                       audience="complainant", role=None)
 
 
 def test_a_progress_notice_delivered_meets_the_first_notice_clock_and_a_failed_one_does_not(

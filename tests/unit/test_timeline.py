@@ -47,7 +47,7 @@ def sla_clock_started():
 
 def notification(outcome, channel="email"):
     return loaded(events.NOTIFICATION_RECORDED, notification_id=uuid.uuid4(), purpose="acknowledgment",
-                  channel=channel, outcome=outcome, attempts=1)
+                  channel=channel, outcome=outcome, attempts=1, audience="complainant", role=None)
 
 
 # --- later_status --------------------------------------------------------------------------
