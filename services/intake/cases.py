@@ -329,6 +329,15 @@ def tracking_number_of(session, case_id):
     return session.execute(select(cases.c.tracking_number).where(cases.c.id == str(case_id))).scalar_one_or_none()
 
 
+def tracking_numbers_of(session, case_ids):
+    """{case id: tracking number} of the cases here among `case_ids` (at most 1,000 at a time each)."""
+    ids, found = [str(c) for c in case_ids], {}
+    for start in range(0, len(ids), 1000):
+        found.update(session.execute(select(cases.c.id, cases.c.tracking_number)
+                                     .where(cases.c.id.in_(ids[start:start + 1000]))).tuples().all())
+    return found
+
+
 def identity_of(session, case_id, sealer):
     """The complainant's identity behind a case, unsealed; {} when anonymous."""
     row = session.execute(

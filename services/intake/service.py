@@ -363,6 +363,12 @@ class IntakeService:
         with self.db.reading() as session:
             return cases.tracking_number_of(session, case_id)
 
+    @rpc
+    def tracking_numbers(self, case_ids):
+        """{case id: tracking number} of those cases that are here (notify's daily digest)."""
+        with self.db.reading() as session:
+            return cases.tracking_numbers_of(session, list(case_ids or ())[:20000])
+
     @rpc(expected_exceptions=IntakeError)
     def forward_record(self, case_id, to_site, with_identity):
         return self.db.run(cases.forward_record, case_id, to_site, with_identity, self.intake.sealer)

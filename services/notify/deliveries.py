@@ -24,7 +24,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.notify import messages, office, webhooks
 from services.notify.exceptions import SendRefused
 from services.notify.models import address_counts, deliveries
+from services.notify.retry import retry_delay
 from shared.events import NOTIFICATION_RECORDED
+from shared.store import inbox
 from shared.times import utcnow
 from shared.times import BANGKOK
 
@@ -40,10 +42,6 @@ NOT_SENT = "not_sent"
 AUTOMATIC = ("acknowledgment", "kb_answer", "routed")
 # A delivery's id follows from its event and purpose, so every attempt at an event finds the same one.
 _DELIVERY_IDS = uuid.UUID("c18b4acc-f4fe-4fa3-ac4e-bc4d944e6627")
-
-
-def retry_delay(attempts):
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
 def acknowledged_elsewhere(event):
@@ -230,6 +228,12 @@ def log_office_notices(tx, event, handler, notices, recipients, channels, wordin
     return due
 
 
+def claimed(session, event_id, handler):
+    """Whether `handler` has claimed `event_id` already (a day's digest sent, say)."""
+    return session.execute(select(inbox.c.event_id).where(inbox.c.handler == handler,
+                                                          inbox.c.event_id == str(event_id))).first() is not None
+
+
 def hook(store, senders, recipients, source, name, event):
     """Send the event to every webhook endpoint that wants it (webhooks.py), once per endpoint however
     often it comes; a failure is retried like any delivery."""
@@ -315,7 +319,7 @@ def attempt(store, senders, recipients, delivery_id):
         row = session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     if row is None or row.status not in ("pending", "failed"):
         return None
-    error, recipient, final = None, None, False
+    error, recipient, final, retry_after = None, None, False, None
     try:
         recipient, subject, body = contents(row, recipients)
         sender = senders.get(row.channel)
@@ -327,8 +331,9 @@ def attempt(store, senders, recipients, delivery_id):
         log.warning("delivery %s refused, not retried: %s", delivery_id, type(exc).__name__)
     except Exception as exc:  # SMTP, LINE or the gateway down, timed out, 5xx: logged and retried later
         error = _without(recipient, f"{type(exc).__name__}: {exc}")
+        retry_after = getattr(exc, "retry_after", None)  # a 429's Retry-After
         log.warning("delivery %s failed (attempt %d): %s", delivery_id, row.attempts + 1, type(exc).__name__)
-    return store.run(record_attempt, delivery_id, error, final)
+    return store.run(record_attempt, delivery_id, error, final, retry_after)
 
 
 def _without(recipient, text):
@@ -338,9 +343,9 @@ def _without(recipient, text):
     return text
 
 
-def record_attempt(tx, delivery_id, error, final=False):
-    """The outcome of one attempt; a failure is tried again later (with backoff, MAX_ATTEMPTS in all)
-    unless it is `final`."""
+def record_attempt(tx, delivery_id, error, final=False, retry_after=None):
+    """The outcome of one attempt; a failure is tried again later (with backoff, or after the seconds
+    the channel asked for in `retry_after` if longer; MAX_ATTEMPTS in all) unless it is `final`."""
     row = tx.session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
     attempts = row.attempts + 1
     now = utcnow()
@@ -349,7 +354,7 @@ def record_attempt(tx, delivery_id, error, final=False):
         tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
             status=QUEUED, attempts=attempts, last_error=None, updated_at=now, next_attempt_at=None))
         return QUEUED
-    next_at = None if error is None or final or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts)
+    next_at = None if error is None or final or attempts >= MAX_ATTEMPTS else now + retry_delay(attempts, retry_after)
     tx.session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
         status=status, attempts=attempts, last_error=error, updated_at=now, next_attempt_at=next_at))
     if row.audience != WEBHOOK:  # a webhook is no notice to anyone: its log is the delivery's row
@@ -447,6 +452,8 @@ def _take_awaiting(tx, delivery_id, now):
 
 
 def _record(tx, case_id, delivery_id, channel, outcome, attempts, purpose, audience=None, role=None):
+    if case_id is None:  # a digest: about no one case, on no case's timeline (its log is the delivery's row)
+        return
     tx.emit(NOTIFICATION_RECORDED, case_id=case_id, notification_id=delivery_id, purpose=purpose,
             channel=channel, outcome=outcome, attempts=attempts, audience=audience or COMPLAINANT, role=role)
 

@@ -2,13 +2,14 @@
 a gateway), in the order a notice tries them, and the sealing and counting of the addresses it writes to."""
 import logging
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 from nameko.exceptions import ConfigurationError
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event
 
-from services.notify import letters, office, webhooks
+from services.notify import digest, letters, office, webhooks
 from services.notify.deliveries import DEFAULT_ORDER, seal_logged_addresses
 from services.notify.line_push import LinePusher
 from services.notify.mailer import Mailer
@@ -64,7 +65,7 @@ class Senders(DependencyProvider):
 class NoticeSettings(DependencyProvider):
     """How notices are worded (NOTIFY.templates: an office's own templates, looked in before the
     shipped ones; NOTIFY.thai_digits; NOTIFY.english) and when the office is not disturbed
-    (NOTIFY.quiet_hours): checked when notify starts, so a mistake stops it there."""
+    (NOTIFY.quiet_hours), and when each unit's daily digest goes (NOTIFY.digest_at): checked when notify starts, so a mistake stops it there."""
 
     def setup(self):
         config = self.container.config
@@ -76,6 +77,7 @@ class NoticeSettings(DependencyProvider):
                      "english": bool(setting(config, "NOTIFY", "english", True))})
         try:
             self.settings.quiet_hours = office.parse_quiet_hours(setting(config, "NOTIFY", "quiet_hours", None))
+            self.settings.digest_at = digest.parse_at(setting(config, "NOTIFY", "digest_at", digest.DEFAULT_AT))
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
 
@@ -87,6 +89,7 @@ class NoticeSettings(DependencyProvider):
 class Settings:
     wording: dict
     quiet_hours: tuple = None
+    digest_at: time = None  # when each unit's daily digest goes (Bangkok); None: none
 
 
 class SealedRecipients(DependencyProvider):

@@ -2,8 +2,12 @@
 
 
 class LinePushError(RuntimeError):
-    """A LINE push that could not be sent (no channel token, or LINE refused it); the delivery is
-    retried."""
+    """A LINE push LINE did not take this time (no channel token, its rate limit, a 5xx); the delivery
+    is retried, not before `retry_after` seconds when LINE said so."""
+
+    def __init__(self, message, retry_after=None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RecipientSealError(ValueError):

@@ -9,7 +9,7 @@ metadata = MetaData()
 deliveries = Table(
     "deliveries", metadata,
     Column("id", String(36), primary_key=True),
-    Column("case_id", String(36), nullable=False),
+    Column("case_id", String(36)),  # NULL: about no one case (a unit's daily digest)
     Column("purpose", String(32), nullable=False),
     Column("channel", String(16)),
     Column("recipient", String(254)),  # rows logged before notify_0004 only, until they are sealed at start

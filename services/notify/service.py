@@ -2,7 +2,7 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.notify import deliveries, office, webhooks
+from services.notify import deliveries, digest, office, webhooks
 from services.notify.dependencies import NoticeSettings, SealedRecipients, Senders
 from shared.config import setting
 from shared.delivery import event_handler
@@ -43,6 +43,7 @@ class NotifyService:
     settings = NoticeSettings()
     intake = RpcProxy("intake")
     routing = RpcProxy("routing")
+    sla = RpcProxy("sla")
 
     @event_handler("intake", "case_received")
     def acknowledge_case(self, event):
@@ -112,6 +113,27 @@ class NotifyService:
     @event_handler("intake", "case_reopened")
     def tell_reopened(self, event):
         self._tell(event, "reopened")
+
+    @configured_timer("NOTIFY", "digest_interval", default=60)
+    def send_digests(self):
+        """Once a day at NOTIFY.digest_at, on the site's business days: each unit's open cases, soonest
+        due first (digest.py), once however many processes look."""
+        day = digest.due_day(utcnow(), self.settings.digest_at)
+        if day is None:
+            return
+        event = digest.event_for(self.db.site_id, day)
+        with self.db.reading() as session:
+            if deliveries.claimed(session, event["event_id"], self.db.handler_name):
+                return
+        timeout = rpc_timeout(self.config)
+        workload = call_with_timeout(self.sla.open_clocks_by_unit, self.db.site_id, timeout=timeout)
+        notices = []
+        if workload["business_day"]:
+            case_ids = sorted({c["case_id"] for clocks in workload["units"].values() for c in clocks})
+            numbers = call_with_timeout(self.intake.tracking_numbers, case_ids, timeout=timeout) if case_ids else {}
+            directory = call_with_timeout(self.routing.directory, timeout=timeout)
+            notices = digest.notices(workload, numbers, directory)
+        deliveries.notify_office(self.db, self.senders, self.recipients, event, notices, self.settings.wording)
 
     @configured_timer("NOTIFY", "retry_interval", default=30)
     def retry_deliveries(self):

@@ -69,12 +69,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
 
 from services.notify.exceptions import SendRefused
+from services.notify.retry import retry_after_seconds
 from shared.events import REGISTRY
 
 # The case events an endpoint may choose: notify listens for these (a queue each, services/notify/
@@ -324,7 +324,7 @@ class WebhookPoster:
                 return
             if 400 <= status < 500 and status not in (408, 429):
                 raise SendRefused(f"webhook {endpoint.name} refused it: {status} {_said(response)}".rstrip())
-            retry_after = _retry_after(response.headers.get("Retry-After")) if status == 429 else None
+            retry_after = retry_after_seconds(response.headers.get("Retry-After")) if status == 429 else None
             raise WebhookError(f"webhook {endpoint.name} answered {status}", status=status, retry_after=retry_after)
         finally:
             response.close()
@@ -351,19 +351,3 @@ def _said(response):
         return " ".join(response.text.split())[:200]
     except Exception:  # an answer that cannot be read is no reason not to refuse
         return ""
-
-
-def _retry_after(value):
-    """Retry-After in seconds (a number, or an HTTP date from now); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None or moment.tzinfo is None:
-        return None
-    return max(0, int(moment.timestamp() - time.time()))

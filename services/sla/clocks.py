@@ -12,7 +12,7 @@ from services.sla import clock_states
 from services.sla.calendars import DEFAULT_SITE, Calendars, day_bounds, put_day, remove_day
 from services.sla.exceptions import NotStartedYet
 from services.sla.models import clock_steps, clocks
-from services.sla.policy import BUSINESS_DAY_TARGETS, describe_time_left, time_left
+from services.sla.policy import BUSINESS_DAY_TARGETS, business_days_left, describe_time_left, time_left
 from shared import events
 from shared.store import insert_ignoring_duplicates
 from shared.times import BANGKOK
@@ -326,6 +326,26 @@ def open_clock_counts(session):
                            .where(clocks.c.stopped_at.is_(None))
                            .group_by(clocks.c.site_id, clocks.c.unit_id, clocks.c.kind, clocks.c.state)).all()
     return [(r.site_id, r.unit_id, r.kind, r.state, r[4]) for r in rows]
+
+
+def open_by_unit(session, now, site_id=DEFAULT_SITE, limit=5000):
+    """What each unit has before it, for its daily digest: the running and paused clocks of business-day
+    targets (resolution; an answer awaited from another site), soonest due first, each with its case,
+    kind, deadline, state and business days left (policy.business_days_left: 0 due today, negative
+    overdue; a paused clock's as of its pause), and whether
+    today is a business day at `site_id`."""
+    calendars = Calendars(session)
+    units = {}
+    rows = session.execute(select(clocks).where(clocks.c.stopped_at.is_(None),
+                                                clocks.c.target.in_(BUSINESS_DAY_TARGETS))
+                           .order_by(clocks.c.due_at, clocks.c.case_id).limit(limit)).all()
+    for row in rows:
+        reference = row.paused_at if row.state == clock_states.PAUSED and row.paused_at else now
+        left = business_days_left(calendars(row.site_id), reference, row.due_at)
+        units.setdefault(row.unit_id, []).append({
+            "case_id": row.case_id, "target": row.target, "kind": row.kind, "due_at": _local(row.due_at),
+            "state": row.state, "business_days_left": left})
+    return {"business_day": calendars(site_id).is_business_day(now.astimezone(BANGKOK).date()), "units": units}
 
 
 def _local(moment):

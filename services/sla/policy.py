@@ -99,6 +99,25 @@ def time_left(calendar, target, now, due_at):
     return int((due_at - now).total_seconds())
 
 
+def business_days_left(calendar, now, due_at):
+    """Whole business days from `now`'s day to the deadline's day, as a unit reads its list: 0 when it
+    is due today, 1 tomorrow (the next business day), and so on; once it has passed, minus the business
+    days since its day (at least 1: due at 16:30 and it is 17:00, it is late)."""
+    today, due_day = now.astimezone(BANGKOK).date(), due_at.astimezone(BANGKOK).date()
+    if due_at > now:
+        return _business_days_after(calendar, today, due_day)
+    return -max(1, _business_days_after(calendar, due_day, today))
+
+
+def _business_days_after(calendar, first, last):
+    """The business days d with first < d <= last."""
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        count += calendar.is_business_day(day)
+    return count
+
+
 def describe_time_left(seconds, business=True):
     """In Thai, as a person reads it: 'เหลือ 2 วันทำการ 3 ชั่วโมง' or 'เกินกำหนด 1 ชั่วโมง'."""
     day = 8 * 3600 if business else 24 * 3600

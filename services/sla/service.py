@@ -83,6 +83,12 @@ class SlaService:
             return clocks.case_clocks(session, case_id, self.clock(), self.policy)
 
     @rpc
+    def open_clocks_by_unit(self, site_id=calendars.DEFAULT_SITE):
+        """Each unit's running and paused clocks, soonest due first (notify's daily digest)."""
+        with self.db.reading() as session:
+            return clocks.open_by_unit(session, self.clock(), site_id)
+
+    @rpc
     def pause_clocks(self, case_id, reason=""):
         return self.db.run(clocks.pause, case_id, self.clock(), reason)
 

@@ -237,11 +237,11 @@ def test_a_handler_retried_after_the_address_came_does_not_read_it_again(intake_
     real = deliveries.record_attempt
     failures = []
 
-    def fails_once(tx, delivery_id, error, final=False):
+    def fails_once(tx, delivery_id, error, final=False, retry_after=None):
         if not failures:
             failures.append(delivery_id)
             raise RuntimeError("database connection lost")
-        return real(tx, delivery_id, error, final)
+        return real(tx, delivery_id, error, final, retry_after)
 
     with patch.object(deliveries, "record_attempt", fails_once):
         api = intake_and_notify()

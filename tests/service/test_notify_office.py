@@ -3,8 +3,9 @@ clocks, and notify tells the unit of each warning and breach and each escalation
 once each however often an event comes; a progress notice to the complainant on day 3 meets the
 first-notice clock, and a case nobody told breaches it on day 16."""
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from cryptography.fernet import Fernet
@@ -180,3 +181,78 @@ def test_a_message_to_the_office_about_a_confidential_case_names_nothing_of_its_
     assert NUMBERS[SILENT] in subject and "4 ธันวาคม 2569 เวลา 16.30 น." in body
     for value in CANARY.values():
         assert value not in subject + body
+
+
+class Answering:
+    """A service's RPC proxy as call_with_timeout uses it: each method answers from `answers`, and the
+    calls are counted."""
+
+    def __init__(self, **answers):
+        self.calls = []
+        for name, answer in answers.items():
+            setattr(self, name, SimpleNamespace(call_async=self._async(name, answer)))
+
+    def _async(self, name, answer):
+        def call(*args):
+            self.calls.append(name)
+            return SimpleNamespace(result=lambda: answer(*args))
+        return call
+
+
+def test_each_unit_hears_its_open_cases_once_on_a_business_day_morning(sla_store, notify_store, recipients):
+    from nameko.testing.services import worker_factory
+
+    from services.notify.dependencies import Settings
+    from services.notify.service import NotifyService
+    late, due_today = TOLD, SILENT
+    sla_store.run(sla.start_clocks, routed(late, bkk("2026-12-01T10:00")), POLICY)  # due Fri 4 December
+    sla_store.run(sla.start_clocks, routed(due_today, bkk("2026-12-03T10:00")), POLICY)  # due Wed 9 December
+    mailer, now = FakeMailer(), {"at": None}
+
+    def open_clocks_by_unit(site):
+        with sla_store.reading() as session:
+            return sla.open_by_unit(session, now["at"], site)
+
+    sla_rpc = Answering(open_clocks_by_unit=open_clocks_by_unit)
+    intake_rpc = Answering(tracking_numbers=lambda ids: {i: NUMBERS[i] for i in ids if i in NUMBERS})
+    routing_rpc = Answering(directory=lambda: DIRECTORY)
+    service = worker_factory(NotifyService, db=notify_store, sla=sla_rpc, intake=intake_rpc, routing=routing_rpc,
+                             senders={"email": mailer}, recipients=recipients,
+                             settings=Settings(wording={}, digest_at=time(8, 0)), config={"RPC": {"timeout": 5}})
+    import services.notify.service as notify_service
+
+    def run_at(moment):
+        now["at"] = moment
+        original = notify_service.utcnow
+        notify_service.utcnow = lambda: moment
+        try:
+            service.send_digests()
+        finally:
+            notify_service.utcnow = original
+
+    run_at(bkk("2026-12-07T09:00"))  # Monday 7 December: the holiday for Father's Day (the 5th, a Saturday)
+    assert mailer.sent == [] and sla_rpc.calls == ["open_clocks_by_unit"]
+    run_at(bkk("2026-12-09T07:59"))  # Wednesday
+    assert mailer.sent == [] and sla_rpc.calls == ["open_clocks_by_unit"]  # not yet its time: nobody asked
+    run_at(bkk("2026-12-09T08:00"))
+    run_at(bkk("2026-12-09T08:01"))
+    run_at(bkk("2026-12-09T15:00"))
+    (to, subject, body), = mailer.sent  # once a day however often it looks
+    assert to == "ict-pr@office.example" and "2 เรื่อง" in subject
+    assert body.index(NUMBERS[late]) < body.index(NUMBERS[due_today])
+    assert "เกินกำหนด 2 วันทำการ" in body and "ครบกำหนดวันนี้" in body  # Tue 8 and Wed 9 since the 4th
+    for value in CANARY.values():
+        assert value not in body
+    assert sla_rpc.calls == ["open_clocks_by_unit"] * 2  # the day claimed: later looks ask nothing
+
+    run_at(bkk("2026-12-12T09:00"))  # a Saturday: no digest
+    assert len(mailer.sent) == 1
+    sla_store.run(sla.stop, due_today, bkk("2026-12-11T10:00"))  # answered on Friday
+    run_at(bkk("2026-12-14T08:30"))  # the next Monday: what is still open
+    assert len(mailer.sent) == 2 and NUMBERS[due_today] not in mailer.sent[1][2] and "1 เรื่อง" in mailer.sent[1][1]
+    with notify_store.reading() as session:
+        rows = session.execute(select(deliveries_table)).all()
+        recorded = session.execute(select(outbox.c.id).where(outbox.c.event_type == "notification_recorded")).all()
+    assert sorted((r.purpose, r.audience, r.case_id, r.status) for r in rows) == [
+        ("digest", "unit", None, "delivered")] * 2
+    assert recorded == []  # on no case's timeline

@@ -120,3 +120,16 @@ def test_business_seconds_and_days_between():
     assert CALENDAR.business_seconds_between(bkk("2025-06-09T09:00"), bkk("2025-06-06T16:00")) == -3600
     assert CALENDAR.business_days_between(bkk("2025-06-06T09:00"), bkk("2025-06-11T09:00")) == 3
     assert CALENDAR.add_business_seconds(bkk("2025-06-06T16:00"), 3600) == bkk("2025-06-09T09:00")
+
+
+def test_business_days_left_count_the_deadlines_day_as_a_unit_reads_its_list():
+    from services.sla.policy import business_days_left
+    due = bkk("2025-06-06T16:30")  # a Friday
+    assert business_days_left(CALENDAR, bkk("2025-06-06T08:00"), due) == 0  # due today
+    assert business_days_left(CALENDAR, bkk("2025-06-05T16:00"), due) == 1
+    assert business_days_left(CALENDAR, bkk("2025-06-02T09:00"), due) == 3  # Monday; the 3rd is a holiday
+    assert business_days_left(CALENDAR, bkk("2025-06-06T17:00"), due) == -1  # half an hour late is late
+    assert business_days_left(CALENDAR, bkk("2025-06-09T08:00"), due) == -1  # the weekend is no day
+    assert business_days_left(CALENDAR, bkk("2025-06-11T10:00"), due) == -3
+    tuesday = bkk("2025-06-10T16:30")
+    assert business_days_left(BusinessCalendar(holidays=[date(2025, 6, 9)]), bkk("2025-06-06T09:00"), tuesday) == 1
