@@ -396,6 +396,25 @@ def _local(moment: datetime):
     return local_iso(moment)
 
 
+REPLY_ADDRESS = {"email": "email", "line": "line_user_id"}  # the identity field a reply's sender must match
+
+
+def receive_line_reply(tx, external_id, user_id, text, tracking_numbers, sealer, now=None):
+    """A LINE message from a complainant: their reply to a case when it names one of their cases, or
+    else when exactly one of their cases waits for their answer (the latest received, if several do).
+    receive_reply's answer; None when it is no reply (then it is a complaint of its own)."""
+    if tracking_numbers:
+        return receive_reply(tx, "line", external_id, tracking_numbers, user_id, text, sealer, now)
+    if not user_id:
+        return None
+    waiting = tx.session.execute(
+        select(cases.c.tracking_number).join(complainants, cases.c.complainant_id == complainants.c.id)
+        .where(complainants.c.fp_line == sealer.fingerprint("line_user_id", user_id.casefold()),
+               cases.c.status == case_status.WAITING_FOR_COMPLAINANT)
+        .order_by(cases.c.received_at.desc()).limit(1)).scalars().all()
+    return receive_reply(tx, "line", external_id, waiting, user_id, text, sealer, now) if waiting else None
+
+
 def receive_reply(tx, channel, external_id, tracking_numbers, sender, text, sealer, now=None):
     """A message that names one of this site's cases and comes from that case's complainant (the
     address they gave, compared without case): kept as their reply to it, not made a new case. When
@@ -409,7 +428,8 @@ def receive_reply(tx, channel, external_id, tracking_numbers, sender, text, seal
         if row is None:
             continue
         identity, _ = identity_of(tx.session, row.id, sealer)
-        if not sender or (identity.get(channel) or "").strip().casefold() != sender.strip().casefold():
+        given = identity.get(REPLY_ADDRESS[channel]) or ""
+        if not sender or given.strip().casefold() != sender.strip().casefold():
             continue
         if not insert_ignoring_duplicates(tx.session, inbound_messages, {
                 "channel": channel, "external_id": external_id[:255], "received_at": now, "case_id": row.id}):

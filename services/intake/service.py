@@ -16,6 +16,7 @@ from services.intake.dependencies import Intake, Throttling
 from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, NotFound, Open311Error, ReferralError,
                                        Refused)
 from services.intake.imap import ImapSettings
+from services.intake.mailbox import named_cases
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import LookupSchema, NewCaseSchema
 from services.routing.exceptions import DocumentRefused, RoutingError
@@ -203,7 +204,8 @@ class IntakeService:
     @http("POST", "/webhooks/line", body=JSON, max_bytes="max_line_body", refuse=line_refusal)
     def line_webhook(self, request):
         """LINE Messaging API: only correctly signed bodies are read (the server bounds their size before
-        the signature is checked); each text message becomes a case."""
+        the signature is checked); each text message becomes a case, unless it is the complainant's
+        reply to a case of theirs (cases.receive_line_reply)."""
         secret = setting(self.config, "LINE", "channel_secret", "")
         if not secret:
             return json_response(404, {"error": "not_found", "message": "The LINE channel is not configured."})
@@ -213,6 +215,11 @@ class IntakeService:
         messages = line.complaints(parse_json(body))
         created = []
         for external_id, data in messages:
+            user_id, text = data["complainant"]["line_user_id"], data["description"]
+            reply = self.db.run(cases.receive_line_reply, external_id, user_id, text, named_cases(text),
+                                self.intake.sealer)
+            if reply is not None:  # their answer to a case of theirs: kept with it, no new case
+                continue
             try:
                 result = self.db.run(cases.receive_inbound, "line", external_id, data, self.intake)
             except IntakeError as exc:

@@ -52,6 +52,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from services.notify.exceptions import SendRefused
 from services.notify.messages import GREETING_COMPLAINANT, GREETING_INQUIRER
 from shared.config import private_dir, write_private_file
+from shared.pdf import weasyprint_html
 from shared.thai import SARA_AM, SARA_AM_DECOMPOSED
 from shared.times import BANGKOK, local_date, utcnow
 
@@ -218,7 +219,7 @@ class LetterQueue:
 
     def combined(self, references) -> bytes:
         """One PDF of the given waiting letters, in that order, to print at once."""
-        from weasyprint import HTML
+        HTML = weasyprint_html()
         documents = []
         for reference in references:
             name = self._name(reference)
@@ -258,7 +259,7 @@ def _base_url(own_folder):
 
 
 def _pdf(html, own_folder):
-    from weasyprint import HTML  # imported here: it loads Pango, which only letters need
+    HTML = weasyprint_html()  # imported here: it loads Pango, which only letters need
     return HTML(string=html, base_url=_base_url(own_folder)).write_pdf()
 
 

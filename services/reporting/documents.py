@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.reporting.periods import digits, thai_date
+from shared.pdf import weasyprint_html
 from shared.thai import SARA_AM, SARA_AM_DECOMPOSED
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,6 +57,6 @@ def render_html(template, context, own_folder=None, thai_digits=True):
 
 def render_pdf(template, context, own_folder=None, thai_digits=True) -> bytes:
     """The filled template as PDF bytes."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only document rendering needs
+    HTML = weasyprint_html()  # imported here: it loads Pango, which only document rendering needs
     html = render_html(template, context, own_folder, thai_digits)
     return HTML(string=html.replace(SARA_AM, SARA_AM_DECOMPOSED), base_url=str(TEMPLATES)).write_pdf()

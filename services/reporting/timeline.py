@@ -110,7 +110,7 @@ def summary(event_type, event):
     if event_type == "case_info_requested":
         return "ขอข้อมูลเพิ่มเติมจากผู้ร้อง (หยุดนับเวลา)"
     if event_type == "case_reply_received":
-        by = "อีเมล" if event["channel"] == "email" else "LINE"
+        by = "อีเมล" if event["channel"] == "email" else " LINE"  # a Latin word stands apart in Thai
         return (f"ผู้ร้องตอบกลับทาง{by}" + (" (ตอบคำถามที่ขอข้อมูลเพิ่มเติม)" if event["answers_request"] else ""))
     if event_type == "case_info_received":
         return "ได้รับข้อมูลเพิ่มเติมจากผู้ร้องแล้ว"

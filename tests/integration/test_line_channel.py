@@ -108,3 +108,34 @@ def test_a_wrongly_signed_webhook_gets_401_and_changes_nothing(line_site, signat
 def test_without_a_channel_secret_the_webhook_is_off(embedded):
     body = webhook("ทดสอบ")
     assert send(embedded, body, sign(body)).status_code == 404
+
+
+def test_the_complainants_line_answer_to_an_officers_question_resumes_the_case(line_site):
+    from tests.helpers import run_cli
+    key = run_cli("apikey", "create", "--name", "ศูนย์ 1111", "--role", "officer", env=line_site.env)
+    assert key.returncode == 0, key.stderr
+    headers = {"X-Api-Key": key.stdout.split("key:")[1].strip()}
+    body = webhook("ไฟถนนหน้าวัดดับมาหนึ่งสัปดาห์ ซอยเพชรเกษม 48")
+    [number] = send(line_site, body, sign(body)).json()["created"]
+
+    def page():
+        return requests.get(f"{line_site.base}/api/v1/cases/{number}", headers=headers, timeout=10).json()
+    wait_for(lambda: page()["status"] == "routed", timeout=20, message="the case routed")
+    asked = requests.post(f"{line_site.base}/api/v1/cases/{number}/routing/request-info", headers=headers,
+                          timeout=10, json={"question": "เสาไฟต้นไหน หน้าบ้านเลขที่เท่าไร"})
+    assert asked.status_code == 200, asked.text
+    wait_for(lambda: any("เสาไฟต้นไหน" in p["body"]["messages"][0]["text"] for p in line_site.line_api.pushes),
+             timeout=20, message="the question pushed to LINE")
+
+    answer = webhook("ต้นที่สามหน้าบ้านเลขที่ 99 ครับ", event_id="01HZX3V7Q8K9M2N4P6R8T0W2Z9")
+    assert send(line_site, answer, sign(answer)).json() == {"created": []}  # their answer, not a new case
+    assert cases_recorded(line_site) == 1
+
+    def resumed():
+        seen = page()
+        said = [e["summary"] for e in seen["timeline"] or []]
+        replied = any(summary.startswith("ผู้ร้องตอบกลับทาง LINE") for summary in said)
+        return seen if "ได้รับข้อมูลเพิ่มเติมจากผู้ร้องแล้ว" in said and replied and seen["replies"] else None
+    case = wait_for(resumed, timeout=20, message="the answer taken as the information received")
+    assert [r["text"] for r in case["replies"]] == ["ต้นที่สามหน้าบ้านเลขที่ 99 ครับ"]
+    assert all(c["state"] != "paused" for c in case["clocks"])

@@ -108,3 +108,41 @@ def test_routing_takes_the_answer_as_the_information_received_and_the_timeline_s
     assert resumed["officer"] == "ผู้ร้อง (ตอบกลับทางอีเมล)"
     assert timeline.summary("case_reply_received", reply(True, "5a1c1b7e-0c3e-4d7e-8a4e-1d3c5b7a9e23")) == \
         "ผู้ร้องตอบกลับทางอีเมล (ตอบคำถามที่ขอข้อมูลเพิ่มเติม)"
+
+
+LINE_USER = "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"
+
+
+def line_case(store, ctx, status=None, user=LINE_USER):
+    created = store.run(cases.receive_case, load({**ROAD, "channel": "line",
+                                                  "complainant": {"line_user_id": user}}), ctx)
+    if status:
+        store.run(lambda tx: tx.session.execute(cases_table.update().where(cases_table.c.id == created["case_id"])
+                                                .values(status=status)))
+    return created
+
+
+def test_a_line_message_from_a_complainant_whose_case_waits_is_their_answer_once(store, ctx):
+    line_case(store, ctx)  # an older case of theirs, not waiting
+    asked = line_case(store, ctx, case_status.WAITING_FOR_COMPLAINANT)
+    text = "บ้านเลขที่ 45/12 ท้ายซอยครับ"
+    reply = store.run(cases.receive_line_reply, "ev-1", LINE_USER, text, [], ctx.sealer)
+    assert (reply["tracking_number"], reply["answers_request"]) == (asked["tracking_number"], True)
+    assert store.run(cases.receive_line_reply, "ev-1", LINE_USER, text, [], ctx.sealer) == {"repeat": True}
+    (event,) = replies(store)
+    assert (event["channel"], event["answers_request"]) == ("line", True) and LINE_USER not in json.dumps(event)
+    with store.reading() as session:
+        assert [r["text"] for r in cases.replies_of(session, asked["case_id"])] == [text]
+
+
+def test_a_line_message_naming_a_case_of_theirs_is_kept_with_it_and_anyone_elses_is_a_complaint(store, ctx):
+    theirs = line_case(store, ctx)
+    number = theirs["tracking_number"]
+    kept = store.run(cases.receive_line_reply, "ev-2", LINE_USER, f"เรื่อง {number} ถึงไหนแล้วครับ", [number],
+                     ctx.sealer)
+    assert kept["case_id"] == theirs["case_id"] and kept["answers_request"] is False  # kept; no clock moves
+    stranger = "U0000000000000000000000000000beef"
+    assert store.run(cases.receive_line_reply, "ev-3", stranger, f"เรื่อง {number}", [number], ctx.sealer) is None
+    assert store.run(cases.receive_line_reply, "ev-4", stranger, "ถนนพังอีกแล้ว", [], ctx.sealer) is None
+    assert store.run(cases.receive_line_reply, "ev-5", LINE_USER, "ไฟดับทั้งซอย", [], ctx.sealer) is None  # none waits
+    assert [e["tracking_number"] for e in replies(store)] == [number]
