@@ -421,3 +421,51 @@ def timer_ticks():
     """How often intake's mailbox timer has run to its end in this process."""
     return REGISTRY.get_sample_value("rongtuk_entrypoint_calls_total",
                                      {"service": "intake", "entrypoint": "poll_mailbox"}) or 0
+
+
+def test_the_complainants_mailed_answer_to_an_officers_question_resumes_the_case_on_a_running_site(
+        dovecot, start_embedded):
+    """End to end on `rongtuk run`: a case filed on the web, an officer's question mailed to the
+    complainant, their reply (Re: with the tracking number) in the real mailbox: kept with the case,
+    no new case, the clocks running again and the timeline saying so."""
+    import requests
+
+    from tests.helpers import run_cli
+    site = start_embedded(MAILBOX_HOST="127.0.0.1", MAILBOX_PORT=str(dovecot.port), MAILBOX_SSL="false",
+                          MAILBOX_USER=USER, MAILBOX_PASSWORD=PASSWORD, MAILBOX_POLL_INTERVAL="0.5")
+    key = run_cli("apikey", "create", "--name", "เจ้าหน้าที่", "--role", "officer", env=site.env)
+    headers = {"X-Api-Key": key.stdout.split("key:")[1].strip()}
+    created = site.post_case({"channel": "web", "kind": 2, "subject": "ไฟถนนดับ",
+                              "description": "ไฟถนนหน้าวัดดับมาหนึ่งสัปดาห์ ซอยเพชรเกษม 48",
+                              "complainant": {"email": "Somsri.R@example.co.th"}}).json()
+    number = created["tracking_number"]
+
+    def page():
+        return requests.get(f"{site.base}/api/v1/cases/{number}", headers=headers, timeout=10).json()
+    wait_for(lambda: page()["status"] in ("routed", "triage"), timeout=20, message="the case routed")
+    asked = requests.post(f"{site.base}/api/v1/cases/{number}/routing/request-info", headers=headers, timeout=10,
+                          json={"question": "เสาไฟต้นไหน"})
+    assert asked.status_code == 200, asked.text
+
+    def mailed_question():
+        import email as email_
+        for path in (site.data_dir / "mail").glob("*.eml"):
+            mail = email_.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if "เสาไฟต้นไหน" in mail.get_content():
+                return mail
+        return None
+    question = wait_for(mailed_question, timeout=20, message="the question mailed")
+    assert number in str(question["Subject"])
+
+    dovecot.append(thai_mail("สมศรี <somsri.r@example.co.th>", f"Re: {question['Subject']}",
+                             "ต้นที่สามหน้าบ้านเลขที่ 99 ค่ะ\n\n> ขอข้อมูลเพิ่มเติม\n"))
+
+    def resumed():
+        seen = page()
+        said = [e["summary"] for e in seen["timeline"] or []]
+        done = "ได้รับข้อมูลเพิ่มเติมจากผู้ร้องแล้ว" in said and any(s.startswith("ผู้ร้องตอบกลับทางอีเมล") for s in said)
+        return seen if done and seen["replies"] else None
+    case = wait_for(resumed, timeout=30, message="the mailed answer taken as the information received")
+    assert [r["text"] for r in case["replies"]] == ["ต้นที่สามหน้าบ้านเลขที่ 99 ค่ะ"]
+    assert all(c["state"] != "paused" for c in case["clocks"])
+    assert count_rows({"DATA_DIR": str(site.data_dir), "DATABASE_URL": None}, "intake", "cases") == 1
