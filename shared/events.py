@@ -120,6 +120,13 @@ class CaseReplyReceivedV1(Envelope):
     answers_request = fields.Boolean(required=True)
 
 
+class CaseRatedV1(Envelope):
+    """The complainant said how satisfied they are with how their answered case was handled: a score
+    from 1 (not at all) to 5 (very). Once a case. What they wrote with it stays at intake."""
+    tracking_number = fields.String(required=True)
+    score = StrictInteger(required=True, validate=validate.Range(min=1, max=5))
+
+
 class CaseRoutedV1(Envelope):
     tracking_number = fields.String(required=True)
     kind = StrictInteger(required=True, validate=validate.OneOf(KINDS))
@@ -365,13 +372,14 @@ class NotificationRecordedV2(NotificationRecordedV1):
 # What notify tells the office about a case: a unit that has a new case (assigned), a deadline near
 # (warning) or passed (breach), a role escalated to (escalation). Never the complainant's identity.
 OFFICER_PURPOSES = ("assigned", "warning", "breach", "escalation")
+SURVEY = "survey"  # after the result: how satisfied the complainant is (v3 only)
 AUDIENCES = ("complainant", "unit", "role")
 
 
 class NotificationRecordedV3(NotificationRecordedV1):
     """v2 with notices to the office: `audience` says who was told (the complainant, the unit's
     contacts, or the holder of `role` from the directory); the purposes add OFFICER_PURPOSES."""
-    purpose = fields.String(required=True, validate=validate.OneOf(NOTICE_PURPOSES + OFFICER_PURPOSES))
+    purpose = fields.String(required=True, validate=validate.OneOf(NOTICE_PURPOSES + (SURVEY,) + OFFICER_PURPOSES))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     role = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=64))
 
@@ -452,6 +460,7 @@ CASE_RECEIVED_V4 = EventType("intake", "case_received", 4, CaseReceivedV4, upcas
 CASE_RECEIVED = EventType("intake", "case_received", 5, CaseReceivedV5)
 CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
 CASE_REPLY_RECEIVED = EventType("intake", "case_reply_received", 1, CaseReplyReceivedV1)
+CASE_RATED = EventType("intake", "case_rated", 1, CaseRatedV1)
 def _case_routed_v1_to_v2(event):
     return {**event, "version": 2, "method": "rule", "score": None, "model_version": None,
             "kind_reason": "as received"}
@@ -492,6 +501,7 @@ NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 3, Notifica
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
     CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED_V4, CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED,
+    CASE_RATED,
     CASE_ROUTED_V1,
     CASE_ROUTED, CASE_TRIAGE_NEEDED, CASE_KIND_CHANGED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,
     CASE_ANSWERED_FROM_KB, CASE_UNITS_ASSIGNED, CASE_UNIT_STATUS_CHANGED, CASE_FORWARDED, CASE_ANSWERED_V1,

@@ -9,10 +9,10 @@ from sqlalchemy import case, or_, select, update
 from shared import files
 from services.intake import duplicates, tracking
 from services.intake import status as case_status
-from services.intake.exceptions import IntakeError, NotFound, NotRoutedYet, ReferralError
+from services.intake.exceptions import IntakeError, NotFound, NotRatable, NotRoutedYet, ReferralError
 from services.intake.models import (attachments, case_replies, cases, complainants, disputes, identity_access_log,
-                                    inbound_messages, tracking_sequences)
-from shared.events import CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED
+                                    inbound_messages, ratings, tracking_sequences)
+from shared.events import CASE_RATED, CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED
 from shared.store import insert_ignoring_duplicates
 from shared.times import local_iso, utcnow
 
@@ -302,7 +302,7 @@ def find_for_owner(session, tracking_number, access_code):
     return row
 
 
-def public_view(row, timeline, clocks=None, replies=None):
+def public_view(row, timeline, clocks=None, replies=None, rating=None):
     """What the complainant may see: no personal data (their own replies are the case's words, like its
     description: shown to them and to officers)."""
     return {
@@ -320,8 +320,28 @@ def public_view(row, timeline, clocks=None, replies=None):
                     "documents": result_documents_of(row)} if row.result else None),
         "clocks": clocks,
         "replies": replies or [],
+        "rating": rating,
         "timeline": timeline,
     }
+
+
+def rate(tx, row, score, comment=None, now=None):
+    """The complainant's rating of their case's handling: once, and only once it is answered. The score
+    goes out as case_rated (reporting counts it); the comment, their own words, stays here."""
+    if row.status not in case_status.CLOSED_STATUSES:
+        raise NotRatable("The case is not answered yet: it can be rated once it is.")
+    now = now or utcnow()
+    if not insert_ignoring_duplicates(tx.session, ratings, {"case_id": row.id, "score": score,
+                                                            "comment": comment or None, "rated_at": now}):
+        raise NotRatable("The case has been rated already.")
+    tx.emit(CASE_RATED, case_id=row.id, occurred_at=now, tracking_number=row.tracking_number, score=score)
+    return {"tracking_number": row.tracking_number, "score": score, "rated_at": _local(now)}
+
+
+def rating_of(session, case_id):
+    """The case's rating ({score, comment, rated_at}), or None."""
+    row = session.execute(select(ratings).where(ratings.c.case_id == case_id)).first()
+    return {"score": row.score, "comment": row.comment, "rated_at": _local(row.rated_at)} if row else None
 
 
 def tracking_number_of(session, case_id):
@@ -369,7 +389,8 @@ NOTICE_PURPOSES = {"acknowledgment": "acknowledgment to the complainant",
                    "routed": "the unit and deadline to the complainant",
                    "progress": "progress to the complainant",
                    "info_request": "an officer's question to the complainant",
-                   "reopened": "the reopening to the complainant"}
+                   "reopened": "the reopening to the complainant",
+                   "survey": "the satisfaction survey to the complainant"}
 # what the site that forwarded a case tells its complainant itself (this site tells the result back)
 TOLD_BY_THE_REFERRING_SITE = ("routed", "progress", "info_request", "reopened")
 

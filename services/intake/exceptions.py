@@ -81,3 +81,7 @@ class SealError(ValueError):
 class CaseStatusError(ValueError):
     """A move a case's status does not allow (services/intake/status.py). The use cases ask before
     they move a case, so this is a fault, never an answer."""
+
+
+class NotRatable(Exception):
+    """A rating the case does not take now (not answered yet, or rated already); says why."""

@@ -103,6 +103,16 @@ case_replies = Table(
     Index("ix_case_replies_case_id", "case_id"),
 )
 
+# how satisfied the complainant is with how their answered case was handled: once a case; the comment
+# is theirs, kept here and never in an event
+ratings = Table(
+    "ratings", metadata,
+    Column("case_id", String(36), ForeignKey("cases.id"), primary_key=True),
+    Column("score", Integer, nullable=False),  # 1 (not at all satisfied) .. 5 (very)
+    Column("comment", Text),
+    Column("rated_at", UtcDateTime, nullable=False),
+)
+
 identity_access_log = Table(
     "identity_access_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -33,7 +33,8 @@ def document(server_url):
     for name, schema in [("NewCase", schemas.NewCaseSchema), ("Created", schemas.CreatedSchema),
                          ("CaseView", schemas.CaseViewSchema), ("Error", schemas.ErrorSchema),
                          ("RevealRequest", schemas.RevealRequestSchema), ("Revealed", schemas.RevealedSchema),
-                         ("LookupRequest", schemas.LookupSchema), ("Answer", schemas.AnswerSchema)]:
+                         ("LookupRequest", schemas.LookupSchema), ("Answer", schemas.AnswerSchema),
+                         ("RateRequest", schemas.RateRequestSchema), ("Rated", schemas.RatedSchema)]:
         spec.components.schema(name, schema=schema)
     tracking = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
                 "example": "HUB-2570-000001"}
@@ -82,6 +83,18 @@ def document(server_url):
         "requestBody": {"required": False, "content": {JSON: {"schema": "LookupRequest"}}},
         "responses": {**case_responses, "400": _error("No access code, or a malformed body"),
                       **_body_errors("4 KiB")}}})
+    spec.path(path="/api/v1/cases/{tracking_number}/rating", operations={"post": {
+        "summary": "Rate how an answered case was handled (its complainant, once)",
+        "description": "With the access code (counted as any look-up's): a score from 1 (not at all satisfied) "
+                       "to 5 (very) and, if they like, a comment, which the office reads and never publishes.",
+        "parameters": [tracking],
+        "requestBody": {"required": True, "content": {JSON: {"schema": "RateRequest"}}},
+        "responses": {"201": {"description": "Rated", "content": {JSON: {"schema": "Rated"}}},
+                      "400": _error("A field is missing or malformed; nothing was stored"),
+                      "404": _error("No case with that tracking number and access code"),
+                      "409": _error("Not answered yet, or rated already"),
+                      "429": case_responses["429"],
+                      **_body_errors("8 KiB")}}})
     spec.path(path="/api/v1/cases/{tracking_number}/complainant", operations={"post": {
         "summary": "Reveal who complained (officers; every request is recorded)",
         "security": [{"officerKey": []}],

@@ -176,6 +176,30 @@ class ReplySchema(Schema):
     received_at = fields.String(required=True)
 
 
+class RatingSchema(Schema):
+    score = fields.Integer(required=True, metadata={"description": "1 (not at all satisfied) to 5 (very)"})
+    comment = fields.String(allow_none=True, metadata={"description": "what the complainant added"})
+    rated_at = fields.String(required=True)
+
+
+class RateRequestSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    access_code = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                metadata={"description": "the code given when the complaint was recorded"})
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
+                           metadata={"description": "how satisfied: 1 (not at all) to 5 (very)"})
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000),
+                            metadata={"description": "anything to add; seen by the office, never published"})
+
+
+class RatedSchema(Schema):
+    tracking_number = fields.String(required=True)
+    score = fields.Integer(required=True)
+    rated_at = fields.String(required=True)
+
+
 class CaseViewSchema(Schema):
     tracking_number = fields.String(required=True)
     status = fields.String(required=True)
@@ -195,6 +219,8 @@ class CaseViewSchema(Schema):
                            metadata={"description": "null when the reporting service did not answer in time"})
     replies = fields.List(fields.Nested(ReplySchema), required=True,
                           metadata={"description": "what the complainant wrote back about the case, oldest first"})
+    rating = fields.Nested(RatingSchema, allow_none=True,
+                           metadata={"description": "how satisfied the complainant said they are, once answered"})
 
 
 class LookupSchema(Schema):

@@ -13,12 +13,12 @@ from werkzeug.wrappers import Response
 from services.intake import apikeys, cases, counters, line, mailbox_poll, open311, openapi
 from services.intake import status as case_status
 from services.intake.dependencies import Intake, Throttling
-from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, NotFound, Open311Error, ReferralError,
-                                       Refused)
+from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, NotFound, NotRatable, Open311Error,
+                                       ReferralError, Refused)
 from services.intake.imap import ImapSettings
 from services.intake.mailbox import named_cases
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
-from services.intake.schemas import LookupSchema, NewCaseSchema
+from services.intake.schemas import LookupSchema, NewCaseSchema, RateRequestSchema
 from services.routing.exceptions import DocumentRefused, RoutingError
 from shared.config import setting, site_id
 from shared.delivery import Unprocessable, event_handler, site_event_handler
@@ -33,6 +33,7 @@ from shared.web import (JSON, FORM, KiB, InvalidRequest, Refusal, client_address
 log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
 lookup_schema = LookupSchema()
+rate_schema = RateRequestSchema()
 NOT_FOUND = {"error": "not_found", "message": "No case with that tracking number and access code."}
 FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this."}
 OPEN311 = "/open311/v2"
@@ -44,6 +45,7 @@ refusal(IntakeError, lambda exc: Refusal(400, "invalid_request", errors=exc.erro
 refusal(Refused, lambda exc: Refusal(429, "too_many_requests", exc.message,  # past a limit (throttle.py)
                                      headers=(("Retry-After", str(exc.retry_after)),)))
 refusal(NotFound, lambda exc: Refusal(404, "not_found", str(exc)))
+refusal(NotRatable, lambda exc: Refusal(409, "not_possible", str(exc)))
 refusal(KeyNotValid, lambda exc: Refusal(403, "forbidden", FORBIDDEN["message"]))
 refusal(LineError, lambda exc: Refusal(400, "invalid_request", str(exc)))
 refusal(Open311Error, lambda exc: Refusal(exc.code, "open311", exc.description, headers=(
@@ -127,8 +129,19 @@ class IntakeService:
         timeline = self._ask(self.reporting.case_timeline, row.id)
         clocks = self._ask(self.sla.case_clocks, row.id)
         with self.db.reading() as session:
-            replies = cases.replies_of(session, row.id)
-        return json_response(200, cases.public_view(row, timeline, clocks, replies))
+            replies, rating = cases.replies_of(session, row.id), cases.rating_of(session, row.id)
+        return json_response(200, cases.public_view(row, timeline, clocks, replies, rating))
+
+    @http("POST", "/api/v1/cases/<tracking_number>/rating", body=JSON, max_bytes=8 * KiB)
+    def rate_case(self, request, tracking_number):
+        """The complainant rates how their answered case was handled ({access_code, score 1-5,
+        comment}): once. The code is checked and counted as any look-up's."""
+        data = load_or_400(rate_schema, read_json_object(request))
+        row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
+                          tracking_number, data["access_code"])
+        if row is None:
+            raise NotFound(NOT_FOUND["message"])
+        return json_response(201, self.db.run(cases.rate, row, data["score"], data["comment"]))
 
     def _case_for(self, request, tracking_number, access_code):
         """The case's row for an officer's key or its complainant's access code; KeyNotValid for a

@@ -99,7 +99,17 @@ def notice_of(event, purpose, business_days=None):
         notice["business_days"] = business_days
     if purpose == "info_request":
         notice["question"] = event["question"]
+    if purpose == "survey":
+        notice["survey_url"] = event["survey_url"]
     return notice
+
+
+def survey_url(template, tracking_number):
+    """NOTIFY.survey_url with the case's tracking number put in ({tracking_number}); None when the site
+    asks no survey. Never the access code: a link is forwarded, kept in histories and logs."""
+    if not template:
+        return None
+    return str(template).replace("{tracking_number}", tracking_number)
 
 
 def message_for(purpose, notice, channel=None, wording=None):

@@ -63,6 +63,15 @@ class NotifyService:
             return
         self._tell(event, "result")
 
+    @event_handler("routing", "case_answered")
+    def ask_satisfaction(self, event):
+        """After the result, the complainant is asked how satisfied they are (NOTIFY.survey_url, the
+        page where they rate the case); by the site that told them the result."""
+        url = deliveries.survey_url(setting(self.config, "NOTIFY", "survey_url", ""), event["tracking_number"])
+        if event["to_site"] or url is None:
+            return
+        self._tell({**event, "survey_url": url}, "survey")
+
     @event_handler("routing", "case_routed")
     def tell_routed(self, event):
         """Which unit has the case and when it is due."""

@@ -18,6 +18,7 @@ EMPTY = {
     "first_notice_due_at": None, "first_notice_outcome": None,
     "resolution_due_at": None, "resolution_outcome": None,
     "warnings": 0, "breaches": 0, "escalations": 0, "reopened": 0, "result_documents": 0,
+    "satisfaction": None,
 }
 
 
@@ -80,6 +81,10 @@ def _reopened(figures, event):
     figures["reopened"] += 1
 
 
+def _rated(figures, event):
+    figures["satisfaction"] = event["score"]
+
+
 def _clock(field):
     """An SLA event about the resolution or first-notice clock: its deadline, its outcome, its steps."""
     def apply(figures, event):
@@ -99,6 +104,7 @@ def _clock(field):
 _FOLDS = {
     ("intake", "case_received"): _received,
     ("intake", "case_reopened"): _reopened,
+    ("intake", "case_rated"): _rated,
     ("routing", "case_routed"): _routed,
     ("routing", "case_kind_changed"): _kind_changed,
     ("routing", "case_rerouted"): _rerouted,

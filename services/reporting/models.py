@@ -66,6 +66,7 @@ case_figures = Table(
     Column("escalations", Integer, nullable=False),
     Column("reopened", Integer, nullable=False),
     Column("result_documents", Integer, nullable=False),
+    Column("satisfaction", Integer),           # the complainant's rating, 1-5 (case_rated), once
     Index("ix_case_figures_received", "site_id", "received_at"),
     Index("ix_case_figures_unit", "unit_id"),
 )

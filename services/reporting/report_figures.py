@@ -68,10 +68,24 @@ def figures(session, period, site, this_site, now, unit=None):
     answer = {"fiscal_year": period.fiscal_year, "half": period.half, "site": site, "unit": unit,
               "period": {"from": local_iso(period.start), "to": local_iso(period.end)},
               "indicators": indicators, "on_time_by_kind": on_time_by_kind, "counts": counts,
+              "satisfaction": satisfaction(session, where),
               "previous_year": {"total": before, "change_percent": change(counts["total"], before)}}
     if site == ALL_SITES:
         answer["sites"] = by_site(session, where, shares)
     return answer
+
+
+def satisfaction(session, where):
+    """How satisfied the complainants who rated their answered case said they are: how many rated, the
+    mean score (1-5, two decimals), how many gave each score, and the share satisfied (4 or 5)."""
+    rows = dict(session.execute(select(f.c.satisfaction, func.count()).where(
+        and_(where, f.c.satisfaction.is_not(None))).group_by(f.c.satisfaction)).all())
+    rated = sum(rows.values())
+    total = sum(score * number for score, number in rows.items())
+    satisfied = sum(number for score, number in rows.items() if score >= 4)
+    return {"rated": rated, "average": round(total / rated, 2) if rated else None,
+            "by_score": {str(score): int(rows.get(score, 0)) for score in range(1, 6)},
+            "satisfied": {"numerator": satisfied, "denominator": rated, "percent": percent(satisfied, rated)}}
 
 
 def by_site(session, where, shares):

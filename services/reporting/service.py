@@ -29,7 +29,7 @@ refusal(ReportingError, lambda exc: Refusal(400, "invalid_request", str(exc)))
 # `on_<event>`, as when they were written out one by one: the name makes its queue's
 # (evt-<source>-<event>--reporting.on_<event>), which must not change under a running site.
 FOLDED = (
-    ("intake", ("case_received", "case_reopened", "case_reply_received")),
+    ("intake", ("case_received", "case_reopened", "case_reply_received", "case_rated")),
     ("routing", ("case_routed", "case_kind_changed", "case_triage_needed", "case_rerouted", "case_routing_confirmed",
                  "case_info_requested", "case_info_received", "case_answered_from_kb", "case_units_assigned",
                  "case_unit_status_changed", "case_forwarded", "case_answered")),

@@ -14,7 +14,7 @@ UNIT_STATUSES_TH = {"assigned": "ได้รับมอบหมาย", "in_p
 PURPOSES_TH = {"acknowledgment": "แจ้งผู้ร้องว่าได้รับเรื่อง", "kb_answer": "ส่งคำตอบจากฐานความรู้ให้ผู้ร้อง",
                "result": "แจ้งผลการพิจารณาแก่ผู้ร้อง", "routed": "แจ้งผู้ร้องว่าส่งเรื่องถึงหน่วยงานแล้ว",
                "progress": "แจ้งความคืบหน้าแก่ผู้ร้อง", "info_request": "แจ้งผู้ร้องขอข้อมูลเพิ่มเติม",
-               "reopened": "แจ้งผู้ร้องว่าเปิดพิจารณาเรื่องอีกครั้ง",
+               "reopened": "แจ้งผู้ร้องว่าเปิดพิจารณาเรื่องอีกครั้ง", "survey": "ขอให้ผู้ร้องประเมินความพึงพอใจ",
                # to the office (audience unit or role): who was told is said with it
                "assigned": "แจ้งหน่วยงานว่าได้รับมอบหมายเรื่อง", "warning": "แจ้งเตือนหน่วยงานว่าใกล้ครบกำหนด",
                "breach": "แจ้งหน่วยงานว่าเรื่องเกินกำหนด", "escalation": "รายงานเรื่องเกินกำหนดต่อผู้บังคับบัญชา"}
@@ -112,6 +112,8 @@ def summary(event_type, event):
     if event_type == "case_reply_received":
         by = "อีเมล" if event["channel"] == "email" else " LINE"  # a Latin word stands apart in Thai
         return (f"ผู้ร้องตอบกลับทาง{by}" + (" (ตอบคำถามที่ขอข้อมูลเพิ่มเติม)" if event["answers_request"] else ""))
+    if event_type == "case_rated":
+        return f"ผู้ร้องประเมินความพึงพอใจ {event['score']} จาก 5 คะแนน"
     if event_type == "case_info_received":
         return "ได้รับข้อมูลเพิ่มเติมจากผู้ร้องแล้ว"
     if event_type == "case_answered_from_kb":

@@ -40,8 +40,8 @@ def test_a_misspelt_source_fails_too():
 
 
 def test_an_event_of_another_source_is_not_heard_from_this_one():
-    with pytest.raises(UnknownEvent, match=r"no event intake\.case_routed .*intake emits case_received, "
-                                           r"case_reopened"):
+    with pytest.raises(UnknownEvent, match=r"no event intake\.case_routed .*intake emits case_rated, "
+                                           r"case_received, case_reopened"):
         event_handler("intake", "case_routed")(lambda self, event: None)
 
 
@@ -67,6 +67,7 @@ REPORTING_QUEUES = {
     "evt-intake-case_received--reporting.on_case_received",
     "evt-intake-case_reopened--reporting.on_case_reopened",
     "evt-intake-case_reply_received--reporting.on_case_reply_received",
+    "evt-intake-case_rated--reporting.on_case_rated",
     "evt-notify-notification_recorded--reporting.on_notification_recorded",
     "evt-routing-case_answered--reporting.on_case_answered",
     "evt-routing-case_answered_from_kb--reporting.on_case_answered_from_kb",

@@ -65,7 +65,7 @@ def test_every_event_the_feed_carries_has_its_texts_named():
     reporting folds, so every folded event is listed here."""
     from services.reporting.service import FOLDED
 
-    text_free = {"case_reopened", "case_reply_received", "sla_clock_started", "sla_warning", "sla_breached", "sla_escalated",
+    text_free = {"case_reopened", "case_reply_received", "case_rated", "sla_clock_started", "sla_warning", "sla_breached", "sla_escalated",
                  "sla_deadline_changed", "sla_clock_resumed", "sla_clock_stopped", "notification_recorded"}
     folded = {name for _source, names in FOLDED for name in names}
     assert folded - text_free == set(feed.TEXTS)

@@ -77,3 +77,13 @@ def test_events_of_other_clocks_and_unknown_events_change_nothing_but_what_every
     forward = ("sla", "sla_breached", ev(9, target="forward_answer", due_at=at(8), kind=2, unit_id="x"))
     assert folded([forward]) == {**EMPTY, "site_id": "HUB"}
     assert folded([("notify", "notification_recorded", ev(3, purpose="acknowledgment"))]) == {**EMPTY, "site_id": "HUB"}
+
+
+def test_a_rating_is_the_cases_satisfaction_whenever_it_arrives():
+    rated = ("intake", "case_rated", ev(8000, tracking_number="HUB-2569-000001", score=4))
+    for order in ((RECEIVED, ANSWERED, rated), (rated, RECEIVED, ANSWERED)):
+        figures = None
+        for source, name, event in order:
+            figures = fold(figures, source, name, event)
+        assert figures["satisfaction"] == 4 and figures["tracking_number"] == "HUB-2569-000001"
+    assert fold(None, *RECEIVED)["satisfaction"] is None

@@ -175,3 +175,8 @@ def test_summary_fields_never_carry_personal_data(case_received, case_routed, sl
                               ("sla_clock_started", sla_clock_started)]:
         fields = summary_fields(event_type, event)
         assert not {"subject", "description", "complainant_ref", "contact_channels"} & set(fields)
+
+
+def test_a_rating_on_the_timeline_says_the_score_and_never_the_comment():
+    event = loaded(events.CASE_RATED, tracking_number="HUB-2570-000001", score=4)
+    assert summary("case_rated", event) == "ผู้ร้องประเมินความพึงพอใจ 4 จาก 5 คะแนน"
