@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from services.notify.exceptions import SendRefused
 from shared.config import private_dir, write_private_file
 
 UNDISCLOSED = "undisclosed-recipients:;"
@@ -42,16 +43,37 @@ class Mailer:
         return message
 
     def send(self, to, subject, body, reference=None):
-        """Send one message; `reference` (the delivery's id) names it in a header and in the folder."""
+        """Send one message; `reference` (the delivery's id) names it in a header and in the folder. A
+        5xx refusal of the address or the message is SendRefused (not sent again); a 4xx, SmtpLater;
+        the server unreachable or timing out, its own error: both are tried again."""
         if not self.host:
             message = self.compose(UNDISCLOSED, subject, body, reference)
             private_dir(self.folder)
             write_private_file(self.folder / f"{reference or uuid.uuid4()}.eml", bytes(message))
             return
         message = self.compose(to, subject, body, reference)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            if self.starttls:
-                smtp.starttls()
-            if self.username:
-                smtp.login(self.username, self.password or "")
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _said in exc.recipients.values()]
+            if codes and all(_permanent(code) for code in codes):  # 550 no such mailbox: so it stays
+                raise SendRefused(f"the mail server refused the address ({codes[0]})") from None
+            raise SmtpLater(f"the mail server deferred the address ({codes[0] if codes else '?'})") from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            if _permanent(exc.smtp_code):
+                raise SendRefused(f"the mail server refused the message ({exc.smtp_code})") from None
+            raise SmtpLater(f"the mail server deferred the message ({exc.smtp_code})") from None
+
+
+class SmtpLater(RuntimeError):
+    """A 4xx from the mail server (greylisting, a full mailbox for now): the delivery is retried. Its
+    text is the code alone: the server's words can quote the address."""
+
+
+def _permanent(code):
+    return 500 <= int(code or 0) < 600

@@ -18,6 +18,7 @@ def test_the_document_validates_and_describes_every_native_route(embedded):
     assert set(document["paths"]) == {"/api/v1/cases", "/api/v1/cases/{tracking_number}",
                                       "/api/v1/cases/{tracking_number}/lookup",
                                       "/api/v1/cases/{tracking_number}/complainant",
+                                      "/api/v1/cases/{tracking_number}/rating",
                                       "/api/v1/cases/{tracking_number}/routing/{action}",
                                       "/api/v1/cases/{tracking_number}/routing/answer",
                                       "/api/v1/cases/{tracking_number}/documents/{document_id}", "/healthz"}
