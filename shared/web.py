@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
 JSON = "json"   # an endpoint's body: a JSON document (Content-Type application/json)
 FORM = "form"   # an endpoint's body: an HTML form (urlencoded or multipart)
+JSON_OR_FORM = "json_or_form"  # either, as the sender likes (a gateway's callback)
 KiB, MiB = 1024, 1024 * 1024
 
 # HTTP.* settings and their defaults (docs/operations.md#security lists each)
@@ -329,6 +330,7 @@ class Refusal:
 
 
 MEDIA_TYPES = {JSON: ("application/json",), FORM: ("application/x-www-form-urlencoded", "multipart/form-data")}
+MEDIA_TYPES[JSON_OR_FORM] = MEDIA_TYPES[JSON] + MEDIA_TYPES[FORM]
 
 
 def _declared(environ):
@@ -388,7 +390,7 @@ def receive_body(environ, spec, settings, budget):
     if length is not None and received < length:
         return Refusal(400, "bad_request", "The request body ended before its Content-Length."), reserve
     body = b"".join(parts)
-    if spec.kind == FORM:
+    if spec.kind == FORM or (spec.kind == JSON_OR_FORM and mimetype.lower() in MEDIA_TYPES[FORM]):
         fields = _form_fields(body, mimetype.lower(), options)
         if fields > settings.max_form_fields:
             return Refusal(413, "payload_too_large",

@@ -27,8 +27,8 @@ from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 from shared.timers import configured_timer
 from shared.times import utcnow
-from shared.web import (JSON, FORM, KiB, InvalidRequest, Refusal, client_address, file_response, http, json_response, load_or_400,
-                        parse_json, public_url, read_json_object, refusal, remote_refusal)
+from shared.web import (JSON, FORM, JSON_OR_FORM, KiB, InvalidRequest, Refusal, client_address, file_response, http,
+                        json_response, load_or_400, parse_json, public_url, read_json_object, refusal, remote_refusal)
 
 log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
@@ -88,6 +88,7 @@ class IntakeService:
     reporting = RpcProxy("reporting")
     sla = RpcProxy("sla")
     routing = RpcProxy("routing")
+    notify = RpcProxy("notify")
 
     # -- the JSON API ---------------------------------------------------------------------------
 
@@ -241,6 +242,19 @@ class IntakeService:
             if result:
                 created.append(result["tracking_number"])
         return json_response(200, {"created": created})
+
+    @http("POST", "/webhooks/sms/<token>", body=JSON_OR_FORM, max_bytes=16 * KiB)
+    def sms_report(self, request, token):
+        """An SMS gateway's delivery report (form or JSON), handed to notify, which keeps the delivery
+        log: the token is SMS.report_token (404 otherwise, and without one)."""
+        if request.mimetype == "application/json":
+            body = read_json_object(request)
+        else:
+            body = request.form.to_dict()
+        answer = call_with_timeout(self.notify.sms_report, token, body, timeout=rpc_timeout(self.config))
+        return json_response(answer["http"], {"recorded": answer["recorded"], "message": answer["message"]}
+                             if answer["http"] == 200 else {"error": "not_found" if answer["http"] == 404
+                                                            else "invalid_request", "message": answer["message"]})
 
     @http("GET", "/api/v1/openapi.json")
     def openapi(self, request):

@@ -372,6 +372,27 @@ def record_attempt(tx, delivery_id, error, final=False, retry_after=None):
     return status
 
 
+def sms_reported(tx, delivery_id, outcome, status, now=None):
+    """An SMS gateway's delivery report (sms_reports.read): kept with the delivery. A message the
+    gateway took but the handset never got becomes failed, with why, not tried again (an officer may
+    send it again) and recorded so on the case's timeline. None for no such SMS delivery here; else
+    the delivery's status after the report."""
+    row = tx.session.execute(select(deliveries).where(deliveries.c.id == str(delivery_id),
+                                                      deliveries.c.channel == "sms")).first()
+    if row is None:
+        return None
+    now = now or utcnow()
+    values = {"reported": f"{outcome or 'interim'}: {status}"[:48], "reported_at": now, "updated_at": now}
+    if outcome == "failed" and row.status == "delivered":
+        values.update(status="failed", next_attempt_at=None,
+                      last_error=f"the SMS gateway reported it undelivered ({status})")
+        tx.session.execute(update(deliveries).where(deliveries.c.id == row.id).values(**values))
+        _record(tx, row.case_id, row.id, "sms", "failed", row.attempts, row.purpose, row.audience, row.role)
+        return "failed"
+    tx.session.execute(update(deliveries).where(deliveries.c.id == row.id).values(**values))
+    return row.status
+
+
 def letters_waiting(session, limit=500):
     """Letters in the print queue, oldest first: the delivery, case and purpose (never the address)."""
     return [dict(row._mapping) for row in session.execute(

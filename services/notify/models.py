@@ -30,6 +30,9 @@ deliveries = Table(
     # who it is for: NULL or complainant, unit (a unit's contacts), role (a role's holder), webhook
     Column("audience", String(16)),
     Column("role", String(64)),  # the directory role of an audience "role" notice
+    # what the channel reported later (an SMS gateway's delivery report: "delivered: DELIVRD", "failed: UNDELIV")
+    Column("reported", String(48)),
+    Column("reported_at", UtcDateTime),
     Index("ix_deliveries_next_attempt", "next_attempt_at"),
 )
 

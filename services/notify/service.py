@@ -2,12 +2,12 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.notify import deliveries, digest, office, webhooks
+from services.notify import deliveries, digest, office, sms_reports, webhooks
 from services.notify.dependencies import NoticeSettings, SealedRecipients, Senders
 from shared.config import setting
 from shared.delivery import event_handler
 from shared.metrics import Metrics
-from shared.rpc import call_with_timeout, rpc_timeout
+from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
 from shared.timers import configured_timer
 from shared.times import utcnow
@@ -122,6 +122,20 @@ class NotifyService:
     @event_handler("intake", "case_reopened")
     def tell_reopened(self, event):
         self._tell(event, "reopened")
+
+    @rpc
+    def sms_report(self, token, body):
+        """An SMS gateway's delivery report as intake's /webhooks/sms/<token> received it: the token
+        checked, the report read (sms_reports.py) and kept. What to answer: {http, message, recorded}."""
+        section = self.config.get("SMS") or {}
+        if not sms_reports.token_matches(section.get("report_token"), token):
+            return {"http": 404, "message": "No such endpoint.", "recorded": False}
+        try:
+            reference, outcome, status = sms_reports.read(body, section.get("report_fields"))
+        except sms_reports.ReportError as exc:
+            return {"http": 400, "message": str(exc), "recorded": False}
+        after = self.db.run(deliveries.sms_reported, reference, outcome, status)
+        return {"http": 200, "message": "recorded" if after else "no such message here", "recorded": bool(after)}
 
     @configured_timer("NOTIFY", "digest_interval", default=60)
     def send_digests(self):

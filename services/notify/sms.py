@@ -9,7 +9,8 @@ known gateway: `thaibulksms` (ThaiBulkSMS API v2: Basic auth with the API key an
 Thai text goes as UCS-2: 70 characters in one message, 67 in each part of a longer one (GSM 7-bit
 text: 160, 153), as gateways count and bill them. A text longer than `max_parts` is cut, ending with
 where to read the rest. A gateway that answers 4xx refused the message itself: it is not sent again
-(the answer is kept); a timeout or 5xx is tried again later.
+(the answer is kept); a timeout or 5xx is tried again later. With `reference_field` named, each
+message carries its delivery's id in that field, for the gateway's delivery report (sms_reports.py).
 """
 import re
 
@@ -63,7 +64,7 @@ def number_as(phone, fmt):
 
 class SmsGateway:
     def __init__(self, url, fields=None, sender="", auth=None, username="", password="", auth_header="",
-                 number_format="+66", extra=None, max_parts=6, timeout=10.0):
+                 number_format="+66", extra=None, max_parts=6, timeout=10.0, reference_field=None):
         self.url = url
         self.fields = {**DEFAULT_FIELDS, **(fields or {})}
         self.sender = sender or ""
@@ -76,6 +77,7 @@ class SmsGateway:
         self.extra = dict(extra or {})
         self.max_parts = int(max_parts)
         self.timeout = timeout
+        self.reference_field = reference_field or None
 
     @classmethod
     def from_settings(cls, section):
@@ -92,7 +94,7 @@ class SmsGateway:
                    sender=values.get("sender", ""), auth=auth, username=values.get("username", ""),
                    password=values.get("password", ""), auth_header=values.get("auth_header", ""),
                    number_format=str(values.get("number_format", "+66")), extra=values.get("extra"),
-                   max_parts=int(values.get("max_parts", 6)))
+                   max_parts=int(values.get("max_parts", 6)), reference_field=values.get("reference_field"))
 
     def send(self, to, subject, body, reference=None):
         """Send `body` (the notice's short text) to the number `to`; SendRefused on a 4xx."""
@@ -100,6 +102,8 @@ class SmsGateway:
                 self.fields["text"]: fit(body, self.max_parts)}
         if self.sender:
             form[self.fields["sender"]] = self.sender
+        if self.reference_field and reference:  # the gateway names it in its delivery report
+            form[self.reference_field] = str(reference)
         try:
             response = requests.post(self.url, data=form, timeout=self.timeout, headers=self.header,
                                      auth=(self.username, self.password) if self.auth == "basic" else None)

@@ -48,3 +48,34 @@ def test_a_hotline_caller_with_only_a_phone_gets_the_acknowledgment_and_the_resu
         assert "812345678" not in log and "234-5678" not in log  # the number never in the site's log
     finally:
         gateway.close()
+
+
+def test_the_gateways_delivery_report_reaches_the_delivery_log_and_the_timeline(start_embedded):
+    gateway = FakeGateway()
+    try:
+        site = start_embedded(SMS_URL=gateway.url, SMS_REFERENCE_FIELD="client_ref", SMS_REPORT_TOKEN="r3port-t0ken")
+        created = site.post_case({"channel": "web", "kind": 2, "subject": "ไฟถนนดับ",
+                                  "description": "ไฟถนนหน้าวัดดับมาหนึ่งสัปดาห์ ซอยเพชรเกษม 48",
+                                  "complainant": {"phone": "081-234-5678"}}).json()
+        first = wait_for(lambda: gateway.received, timeout=20, message="the acknowledgment by SMS")[0]
+        reference = first["form"]["client_ref"]
+        url = f"{site.base}/webhooks/sms"
+
+        assert requests.post(f"{url}/wrong-token", data={"client_ref": reference, "status": "UNDELIV"},
+                             timeout=10).status_code == 404
+        assert requests.post(f"{url}/r3port-t0ken", data={"client_ref": reference}, timeout=10).status_code == 400
+        report = requests.post(f"{url}/r3port-t0ken", data={"reference": reference, "status": "UNDELIV"}, timeout=10)
+        assert report.status_code == 200 and report.json()["recorded"] is True
+        unknown = requests.post(f"{url}/r3port-t0ken", json={"reference": "not-ours", "status": "DELIVRD"}, timeout=10)
+        assert unknown.status_code == 200 and unknown.json()["recorded"] is False
+
+        def told_failed():
+            case = site.get_case(created["tracking_number"], created["access_code"]).json()
+            said = [e["summary"] for e in case["timeline"] or []]
+            return said if any("แจ้งผู้ร้องว่าได้รับเรื่อง (sms): ส่งไม่สำเร็จ" in s for s in said) else None
+        wait_for(told_failed, timeout=20, message="the undelivered SMS on the timeline")
+        listed = run_cli("notify", "failed", env=site.env)
+        assert reference in listed.stdout and "UNDELIV" in listed.stdout
+        assert "812345678" not in site.log_path.read_text() and "812345678" not in listed.stdout
+    finally:
+        gateway.close()

@@ -163,3 +163,24 @@ def test_a_refused_delivery_is_listed_and_sent_again_when_an_officer_says_so(sto
         assert deliveries.due_for_retry(session) == [delivery_id]
     assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) == "delivered"
     assert row(store).attempts == 1 and len(gateway.received) == 2
+
+
+def test_a_delivery_report_marks_an_sms_the_handset_never_got_failed_once(store, recipients, gateway):
+    from shared.store import outbox
+    sms = SmsGateway.from_settings({"url": gateway.url, "reference_field": "client_ref"})
+    delivery_id = sms_delivery(store, recipients, {"phone": PHONE})
+    assert deliveries.attempt(store, {"sms": sms}, recipients, delivery_id) == "delivered"
+    assert gateway.received[0]["form"]["client_ref"] == delivery_id  # for the gateway's report
+
+    assert store.run(deliveries.sms_reported, delivery_id, None, "ACCEPTD") == "delivered"  # interim: no change
+    assert store.run(deliveries.sms_reported, delivery_id, "failed", "UNDELIV") == "failed"
+    assert store.run(deliveries.sms_reported, delivery_id, "failed", "UNDELIV") == "failed"  # again: once
+    failed = row(store)
+    assert (failed.status, failed.next_attempt_at, failed.reported) == ("failed", None, "failed: UNDELIV")
+    assert "undelivered (UNDELIV)" in failed.last_error
+    with store.reading() as session:
+        outcomes = [json.loads(b)["outcome"] for b in session.execute(
+            select(outbox.c.body).where(outbox.c.event_type == "notification_recorded")).scalars()]
+        assert [r["id"] for r in deliveries.failed(session)] == [delivery_id]  # an officer may send it again
+    assert outcomes == ["delivered", "failed"]
+    assert store.run(deliveries.sms_reported, "no-such-delivery", "delivered", "DELIVRD") is None
