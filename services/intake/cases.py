@@ -398,7 +398,9 @@ TOLD_BY_THE_REFERRING_SITE = ("routed", "progress", "info_request", "reopened")
 def contact_for_notice(tx, case_id, sealer, delivery_id=None, purpose=None):
     """How notify reaches a case's complainant; recorded in the access log when the case is
     confidential: once per delivery, however often the same delivery asks. For a case another site
-    forwarded here, that site tells its complainant of progress: {"told_elsewhere": True}, unread."""
+    forwarded here, that site tells its complainant of progress: {"told_elsewhere": True}, unread.
+    `notify_by` is the channel the complainant chose, `came_by` the one the case came by: notify answers
+    on the chosen one, else the like of the one it came by, first."""
     if purpose in TOLD_BY_THE_REFERRING_SITE and tx.session.execute(select(cases.c.referral_site).where(
             cases.c.id == case_id)).scalar_one_or_none():
         return {"told_elsewhere": True}
@@ -410,7 +412,10 @@ def contact_for_notice(tx, case_id, sealer, delivery_id=None, purpose=None):
             insert_ignoring_duplicates(tx.session, identity_access_log, row)
         else:  # a caller that names no delivery: every look is a record
             tx.session.execute(identity_access_log.insert().values(**row))
-    return {k: identity[k] for k in ("name", "email", "phone", "line_user_id", "address") if identity.get(k)}
+    contact = {k: identity[k] for k in ("name", "email", "phone", "line_user_id", "address", "notify_by")
+               if identity.get(k)}
+    came_by = tx.session.execute(select(cases.c.channel).where(cases.c.id == case_id)).scalar_one_or_none()
+    return {**contact, "came_by": came_by} if contact and came_by else contact
 
 
 def _local(moment: datetime):

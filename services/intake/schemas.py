@@ -27,6 +27,9 @@ class Phone(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
+NOTIFY_BY = {"email": "email", "line": "line_user_id", "sms": "phone", "letter": "address"}  # channel: its address
+
+
 class ComplainantSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -37,6 +40,15 @@ class ComplainantSchema(Schema):
     email = fields.Email(validate=validate.Length(max=254), allow_none=True)
     address = Text(multiline=True, validate=validate.Length(max=500), allow_none=True)
     line_user_id = fields.String(validate=FullMatch(r"U[0-9a-f]{32}"), allow_none=True)
+    notify_by = fields.String(validate=validate.OneOf(NOTIFY_BY), allow_none=True, metadata={
+        "description": "the channel the complainant wants to be told on (its address given too); without "
+                       "it, the like of the channel the case came by, then the office's order"})
+
+    @validates_schema
+    def an_address_for_the_chosen_channel(self, data, **kwargs):
+        chosen = data.get("notify_by")
+        if chosen and not data.get(NOTIFY_BY[chosen]):
+            raise ValidationError(f"give the {NOTIFY_BY[chosen]} to be told by {chosen}", "notify_by")
 
 
 class LocationSchema(Schema):

@@ -299,8 +299,20 @@ def forget_old_counts(tx, now=None):
         address_counts.c.day < _day((now or utcnow()) - timedelta(days=2))))
 
 
+# the notice channel like the one a case came by: a LINE message is answered on LINE, a hotline call
+# by SMS, a letter by letter, a mail by mail; a case from the web, a counter or elsewhere has none
+ANSWERED_LIKE = {"email": "email", "line": "line", "hotline": "sms", "phone": "sms", "letter": "letter",
+                 "po_box": "letter"}
+
+
 def _reachable(contact, channels=UNCONFIGURED):
-    """The channel to answer on and its address: the first of `channels` the contact has an address for."""
+    """The channel to answer on and its address: the one the complainant chose (`notify_by`), else the
+    one like the channel the case came by (`came_by`), when the site has it and the complainant left its
+    address; else the first of `channels` (those configured, in the site's order) they can be reached on."""
+    for first in reversed([ANSWERED_LIKE.get(contact.get("came_by")), contact.get("notify_by")]):
+        if first in channels:
+            channels = (first, *[c for c in channels if c != first])
+            break
     for channel in channels:
         key = CONTACT_OF.get(channel, (None, None))[1]
         if key and contact.get(key):

@@ -284,8 +284,9 @@ def test_each_mail_becomes_one_case_however_often_it_is_polled(dovecot, intake_s
     assert [r.subject for r in rows] == ["เจ้าหน้าที่เรียกรับเงินค่าใบอนุญาต", "ไฟฟ้าส่องสว่างในซอยดับ",
                                          "ขยะไม่ได้รับการจัดเก็บ"]
     contacts = [intake_store.run(cases.contact_for_notice, row.id, context.sealer) for row in rows]
-    assert contacts == [{"name": "สมชาย ใจดี", "email": "somchai.j@example.co.th"},
-                        {"name": "มานี มีนา", "email": "manee@example.org"}, {"email": "somying@example.org"}]
+    assert contacts == [{"name": "สมชาย ใจดี", "email": "somchai.j@example.co.th", "came_by": "email"},
+                        {"name": "มานี มีนา", "email": "manee@example.org", "came_by": "email"},
+                        {"email": "somying@example.org", "came_by": "email"}]
     assert json.loads(rows[0].channel_ref)["date"] == "Thu, 20 Nov 2025 09:15:00 +0700"
     assert len(files) == 1 and files[0].case_id == rows[0].id
     assert (files[0].filename, files[0].content_type, files[0].size) == ("ใบเสร็จ.pdf", "application/pdf", len(PDF))

@@ -393,14 +393,16 @@ def test_contact_for_notice_of_an_ordinary_case_is_not_logged(store, ctx):
     contact = store.run(cases.contact_for_notice, created["case_id"], ctx.sealer)
     assert contact == {"name": "นางสาวสมหญิง รักชาติ", "email": "somying.r@example.co.th", "phone": "+6621234567",
                        "line_user_id": "U4af4980629b3c7d0e4d2f8a1b5c6d7e8",
-                       "address": "99/9 หมู่ 4 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50200"}  # for a letter
+                       "address": "99/9 หมู่ 4 ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50200",  # for a letter
+                       "came_by": "web"}  # answered on the like of it first
     assert count(store, identity_access_log) == 0
 
 
 def test_contact_for_notice_of_a_confidential_case_is_logged(store, ctx):
     created = receive(store, ctx, {**ROAD, "category": "misconduct"})
     contact = store.run(cases.contact_for_notice, created["case_id"], ctx.sealer)
-    assert contact == {"name": "นายสมชาย ใจดี", "email": "somchai.j@example.co.th", "phone": "+66812345678"}
+    assert contact == {"name": "นายสมชาย ใจดี", "email": "somchai.j@example.co.th", "phone": "+66812345678",
+                       "came_by": "web"}
     [entry] = rows(store, identity_access_log)
     assert (entry.case_id, entry.requested_by) == (created["case_id"], "notify")
 
@@ -504,7 +506,7 @@ def test_an_open311_request_becomes_a_case_with_its_categorys_kind(store, ctx):
     assert (row.latitude, row.longitude) == (18.7883, 98.9853)
     assert json.loads(row.channel_ref) == {"open311_client": "Traffy Fondue"}
     assert store.run(cases.contact_for_notice, created["case_id"], ctx.sealer) == {
-        "name": "สมศรี มีสุข", "phone": "+6653123456"}
+        "name": "สมศรี มีสุข", "phone": "+6653123456", "came_by": "web"}
     [(_, body, raw)] = emitted(store, "case_received")
     assert body["location"] == {"province": None, "district": None, "subdistrict": None, "has_coordinates": True}
     assert "สมศรี" not in raw and "53123456" not in raw
@@ -566,3 +568,13 @@ def test_a_case_with_no_kind_takes_the_kind_routing_decides_and_an_officers_corr
 def test_a_subjects_default_kind_is_given_when_the_complainant_gives_none(store, ctx):
     created = receive(store, ctx, ROAD)  # public-works: kind 2
     assert case_row(store, created["case_id"]).kind == 2
+
+
+def test_the_channel_a_complainant_chooses_needs_its_address_and_reaches_notify(store, ctx):
+    with pytest.raises(Exception) as refused:
+        load({**ROAD, "complainant": {"name": "นายสมชาย ใจดี", "email": "somchai.j@example.co.th",
+                                      "notify_by": "sms"}})
+    assert "give the phone to be told by sms" in str(refused.value)
+    created = receive(store, ctx, {**ROAD, "complainant": {**ROAD["complainant"], "notify_by": "sms"}})
+    contact = store.run(cases.contact_for_notice, created["case_id"], ctx.sealer)
+    assert contact["notify_by"] == "sms" and contact["phone"] == "+66812345678"

@@ -115,6 +115,15 @@ def test_email_first_when_given_and_sms_only_when_the_site_has_a_gateway(store, 
     assert deliveries._reachable({"phone": PHONE}, CHANNELS) == ("sms", PHONE)
     assert deliveries._reachable({"phone": PHONE}, ("email", "line")) == (None, None)
     assert deliveries._reachable(both, ("sms", "email")) == ("sms", PHONE)  # NOTIFY.channel_order
+    # answered on the like of the channel the case came by, when the site has it and they left its address
+    assert deliveries._reachable({**both, "came_by": "hotline"}, CHANNELS) == ("sms", PHONE)
+    assert deliveries._reachable({**both, "came_by": "hotline"}, ("email", "line")) == ("email", "s@example.org")
+    assert deliveries._reachable({**both, "came_by": "web"}, CHANNELS) == ("email", "s@example.org")
+    assert deliveries._reachable({"email": "s@example.org", "came_by": "line"}, CHANNELS) == ("email", "s@example.org")
+    # the channel they chose comes before all
+    assert deliveries._reachable({**both, "came_by": "email", "notify_by": "sms"}, CHANNELS) == ("sms", PHONE)
+    assert deliveries._reachable({**both, "came_by": "hotline", "notify_by": "sms"}, ("email",)) == \
+        ("email", "s@example.org")  # no gateway here: the office's order
     assert deliveries.gave_an_address({"contact_channels": ["phone"]}, CHANNELS)
     assert not deliveries.gave_an_address({"contact_channels": ["phone"]})
 
