@@ -1,5 +1,5 @@
-"""intake's part of the `rongtuk` command: API keys, and the check of intake's settings that
-`rongtuk run` makes before anything starts.
+"""intake's part of the `rongtuk` command: API keys, officers' accounts, and the check of intake's
+settings that `rongtuk run` makes before anything starts.
 
 Every command gets the config file's path as its context object (services/cli.py). What a command
 uses is imported inside it: `rongtuk` starts in a fraction of a second, and `rongtuk run` patches
@@ -25,12 +25,12 @@ def _intake_store(config_path):
 
 
 def _run(config_path, use_case, *args):
-    """Run one of apikeys' use cases on intake's database; its ApiKeyError is the command's error."""
-    from services.intake.exceptions import ApiKeyError
+    """Run one of apikeys' or accounts' use cases on intake's database; their errors are the command's."""
+    from services.intake.exceptions import AccountError, ApiKeyError
     with _intake_store(config_path) as store:
         try:
             return store.run(use_case, *args)
-        except ApiKeyError as exc:
+        except (ApiKeyError, AccountError) as exc:
             raise click.ClickException(str(exc))
 
 
@@ -76,4 +76,90 @@ def apikey_revoke(config_path, key_id):
     click.echo(f"revoked {key_id}")
 
 
-commands = [apikey]
+@click.group()
+def user():
+    """Officers' accounts: username, password (kept as an argon2id hash), role, units and site. The
+    policy each role is held to is docs/security.md#who-may-do-what; logging in with them comes later."""
+
+
+def _password():
+    """The password from standard input (one line), as --password-stdin says; never an argument."""
+    import sys
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException("no password on standard input")
+    return line.rstrip("\r\n")
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", required=True, help="One of `rongtuk user roles`.")
+@click.option("--unit", "units", multiple=True, help="A unit of the directory (repeatable): unit officers and heads.")
+@click.option("--site", "site_id", default=None, help="The account's site (default: SITE_ID).")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@click.pass_obj
+def user_create(config_path, username, role, units, site_id, password_stdin):
+    """Make an account. A weak password, an unknown role or a unit the directory does not list is
+    refused with why, and nothing is stored."""
+    from services.intake import accounts
+    config = load_config(config_path)
+    made = _run(config_path, accounts.create, username, role, units, site_id or config.get("SITE_ID") or "HUB",
+                _password(), _known_units(config))
+    click.echo(f"created {made['username']}: {made['role']}"
+               + (f" of {', '.join(made['units'])}" if made["units"] else "") + f" at {made['site_id']}")
+
+
+@user.command("list")
+@click.pass_obj
+def user_list(config_path):
+    """Every account: username, role, units, site, and whether it is disabled. Never a password."""
+    from services.intake import accounts
+    from shared.times import local_iso
+    with _intake_store(config_path) as store, store.reading() as session:
+        found = accounts.listing(session)
+    if not found:
+        click.echo("no accounts")
+    for account in found:
+        state = f"disabled {local_iso(account['disabled_at'])}" if account["disabled_at"] else "enabled"
+        click.echo(f"{account['username']}  {account['role']}  {','.join(account['units']) or '-'}  "
+                   f"{account['site_id']}  {state}")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.pass_obj
+def user_disable(config_path, username):
+    """Disable an account: it cannot log in again (it stays, for the record)."""
+    from services.intake import accounts
+    _run(config_path, accounts.disable, username)
+    click.echo(f"disabled {username}")
+
+
+@user.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
+@click.pass_obj
+def user_reset_password(config_path, username, password_stdin):
+    """Give an account a new password (held to the same strength)."""
+    from services.intake import accounts
+    _run(config_path, accounts.reset_password, username, _password())
+    click.echo(f"new password set for {username}")
+
+
+@user.command("roles")
+def user_roles():
+    """The roles an account may have, and what each may do (shared/policy.py)."""
+    from shared import policy
+    for role in policy.PEOPLE:
+        may = [a for a in policy.ACTIONS if any(
+            policy.TABLE.get((role, a, r, False)) == policy.ALLOW for r in (*policy.RELATIONS, None))]
+        click.echo(f"{role}: {', '.join(may)}")
+
+
+def _known_units(config):
+    from services.routing.directory import Directory
+    from shared.config import project_path
+    return set(Directory.load(project_path(config.get("ROUTING_DIRECTORY") or "deploy/directory.yml")).units)
+
+
+commands = [apikey, user]

@@ -85,3 +85,7 @@ class CaseStatusError(ValueError):
 
 class NotRatable(Exception):
     """A rating the case does not take now (not answered yet, or rated already); says why."""
+
+
+class AccountError(ValueError):
+    """An officer's account that cannot be made or changed as asked; says why."""

@@ -137,6 +137,20 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime),
 )
 
+# officers' accounts (services/intake/accounts.py): the password only as an argon2id hash
+accounts = Table(
+    "accounts", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(32), nullable=False),   # shared/policy.py PEOPLE
+    Column("units", Text, nullable=False),         # JSON list of the directory's unit ids
+    Column("site_id", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("password_changed_at", UtcDateTime, nullable=False),
+    Column("disabled_at", UtcDateTime),
+)
+
 inbound_messages = Table(
     "inbound_messages", metadata,
     Column("channel", String(16), primary_key=True),
