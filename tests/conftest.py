@@ -166,6 +166,15 @@ def start_embedded(tmp_path):
 
 
 @pytest.fixture
+def recipients():
+    """notify's sealing of delivery addresses under a fresh key, the default daily limit per address."""
+    from cryptography.fernet import Fernet
+
+    from services.notify.recipients import Recipients
+    return Recipients(Fernet.generate_key().decode())
+
+
+@pytest.fixture
 def embedded(start_embedded):
     """A running embedded site with the default settings."""
     return start_embedded()

@@ -320,3 +320,41 @@ class EmbeddedSites:
 
     def stop_all(self):
         self.processes.stop_all()
+
+
+class StubHttp:
+    """A local HTTP server standing in for another system (an SMS gateway, LINE, a webhook receiver):
+    each POST is kept in `requests` as {path, headers (case-insensitive), body (bytes)} and answered
+    with `respond(request)` -> (status, JSON-able body, {header: value}); by default 200 {}."""
+
+    def __init__(self, respond=None, path=""):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.requests = []
+        self.respond = respond or (lambda request: (200, {}, {}))
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                request = {"path": self.path, "headers": self.headers,
+                           "body": self.rfile.read(int(self.headers.get("Content-Length") or 0))}
+                outer.requests.append(request)
+                status, answer, headers = outer.respond(request)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(json.dumps(answer).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = self.base + path
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

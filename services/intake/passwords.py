@@ -7,6 +7,8 @@ to the guesser. Hashes are argon2id with argon2-cffi's defaults (RFC 9106's low-
 hash made with weaker parameters than today's is rehashed at the next good login. A plain module: no
 nameko, no database.
 """
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
@@ -15,8 +17,13 @@ MIN_LENGTH = 12
 MIN_SCORE = 3
 MAX_LENGTH = 256  # zxcvbn and argon2 both take longer; nobody types more
 _HASHER = PasswordHasher()  # argon2id
-# checked against when the username is unknown, so that an unknown user costs the same time
-_DUMMY = _HASHER.hash("not a password anyone has: the same work for an unknown username")
+
+
+@functools.cache
+def _dummy():
+    """A hash checked against when the username is unknown, so that an unknown user costs the same
+    time; made at the first such check, not when the module is imported."""
+    return _HASHER.hash("not a password anyone has: the same work for an unknown username")
 
 
 def weakness(password, username="", known_words=()):
@@ -44,7 +51,7 @@ def hash_password(password):
 def verify(password_hash, password):
     """(matches, needs_rehash). An unknown user's check (password_hash None) takes as long and fails."""
     try:
-        _HASHER.verify(password_hash or _DUMMY, password or "")
+        _HASHER.verify(password_hash or _dummy(), password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False, False
     if password_hash is None:

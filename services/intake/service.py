@@ -251,10 +251,8 @@ class IntakeService:
             body = read_json_object(request)
         else:
             body = request.form.to_dict()
-        answer = call_with_timeout(self.notify.sms_report, token, body, timeout=rpc_timeout(self.config))
-        return json_response(answer["http"], {"recorded": answer["recorded"], "message": answer["message"]}
-                             if answer["http"] == 200 else {"error": "not_found" if answer["http"] == 404
-                                                            else "invalid_request", "message": answer["message"]})
+        status, answer = call_with_timeout(self.notify.sms_report, token, body, timeout=rpc_timeout(self.config))
+        return json_response(status, answer)
 
     @http("GET", "/api/v1/openapi.json")
     def openapi(self, request):

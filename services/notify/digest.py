@@ -49,6 +49,11 @@ def event_for(site_id, day):
             "day": day.isoformat()}
 
 
+def case_ids(workload):
+    """The cases of sla's open_clocks_by_unit answer, each once: whose tracking numbers to ask intake."""
+    return sorted({clock["case_id"] for clocks in (workload or {}).get("units", {}).values() for clock in clocks})
+
+
 def notices(workload, numbers, directory):
     """The day's OfficeNotices: one per unit the directory lists that has open cases. `workload` is
     sla's open_clocks_by_unit answer, `numbers` {case id: tracking number} (a case with none is left

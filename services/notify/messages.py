@@ -273,37 +273,3 @@ def kind_th(kind) -> str:
         return KINDS_TH.get(int(kind), str(kind))
     except (TypeError, ValueError):
         return str(kind)
-
-
-# -- the complainant's notices, as callers have always asked for them -----------------------------
-
-def acknowledgment(tracking_number):
-    return compose("acknowledgment", {"tracking_number": tracking_number})
-
-
-def kb_answer(tracking_number, answer):
-    return compose("kb_answer", {"tracking_number": tracking_number, "answer": answer})
-
-
-def result(tracking_number, answer, answered_by=None):
-    return compose("result", {"tracking_number": tracking_number, "answer": answer, "answered_by": answered_by})
-
-
-def routed(tracking_number, unit_name, business_days=None):
-    """The case is with the unit that acts on it, and when it is due (the standard's business days)."""
-    return compose("routed", {"tracking_number": tracking_number, "unit_name": unit_name,
-                              "business_days": business_days})
-
-
-def progress(tracking_number):
-    """A unit has started work on the case (its working notes are not told: only the answer is)."""
-    return compose("progress", {"tracking_number": tracking_number})
-
-
-def info_request(tracking_number, question):
-    """An officer's question to the complainant (the case's clocks wait for the answer)."""
-    return compose("info_request", {"tracking_number": tracking_number, "question": question})
-
-
-def reopened(tracking_number):
-    return compose("reopened", {"tracking_number": tracking_number})

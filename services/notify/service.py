@@ -125,17 +125,10 @@ class NotifyService:
 
     @rpc
     def sms_report(self, token, body):
-        """An SMS gateway's delivery report as intake's /webhooks/sms/<token> received it: the token
-        checked, the report read (sms_reports.py) and kept. What to answer: {http, message, recorded}."""
-        section = self.config.get("SMS") or {}
-        if not sms_reports.token_matches(section.get("report_token"), token):
-            return {"http": 404, "message": "No such endpoint.", "recorded": False}
-        try:
-            reference, outcome, status = sms_reports.read(body, section.get("report_fields"))
-        except sms_reports.ReportError as exc:
-            return {"http": 400, "message": str(exc), "recorded": False}
-        after = self.db.run(deliveries.sms_reported, reference, outcome, status)
-        return {"http": 200, "message": "recorded" if after else "no such message here", "recorded": bool(after)}
+        """An SMS gateway's delivery report as intake's /webhooks/sms/<token> received it: checked, read
+        and kept (sms_reports.py). What to answer it: [HTTP status, JSON body]."""
+        return sms_reports.received(self.config.get("SMS"), token, body,
+                                    lambda *report: self.db.run(deliveries.sms_reported, *report))
 
     @configured_timer("NOTIFY", "digest_interval", default=60)
     def send_digests(self):
@@ -152,7 +145,7 @@ class NotifyService:
         workload = call_with_timeout(self.sla.open_clocks_by_unit, self.db.site_id, timeout=timeout)
         notices = []
         if workload["business_day"]:
-            case_ids = sorted({c["case_id"] for clocks in workload["units"].values() for c in clocks})
+            case_ids = digest.case_ids(workload)
             numbers = call_with_timeout(self.intake.tracking_numbers, case_ids, timeout=timeout) if case_ids else {}
             directory = call_with_timeout(self.routing.directory, timeout=timeout)
             notices = digest.notices(workload, numbers, directory)

@@ -41,3 +41,17 @@ def read(body, fields=None):
     word = status.casefold()
     outcome = "delivered" if word in DELIVERED else "failed" if word in UNDELIVERED else None
     return reference[:64], outcome, status
+
+
+def received(section, token, body, record):
+    """What to answer a report sent to /webhooks/sms/<token>: (HTTP status, JSON body). `section` is
+    the SMS settings; `record(reference, outcome, status)` keeps a good report (deliveries.sms_reported)
+    and returns None for a message that is not ours."""
+    if not token_matches((section or {}).get("report_token"), token):
+        return 404, {"error": "not_found", "message": "No such endpoint."}
+    try:
+        reference, outcome, status = read(body, (section or {}).get("report_fields"))
+    except ReportError as exc:
+        return 400, {"error": "invalid_request", "message": str(exc)}
+    recorded = record(reference, outcome, status) is not None
+    return 200, {"recorded": recorded, "message": "recorded" if recorded else "no such message here"}

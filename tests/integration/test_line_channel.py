@@ -3,44 +3,23 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import requests
 
-from tests.helpers import count_rows, free_port, wait_for
+from tests.helpers import StubHttp, count_rows, wait_for
 
 SECRET = "line-channel-secret-for-tests"
 USER = "U4af4980629a1b2c3d4e5f60718293a4b"
 
 
-class FakeLineApi:
-    """Stands in for api.line.me: records every push message it is sent."""
+class FakeLineApi(StubHttp):
+    """Stands in for api.line.me: keeps every push message it is sent, answers 200."""
 
-    def __init__(self):
-        self.pushes = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.pushes.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                                     "body": json.loads(body)})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", free_port()), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
+    @property
+    def pushes(self):
+        return [{"path": r["path"], "auth": r["headers"].get("Authorization"), "body": json.loads(r["body"])}
+                for r in self.requests]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from pathlib import Path
 from unittest.mock import patch
 
 import pytest
-from cryptography.fernet import Fernet
 from nameko.standalone.events import event_dispatcher
 from prometheus_client import REGISTRY
 from sqlalchemy import select
@@ -14,7 +13,6 @@ from sqlalchemy import select
 from services.intake.service import IntakeService
 from services.notify import deliveries
 from services.notify.models import deliveries as deliveries_table
-from services.notify.recipients import Recipients
 from services.notify.service import NotifyService
 from shared.store import outbox
 from shared.times import utcnow
@@ -47,11 +45,6 @@ class FakeContacts:
         if self.fail:
             raise TimeoutError("intake did not answer")
         return self.contact
-
-
-@pytest.fixture
-def recipients():
-    return Recipients(Fernet.generate_key().decode(), daily_limit=10)
 
 
 @pytest.fixture

@@ -2,33 +2,23 @@
 a postal address gets a PDF letter in the print queue, delivered (and recorded) once printed; a case
 event goes, signed, to the webhook endpoints that want it, once however often it comes."""
 import json
-import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.notify import deliveries
 from services.notify.letters import LetterQueue
 from services.notify.models import deliveries as deliveries_table
-from services.notify.recipients import Recipients
 from services.notify.webhooks import WebhookSender, parse_endpoints, verify
 from shared import events
 from shared.store import outbox
-from tests.helpers import pdf_text
+from tests.helpers import StubHttp, pdf_text
 from tests.service.test_notify_deliveries import FakeContacts
 
 OFFICE = {"name_th": "สำนักงานพัฒนาชุมชนจังหวัดระยอง", "address_lines": ["ถนนสุขุมวิท ตำบลท่าประดู่", "อำเภอเมืองระยอง 21000"],
           "phone": "0 3861 1234", "signatory": "พัฒนาการจังหวัดระยอง", "reference_prefix": "รย 0019"}
 ADDRESS = "นายสมศักดิ์ ส่งจดหมาย\n99/1 หมู่ 3 ตำบลเนินพระ\nอำเภอเมืองระยอง จังหวัดระยอง 21000"
 SECRET = "a-shared-secret-of-the-office-crm"
-
-
-@pytest.fixture
-def recipients():
-    return Recipients(Fernet.generate_key().decode())
 
 
 @pytest.fixture
@@ -49,7 +39,6 @@ def recorded(store):
             select(outbox.c.body).where(outbox.c.event_type == "notification_recorded").order_by(outbox.c.id)).scalars()]
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
 def test_a_complainant_with_only_an_address_gets_a_letter_printed_then_recorded(store, recipients, tmp_path):
     letters = LetterQueue(tmp_path / "letters", OFFICE)
     senders = {"email": object(), "letter": letters}  # e-mail configured, but they gave no e-mail address
@@ -72,29 +61,14 @@ def test_a_complainant_with_only_an_address_gets_a_letter_printed_then_recorded(
     assert [(r["purpose"], r["channel"], r["outcome"]) for r in recorded(store)] == [("result", "letter", "delivered")]
 
 
-class Receiver(BaseHTTPRequestHandler):
-    answers = []
-    received = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        status = type(self).answers.pop(0) if type(self).answers else 200
-        self.send_response(status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def receiver():
-    Receiver.answers, Receiver.received = [], []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.shutdown()
-    server.server_close()
+    """An office's system taking webhooks: answers each with the next status of `answers` (default 200)."""
+    answers = []
+    stub = StubHttp(lambda request: (answers.pop(0) if answers else 200, {}, {}), path="/hook")
+    stub.answers = answers
+    yield stub
+    stub.close()
 
 
 def answered(event_id="2a0c3e4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b"):
@@ -107,18 +81,18 @@ def answered(event_id="2a0c3e4f-5b6d-4e7f-8a9b-0c1d2e3f4a5b"):
 def test_a_case_event_goes_signed_to_each_endpoint_that_wants_it_once_and_a_500_is_tried_again(
         store, recipients, receiver):
     endpoints = parse_endpoints([
-        {"name": "crm", "url": receiver, "secret": SECRET, "events": ["routing.case_answered"]},
-        {"name": "sla-board", "url": receiver, "secret": SECRET, "events": ["sla.*"]}])
+        {"name": "crm", "url": receiver.url, "secret": SECRET, "events": ["routing.case_answered"]},
+        {"name": "sla-board", "url": receiver.url, "secret": SECRET, "events": ["sla.*"]}])
     senders = {"webhook": WebhookSender(endpoints)}
-    Receiver.answers = [500]
+    receiver.answers.append(500)
     event = answered()
     assert deliveries.hook(store, senders, recipients, "routing", "case_answered", event) == ["failed"]
     assert deliveries.hook(store, senders, recipients, "routing", "case_answered", event) == []  # once
     (row,) = _rows(store)
     assert row.status == "failed" and row.next_attempt_at is not None and "500" in row.last_error
     assert deliveries.retry(store, senders, recipients, None, row.id) == "delivered"
-    assert len(Receiver.received) == 2
-    headers, body = Receiver.received[-1]
+    assert len(receiver.requests) == 2
+    headers, body = receiver.requests[-1]["headers"], receiver.requests[-1]["body"]
     assert headers["X-Rongtuk-Event"] == "routing.case_answered" and headers["X-Rongtuk-Delivery"] == row.id
     assert verify(SECRET, headers["X-Rongtuk-Timestamp"], body, headers["X-Rongtuk-Signature"])
     sent = json.loads(body)
@@ -127,9 +101,9 @@ def test_a_case_event_goes_signed_to_each_endpoint_that_wants_it_once_and_a_500_
 
 
 def test_a_400_is_kept_with_why_and_not_tried_again(store, recipients, receiver):
-    endpoints = parse_endpoints([{"name": "crm", "url": receiver, "secret": SECRET, "events": ["*"]}])
+    endpoints = parse_endpoints([{"name": "crm", "url": receiver.url, "secret": SECRET, "events": ["*"]}])
     senders = {"webhook": WebhookSender(endpoints)}
-    Receiver.answers = [400]
+    receiver.answers.append(400)
     assert deliveries.hook(store, senders, recipients, "routing", "case_answered", answered()) == ["failed"]
     (row,) = _rows(store)
     assert row.next_attempt_at is None and "400" in row.last_error
@@ -142,7 +116,6 @@ def _rows(store):
         return session.execute(select(deliveries_table)).all()
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
 def test_an_officer_lists_the_letters_prints_them_in_one_pdf_and_marks_them_printed(
         store, recipients, embedded_config, tmp_path):
     from click.testing import CliRunner

@@ -3,63 +3,43 @@ API does: each push carries the delivery's retry key, so a retry after a 5xx is 
 the delivery done, never a second message; the rate limit's 429 waits its Retry-After; the monthly
 quota's 429 and a 400 are kept with why and not tried again."""
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.notify import deliveries
 from services.notify.line_push import LinePusher
 from services.notify.models import deliveries as deliveries_table
-from services.notify.recipients import Recipients
 from shared.times import utcnow
-from tests.helpers import free_port
+from tests.helpers import StubHttp
 from tests.service.test_notify_sms import result_event
 
 USER = "U4af4980629b3c7d0e4d2f8a1b5c6d7e8"
 TOKEN = "channel-access-token"
 
 
-class FakeLine:
-    """The push endpoint: records each request, answers each with the next of `answers` ((status,
-    body, headers), default 200 {}), and as LINE does, 409 to a retry key it accepted before."""
+class FakeLine(StubHttp):
+    """The push endpoint: answers each push with the next of `answers` ((status, body, headers),
+    default 200 {}), and as LINE does, 409 to a retry key it accepted before."""
 
     def __init__(self):
-        self.received, self.answers, self.accepted = [], [], set()
-        outer = self
+        self.answers, self.accepted = [], set()
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                key = self.headers.get("X-Line-Retry-Key")
-                outer.received.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                                       "key": key, "body": body})
-                if key in outer.accepted:
-                    status, said, headers = 409, {"message": "The retry key is already accepted"}, \
-                        {"X-Line-Accepted-Request-Id": "a1b2c3"}
-                else:
-                    status, said, headers = outer.answers.pop(0) if outer.answers else (200, {}, {})
-                    if status == 200 or status == 500 and "then accepted" in said.get("message", ""):
-                        outer.accepted.add(key)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(json.dumps(said).encode())
+    def _answer(self, request):
+        key = request["headers"].get("X-Line-Retry-Key")
+        if key in self.accepted:
+            return 409, {"message": "The retry key is already accepted"}, {"X-Line-Accepted-Request-Id": "a1b2c3"}
+        status, said, headers = self.answers.pop(0) if self.answers else (200, {}, {})
+        if status == 200 or status == 500 and "then accepted" in said.get("message", ""):
+            self.accepted.add(key)
+        return status, said, headers
 
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
+    @property
+    def received(self):
+        return [{"path": r["path"], "auth": r["headers"].get("Authorization"),
+                 "key": r["headers"].get("X-Line-Retry-Key"), "body": json.loads(r["body"])} for r in self.requests]
 
 
 @pytest.fixture
@@ -67,11 +47,6 @@ def line():
     fake = FakeLine()
     yield fake
     fake.close()
-
-
-@pytest.fixture
-def recipients():
-    return Recipients(Fernet.generate_key().decode(), daily_limit=10)
 
 
 @pytest.fixture
@@ -91,7 +66,7 @@ def row(store):
 
 
 def send(store, line, recipients, delivery_id):
-    return deliveries.attempt(store, {"line": LinePusher(line.url, TOKEN)}, recipients, delivery_id)
+    return deliveries.attempt(store, {"line": LinePusher(line.base, TOKEN)}, recipients, delivery_id)
 
 
 def test_a_push_carries_the_token_the_user_the_thai_text_and_the_deliverys_retry_key(store, recipients, line):

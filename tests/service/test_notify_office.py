@@ -8,12 +8,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.notify import deliveries, office
 from services.notify.models import deliveries as deliveries_table
-from services.notify.recipients import Recipients
 from services.routing.directory import Directory
 from services.sla import clocks as sla
 from services.sla.models import clocks
@@ -42,11 +40,6 @@ def sla_store(store_of):
 @pytest.fixture
 def notify_store(store_of):
     return store_of("notify", "notify.office")
-
-
-@pytest.fixture
-def recipients():
-    return Recipients(Fernet.generate_key().decode())
 
 
 def routed(case_id, received):

@@ -3,55 +3,38 @@ as a gateway would: a phone-only complainant is reached by SMS, a 5xx is tried a
 4xx is not, and the number never reaches the delivery log."""
 import base64
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.notify import deliveries
 from services.notify.models import deliveries as deliveries_table
-from services.notify.recipients import Recipients
 from services.notify.sms import SmsGateway
 from shared.times import utcnow
-from tests.helpers import free_port
+from tests.helpers import StubHttp
 
 PHONE = "+66812345678"
 CHANNELS = ("email", "line", "sms")
 
 
-class FakeGateway:
-    """An SMS gateway: records each form it is sent and answers with the next status of `answers`."""
+class FakeGateway(StubHttp):
+    """An SMS gateway: keeps each form it is sent and answers with the next status of `answers`."""
 
     def __init__(self):
-        self.received, self.answers = [], []
-        outer = self
+        self.answers = []
+        super().__init__(self._answer, path="/sms")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                outer.received.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                                       "type": self.headers.get("Content-Type"),
-                                       "form": {k: v[0] for k, v in parse_qs(body).items()}})
-                status = outer.answers.pop(0) if outer.answers else 201
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(json.dumps({"error": {"code": status, "description": f"msisdn 0812345678 {status}"}}
-                                            if status >= 400 else {"remaining_credit": 99}).encode())
+    def _answer(self, request):
+        status = self.answers.pop(0) if self.answers else 201
+        return status, ({"error": {"code": status, "description": f"msisdn 0812345678 {status}"}}
+                        if status >= 400 else {"remaining_credit": 99}), {}
 
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
+    @property
+    def received(self):
+        return [{"path": r["path"], "auth": r["headers"].get("Authorization"), "type": r["headers"].get("Content-Type"),
+                 "form": {k: v[0] for k, v in parse_qs(r["body"].decode()).items()}} for r in self.requests]
 
 
 @pytest.fixture
@@ -59,11 +42,6 @@ def gateway():
     fake = FakeGateway()
     yield fake
     fake.close()
-
-
-@pytest.fixture
-def recipients():
-    return Recipients(Fernet.generate_key().decode(), daily_limit=10)
 
 
 @pytest.fixture

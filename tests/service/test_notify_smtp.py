@@ -7,13 +7,11 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.notify import deliveries
 from services.notify.mailer import Mailer
 from services.notify.models import deliveries as deliveries_table
-from services.notify.recipients import Recipients
 from shared.times import utcnow
 from tests.helpers import free_port
 from tests.service.test_notify_deliveries import FakeContacts
@@ -56,11 +54,6 @@ def smtp():
     handler.port = controller.port
     yield handler
     controller.stop()
-
-
-@pytest.fixture
-def recipients():
-    return Recipients(Fernet.generate_key().decode(), daily_limit=10)
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 """services/notify/messages.py: the words sent to complainants, all of them the office's own."""
-import inspect
 import re
 
 import pytest
@@ -7,7 +6,37 @@ import yaml
 from jinja2 import StrictUndefined
 
 from services.notify import messages
-from services.notify.messages import Message, acknowledgment, kb_answer, result
+from services.notify.messages import Message
+
+
+def acknowledgment(tracking_number):
+    return messages.compose("acknowledgment", {"tracking_number": tracking_number})
+
+
+def kb_answer(tracking_number, answer):
+    return messages.compose("kb_answer", {"tracking_number": tracking_number, "answer": answer})
+
+
+def result(tracking_number, answer, answered_by=None):
+    return messages.compose("result", {"tracking_number": tracking_number, "answer": answer,
+                                       "answered_by": answered_by})
+
+
+def routed(tracking_number, unit_name, business_days=None):
+    return messages.compose("routed", {"tracking_number": tracking_number, "unit_name": unit_name,
+                                       "business_days": business_days})
+
+
+def progress(tracking_number):
+    return messages.compose("progress", {"tracking_number": tracking_number})
+
+
+def info_request(tracking_number, question):
+    return messages.compose("info_request", {"tracking_number": tracking_number, "question": question})
+
+
+def reopened(tracking_number):
+    return messages.compose("reopened", {"tracking_number": tracking_number})
 
 NUMBER = "HUB-2569-000042"
 
@@ -29,22 +58,22 @@ def test_every_notice_greets_the_complainant_by_role():
         assert "คุณ" not in message.body
 
 
-@pytest.mark.parametrize("compose", [messages.acknowledgment, messages.kb_answer, messages.result, messages.routed,
-                                     messages.progress, messages.info_request, messages.reopened])
-def test_no_notice_can_be_given_words_a_complainant_chose(compose):
+@pytest.mark.parametrize("purpose", messages.PURPOSES_COMPLAINANT)
+def test_no_notice_can_be_given_words_a_complainant_chose(purpose):
     """Anyone can file a case with anyone's e-mail address: a name, subject or description they typed
-    would be the office's mail to a stranger. The composers take nothing of the complainant's: an
+    would be the office's mail to a stranger. A notice's fields take nothing of the complainant's: an
     answer and a question are an officer's, a unit's name the directory's."""
-    parameters = set(inspect.signature(compose).parameters)
-    assert parameters <= {"tracking_number", "answer", "answered_by", "unit_name", "business_days", "question"}
+    required, optional = messages.FIELDS[purpose]
+    assert set(required + optional) <= {"tracking_number", "answer", "answered_by", "unit_name", "business_days",
+                                        "question", "survey_url"}
 
 
 @pytest.mark.parametrize("message,words", [
-    (messages.routed(NUMBER, "กองช่าง", 3), ("ส่งให้ กองช่าง ดำเนินการแล้ว", "ภายใน 3 วันทำการ")),
-    (messages.routed(NUMBER, "กองช่าง"), ("ส่งให้ กองช่าง ดำเนินการแล้ว",)),
-    (messages.progress(NUMBER), ("กำลังดำเนินการ",)),
-    (messages.info_request(NUMBER, "ไฟดวงไหน อาคารใด"), ("ขอข้อมูลเพิ่มเติม", "ไฟดวงไหน อาคารใด")),
-    (messages.reopened(NUMBER), ("เปิดพิจารณาอีกครั้ง",)),
+    (routed(NUMBER, "กองช่าง", 3), ("ส่งให้ กองช่าง ดำเนินการแล้ว", "ภายใน 3 วันทำการ")),
+    (routed(NUMBER, "กองช่าง"), ("ส่งให้ กองช่าง ดำเนินการแล้ว",)),
+    (progress(NUMBER), ("กำลังดำเนินการ",)),
+    (info_request(NUMBER, "ไฟดวงไหน อาคารใด"), ("ขอข้อมูลเพิ่มเติม", "ไฟดวงไหน อาคารใด")),
+    (reopened(NUMBER), ("เปิดพิจารณาอีกครั้ง",)),
 ])
 def test_each_progress_notice_names_the_case_and_says_what_happened_also_in_its_sms(message, words):
     for text in (message.body, message.short):
@@ -153,18 +182,18 @@ def test_the_acknowledgment_shows_its_english_lines_only_when_asked_and_never_in
 
 
 def test_the_complainants_notices_keep_todays_words_exactly():
-    assert messages.routed(NUMBER, "กองช่าง", 3) == Message(
+    assert routed(NUMBER, "กองช่าง", 3) == Message(
         subject=f"เรื่องของท่านเลขที่ {NUMBER} ถึงหน่วยงานที่รับผิดชอบแล้ว",
         body=(f"เรียน ผู้ร้องเรียน\n\nเรื่องของท่าน เลขที่ {NUMBER} ได้ส่งให้ กองช่าง ดำเนินการแล้ว "
               "กำหนดแล้วเสร็จภายใน 3 วันทำการ\nท่านติดตามความคืบหน้าได้ด้วยเลขที่รับเรื่องนี้และรหัสติดตาม\n"),
         short=f"เรื่องเลขที่ {NUMBER} ส่งให้ กองช่าง ดำเนินการแล้ว กำหนดแล้วเสร็จภายใน 3 วันทำการ")
-    assert messages.result(NUMBER, "ซ่อมแล้ว", "CM01") == Message(
+    assert result(NUMBER, "ซ่อมแล้ว", "CM01") == Message(
         subject=f"แจ้งผลการพิจารณาเรื่องร้องเรียน เลขที่ {NUMBER}",
         body=(f"เรียน ผู้ร้องเรียน\n\nผลการพิจารณาเรื่องของท่าน เลขที่ {NUMBER} (ผลการพิจารณาจาก CM01):\n\n"
               "ซ่อมแล้ว\n\nหากท่านไม่เห็นด้วยกับผลการพิจารณา ท่านโต้แย้งได้ภายใน 90 วัน "
               "โดยอ้างเลขที่รับเรื่องและรหัสติดตาม\n"),
         short=f"ผลการพิจารณาเรื่องเลขที่ {NUMBER} (ผลการพิจารณาจาก CM01): ซ่อมแล้ว")
-    assert messages.kb_answer(NUMBER, "คำตอบ") == messages.compose(
+    assert kb_answer(NUMBER, "คำตอบ") == messages.compose(
         "kb_answer", {"tracking_number": NUMBER, "answer": "คำตอบ"}, "email")
 
 
