@@ -64,6 +64,8 @@ def main(ctx, config_path):
     rongtuk dlq replay ID|--all deliver dead letters again once the cause is fixed
     rongtuk calendar ...        the extra holidays and working days the Cabinet announces
     rongtuk apikey ...          keys for Open311 client apps and officers' tools
+    rongtuk user ...            officers' accounts: create, list, disable, reset-password, logout, roles
+    rongtuk audit               who did, asked, approved or was refused what (list, export)
     rongtuk kb ...              the knowledge base: list, put, remove, import, export, search
     rongtuk sites ...           the sites this one exchanges cases with, and the broker links
     rongtuk directory ...       show the organisation directory, check a new one before deploying it
@@ -261,6 +263,80 @@ def sites_status(config_path, management):
             click.echo(f"{upstream:<16} {state:<10} {error}")
 
     _on_broker(config_path, management, status)
+
+
+AUDITED = ("intake", "routing")  # the services that keep an audit log (shared/audit.py)
+
+
+@main.command()
+@click.option("--since", help="From this date or moment (ISO 8601, Bangkok time unless it says).")
+@click.option("--until", help="Up to (not including) this date or moment.")
+@click.option("--actor", help="Only this officer (a username, an API key's name).")
+@click.option("--case", "case", help="Only this case (its tracking number or id).")
+@click.option("--action", help="Only this action (read_case, reveal_identity, approve_reveal, reroute, login...).")
+@click.option("--outcome", type=click.Choice(["allowed", "denied", "requested", "approved", "refused", "viewed",
+                                              "failed"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
+@click.pass_obj
+def audit(config_path, since, until, actor, case, action, outcome, fmt, output):
+    """The audit log: who did, asked, approved or was refused what, and when (intake's and routing's
+    logs together, oldest first). Export it with --format csv or jsonl."""
+    import csv
+    import io
+    import json
+
+    from shared import audit as audit_log
+    from shared.store import open_store
+    from shared.times import local_iso, parse_local
+    config = load_config(config_path)
+    try:
+        bounds = [parse_local(value) if value else None for value in (since, until)]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    case_id = None
+    if case:
+        with open_store(config, "intake") as store, store.reading() as session:
+            case_id = _case_id(session, case)
+    rows = []
+    for name in AUDITED:
+        with open_store(config, name) as store, store.reading() as session:
+            rows += [{"service": name, **row} for row in audit_log.listing(
+                session, bounds[0], bounds[1], actor, case_id, action, outcome)]
+    rows.sort(key=lambda r: (r["at"], r["service"], r["id"]))
+    columns = ("at", "service", "actor", "actor_kind", "role", "action", "outcome", "case_id", "reason", "detail")
+    out = io.StringIO()
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps({c: local_iso(row[c]) if c == "at" else row[c] for c in columns},
+                                 ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([local_iso(row["at"]) if c == "at" else
+                             json.dumps(row[c], ensure_ascii=False) if c == "detail" and row[c] else row[c] or ""
+                             for c in columns])
+    else:
+        if not rows:
+            out.write("no entries\n")
+        for row in rows:
+            out.write(f"{local_iso(row['at'])[:19]}  {row['service']:<7} {row['actor'][:28]:<28} "
+                      f"{row['role'] or '-':<14} "
+                      f"{row['action']:<16} {row['outcome']:<9} {row['case_id'] or '-':<36}  {row['reason'] or ''}\n")
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as file:
+            file.write(out.getvalue())
+        click.echo(f"{len(rows)} entries written to {output}")
+    else:
+        click.echo(out.getvalue(), nl=False)
+
+
+def _case_id(session, case):
+    """A case named by its tracking number or id: its id (intake's record says)."""
+    from services.intake.cases import by_tracking_number
+    row = by_tracking_number(session, case)
+    return row.id if row is not None else case
 
 
 sites.add_command(routing_cli.sites_list)  # the sites routing's directory names

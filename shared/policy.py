@@ -154,6 +154,25 @@ def relation_of(case_site, case_units, recorded_by, site, units, who):
     return "other_unit"
 
 
+MIN_REASON_WORDS = 3      # a reason for a look at who complained: at least this many words,
+MIN_REASON_LETTERS = 15   # and this many letters (Thai is written without spaces between words:
+#                           a Thai reason of this many letters is taken as a few words)
+
+
+def reason_problem(reason):
+    """Why a reason given for a look at who complained will not do, or None: a few words are needed
+    ("x", "ok", "ดู" are not reasons), so that the record says why."""
+    text = " ".join(str(reason or "").split())
+    letters = [c for c in text if c.isalpha()]
+    thai = sum(1 for c in letters if "\u0e00" <= c <= "\u0e7f")
+    if len(letters) < MIN_REASON_LETTERS or len(set(letters)) < 4:
+        return f"say why in a few words (at least {MIN_REASON_LETTERS} letters): the reason is on record"
+    words = [w for w in text.split(" ") if any(c.isalpha() for c in w)]
+    if thai < MIN_REASON_LETTERS and len(words) < MIN_REASON_WORDS:
+        return f"say why in a few words (at least {MIN_REASON_WORDS}): the reason is on record"
+    return None
+
+
 _WORD = {ALLOW: "yes", DENY: "—", APPROVAL: "approval"}
 
 

@@ -23,3 +23,13 @@ def local_iso(moment, timespec="auto"):
 def local_date(moment):
     """The Bangkok date of a moment."""
     return moment.astimezone(BANGKOK).date()
+
+
+def parse_local(text):
+    """A date or moment as people type it (ISO 8601): Bangkok's unless it gives its own offset; a date
+    is its Bangkok midnight. ValueError for anything else."""
+    try:
+        moment = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"not a date or moment (ISO 8601, e.g. 2026-12-01 or 2026-12-01T09:30): {text!r}") from None
+    return moment.replace(tzinfo=BANGKOK) if moment.tzinfo is None else moment

@@ -358,3 +358,60 @@ class StubHttp:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def officer(role="director", name="นายสมพงษ์ ใจดี", units=(), site="HUB", kind="person"):
+    """An acting officer (shared/actors.py): a director of the HUB site unless told otherwise."""
+    from shared.actors import Actor
+    return Actor(name=name, role=role, site_id=site, units=tuple(units), kind=kind)
+
+
+def acting_as(role="director", **who):
+    """The context data that makes a standalone RPC proxy's calls those of an officer:
+    `ServiceRpcProxy("routing", config, context_data=acting_as("unit_officer", units=["roads"]))`."""
+    return officer(role, **who).context()
+
+
+class Acting:
+    """What a service's `acting` dependency gives, for worker_factory: the officer acting, fixed."""
+
+    def __init__(self, actor):
+        self.actor = actor
+
+    def required(self):
+        from shared.actors import Forbidden
+        if self.actor is None:
+            raise Forbidden("no one is acting")
+        return self.actor
+
+    def act_as(self, actor):
+        self.actor = actor
+
+
+APPROVER_PASSWORD = "quiet-harbour-maple-1987"
+
+
+def log_in(base, username, password):
+    """A session's headers for an account: {"Authorization": "Bearer ..."}."""
+    answer = requests.post(f"{base}/api/v1/session", json={"username": username, "password": password}, timeout=10)
+    assert answer.status_code == 201, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def reveal_with_approval(site, tracking_number, headers, reason="สอบข้อเท็จจริงตามคำสั่งที่ 12/2569"):
+    """Who complained, as an officer (`headers`) asks on a running site (`rongtuk run`, its Api): for a
+    confidential case the request is approved by the site's director (an account made for it, once),
+    then asked again. The last answer."""
+    url = f"{site.base}/api/v1/cases/{tracking_number}/complainant"
+    asked = requests.post(url, json={"reason": reason}, headers=headers, timeout=10)
+    if asked.status_code != 202:
+        return asked
+    made = subprocess.run([sys.executable, "-m", "services.cli", "user", "create", "approving-director", "--role",
+                           "director", "--password-stdin"], input=APPROVER_PASSWORD + "\n", cwd=PROJECT_ROOT,
+                          env=site.env, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0 or "already" in made.stderr, made.stderr
+    director = log_in(site.base, "approving-director", APPROVER_PASSWORD)
+    approved = requests.post(f"{site.base}/api/v1/identity-requests/{asked.json()['request']['id']}/approve",
+                             json={"note": "อนุมัติตามคำสั่ง"}, headers=director, timeout=10)
+    assert approved.status_code == 200, approved.text
+    return requests.post(url, json={"reason": reason}, headers=headers, timeout=10)

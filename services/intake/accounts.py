@@ -5,7 +5,7 @@ and the other services already ask it who a key is. An account has a username, a
 policy's people, shared/policy.py), the units it works for (unit officers and unit heads: at least one,
 each a unit of the directory; other roles: none), and its site. Its password is kept only as an
 argon2id hash (passwords.py). Disabling keeps the account (the audit log names it) but it cannot log
-in again.
+in again; disabling it or giving it a new password ends its sessions (sessions.py).
 """
 import json
 import re
@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from services.intake import passwords
 from services.intake.exceptions import AccountError
-from services.intake.models import accounts
+from services.intake.models import accounts, sessions
 from shared import policy
 from shared.times import utcnow
 
@@ -47,15 +47,32 @@ def create(tx, username, role, units, site_id, password, known_units):
 
 
 def listing(session):
-    return [_view(row) for row in session.execute(select(accounts).order_by(accounts.c.username)).all()]
+    return [view(row) for row in session.execute(select(accounts).order_by(accounts.c.username)).all()]
 
 
 def disable(tx, username):
-    done = tx.session.execute(update(accounts).where(accounts.c.username == _username(username),
-                                                     accounts.c.disabled_at.is_(None))
-                              .values(disabled_at=utcnow())).rowcount
-    if not done:
+    """Disable an account and end its sessions."""
+    row = tx.session.execute(select(accounts.c.id).where(accounts.c.username == _username(username),
+                                                         accounts.c.disabled_at.is_(None))).first()
+    if row is None:
         raise AccountError(f"no enabled account {username!r}")
+    tx.session.execute(update(accounts).where(accounts.c.id == row.id).values(disabled_at=utcnow()))
+    _end_sessions(tx, row.id, "disabled")
+
+
+def log_out(tx, username):
+    """End every session of an account (a lost laptop, a stolen token); how many there were."""
+    row = tx.session.execute(select(accounts.c.id).where(accounts.c.username == _username(username))).first()
+    if row is None:
+        raise AccountError(f"no account {username!r}")
+    return _end_sessions(tx, row.id, "operator")
+
+
+def _end_sessions(tx, account_id, why):
+    """End every session of an account (services/intake/sessions.py); how many."""
+    return tx.session.execute(update(sessions).where(sessions.c.account_id == account_id,
+                                                     sessions.c.revoked_at.is_(None))
+                              .values(revoked_at=utcnow(), revoked_why=why)).rowcount
 
 
 def reset_password(tx, username, password):
@@ -68,6 +85,7 @@ def reset_password(tx, username, password):
         raise AccountError(weak)
     tx.session.execute(update(accounts).where(accounts.c.id == row.id).values(
         password_hash=passwords.hash_password(password), password_changed_at=utcnow()))
+    _end_sessions(tx, row.id, "password")
 
 
 def check_login(tx, username, password):
@@ -82,7 +100,15 @@ def check_login(tx, username, password):
     if rehash:
         tx.session.execute(update(accounts).where(accounts.c.id == row.id).values(
             password_hash=passwords.hash_password(password)))
-    return _view(row)
+    return view(row)
+
+
+def known_username(session, username):
+    """The username if there is such an account (for the audit log of a failed login), else None."""
+    name = str(username or "").strip().lower()
+    if not USERNAME.match(name):
+        return None
+    return name if session.execute(select(accounts.c.id).where(accounts.c.username == name)).first() else None
 
 
 def count(session):
@@ -108,6 +134,6 @@ def _units(role, units, known_units):
     return units
 
 
-def _view(row):
+def view(row):
     return {"id": row.id, "username": row.username, "role": row.role, "units": json.loads(row.units),
             "site_id": row.site_id, "created_at": row.created_at, "disabled_at": row.disabled_at}

@@ -522,3 +522,7 @@ def public_request(session, tracking_number=None, case_id=None):
 
 def by_tracking_number(session, tracking_number):
     return session.execute(select(cases).where(cases.c.tracking_number == tracking_number.strip().upper())).first()
+
+
+def by_id(session, case_id):
+    return session.execute(select(cases).where(cases.c.id == case_id)).first()

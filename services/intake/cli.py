@@ -79,7 +79,8 @@ def apikey_revoke(config_path, key_id):
 @click.group()
 def user():
     """Officers' accounts: username, password (kept as an argon2id hash), role, units and site. The
-    policy each role is held to is docs/security.md#who-may-do-what; logging in with them comes later."""
+    policy each role is held to is docs/security.md#who-may-do-what. Officers log in with POST
+    /api/v1/session; disabling an account or giving it a new password ends its sessions."""
 
 
 def _password():
@@ -129,7 +130,7 @@ def user_list(config_path):
 @click.argument("username")
 @click.pass_obj
 def user_disable(config_path, username):
-    """Disable an account: it cannot log in again (it stays, for the record)."""
+    """Disable an account: it cannot log in again and its sessions end (it stays, for the record)."""
     from services.intake import accounts
     _run(config_path, accounts.disable, username)
     click.echo(f"disabled {username}")
@@ -144,6 +145,16 @@ def user_reset_password(config_path, username, password_stdin):
     from services.intake import accounts
     _run(config_path, accounts.reset_password, username, _password())
     click.echo(f"new password set for {username}")
+
+
+@user.command("logout")
+@click.argument("username")
+@click.pass_obj
+def user_logout(config_path, username):
+    """End every session of an account now (a lost laptop, a token that got out)."""
+    from services.intake import accounts
+    ended = _run(config_path, accounts.log_out, username)
+    click.echo(f"ended {ended} session{'s' if ended != 1 else ''} of {username}")
 
 
 @user.command("roles")

@@ -89,3 +89,11 @@ class NotRatable(Exception):
 
 class AccountError(ValueError):
     """An officer's account that cannot be made or changed as asked; says why."""
+
+
+class LoginFailed(Exception):
+    """A wrong username or password (which of them is never said)."""
+
+
+class NotAuthenticated(PermissionError):
+    """No valid session: the token is missing, malformed, unknown or its session has ended; says what to do."""

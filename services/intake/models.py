@@ -1,8 +1,10 @@
 """Intake's tables: the case record, complainants (sealed), attachments, API keys, tracking sequences,
-and the counts the limits keep (services/intake/throttle.py)."""
+and the counts the limits keep (services/intake/throttle.py); officers' accounts, sessions, requests
+to see who complained, and the audit log."""
 from sqlalchemy import (BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData,
                         PrimaryKeyConstraint, String, Table, Text)
 
+from shared.audit import audit_log
 from shared.store import UtcDateTime
 
 metadata = MetaData()
@@ -151,6 +153,37 @@ accounts = Table(
     Column("disabled_at", UtcDateTime),
 )
 
+# officers' sessions (services/intake/sessions.py): a bearer token is kept only as its SHA-256
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),     # the absolute end, however busy
+    Column("revoked_at", UtcDateTime),
+    Column("revoked_why", String(32)),                     # logout | disabled | password | operator
+    Index("ix_sessions_account", "account_id"),
+)
+
+# requests to see a confidential case's complainant, and the second person's decision
+# (services/intake/identity_access.py)
+identity_requests = Table(
+    "identity_requests", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("requested_by", String(200), nullable=False),   # the actor's name (a username, a key's name)
+    Column("requester", Text, nullable=False),             # the actor, as shared/actors.py writes it
+    Column("reason", Text, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("decided_by", String(200)),
+    Column("decision", String(16)),                        # approved | refused
+    Column("decision_note", Text),
+    Column("decided_at", UtcDateTime),
+    Index("ix_identity_requests_case", "case_id"),
+)
+
 inbound_messages = Table(
     "inbound_messages", metadata,
     Column("channel", String(16), primary_key=True),
@@ -177,3 +210,5 @@ request_counts = Table(
     PrimaryKeyConstraint("key", "window_start"),
     Index("ix_request_counts_window_end", "window_end"),
 )
+
+audit_log.to_metadata(metadata)  # shared/audit.py: the officers' audit log, append-only

@@ -32,8 +32,9 @@ ACTIONS_PATTERN = "any(" + ",".join(f'"{a}"' for a, spec in ROUTING_ACTIONS.item
 
 
 def routing_call(action, body):
-    """(rpc method name, positional args before the officer, keyword args) from the JSON body, or
-    InvalidRequest naming what is missing or malformed."""
+    """(rpc method name, positional args after the case id, keyword args) from the JSON body, or
+    InvalidRequest naming what is missing or malformed. The officer is not an argument: the acting
+    officer travels with the call (shared/actors.py)."""
     spec = ROUTING_ACTIONS[action]
     errors = {name: ["Missing data for required field."] for name in spec.required
               if not isinstance(body.get(name), str) or not body[name].strip()}
@@ -54,6 +55,4 @@ def routing_call(action, body):
     if errors:
         raise InvalidRequest(errors)
     args = [body[name] for name in spec.kinds + spec.lists] + [body[name] for name in spec.required]
-    if action == "unit-status":  # set_unit_status(case_id, unit_id, status, officer, note)
-        return spec.method, args, {"note": body.get("note")}
     return spec.method, args, {name: body[name] for name in spec.optional + spec.files if body.get(name)}

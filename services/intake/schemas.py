@@ -235,6 +235,15 @@ class CaseViewSchema(Schema):
                            metadata={"description": "how satisfied the complainant said they are, once answered"})
 
 
+class LoginSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024),
+                             metadata={"description": "never logged, never stored"})
+
+
 class LookupSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -245,7 +254,29 @@ class LookupSchema(Schema):
 
 
 class RevealRequestSchema(Schema):
-    purpose = fields.String(required=True, metadata={"description": "why the identity is needed; recorded"})
+    reason = fields.String(required=True, metadata={"description": "why the identity is needed, in a few words "
+                                                                   "(at least 15 letters); on the audit log"})
+    purpose = fields.String(metadata={"description": "the reason's earlier name, still read"})
+
+
+class SessionSchema(Schema):
+    token = fields.String(required=True, metadata={"description": "send as Authorization: Bearer <token>"})
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_at = fields.String(required=True, metadata={"description": "the absolute end, however busy"})
+    idle_expires_at = fields.String(required=True, metadata={"description": "the end if unused until then"})
+    idle_timeout = fields.Integer(required=True, metadata={"description": "seconds unused that end it"})
+    officer = fields.Dict(required=True, metadata={"description": "username, role, units, site_id"})
+
+
+class IdentityRequestSchema(Schema):
+    id = fields.String(required=True)
+    tracking_number = fields.String(required=True)
+    requested_by = fields.String(required=True)
+    reason = fields.String(required=True)
+    requested_at = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["waiting", "approved", "refused"]))
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
 
 
 class RevealedSchema(Schema):

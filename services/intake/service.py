@@ -10,17 +10,20 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Response
 
-from services.intake import apikeys, cases, counters, line, mailbox_poll, open311, openapi
+from services.intake import (apikeys, cases, counters, identity_access, line, mailbox_poll, officers, open311,
+                            openapi, sessions)
 from services.intake import status as case_status
 from services.intake.dependencies import Intake, Throttling
-from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, NotFound, NotRatable, Open311Error,
-                                       ReferralError, Refused)
+from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, LoginFailed, NotAuthenticated, NotFound,
+                                       NotRatable, Open311Error, ReferralError, Refused)
 from services.intake.imap import ImapSettings
 from services.intake.mailbox import named_cases
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
-from services.intake.schemas import LookupSchema, NewCaseSchema, RateRequestSchema
+from services.intake.schemas import LoginSchema, LookupSchema, NewCaseSchema, RateRequestSchema
 from services.routing.exceptions import DocumentRefused, RoutingError
+from shared.actors import ActingOfficer, Forbidden
 from shared.config import setting, site_id
+from shared.policy import ALLOW
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 new_case_schema = NewCaseSchema()
 lookup_schema = LookupSchema()
 rate_schema = RateRequestSchema()
+login_schema = LoginSchema()
 NOT_FOUND = {"error": "not_found", "message": "No case with that tracking number and access code."}
 FORBIDDEN = {"error": "forbidden", "message": "The API key is not valid for this."}
 OPEN311 = "/open311/v2"
@@ -47,11 +51,16 @@ refusal(Refused, lambda exc: Refusal(429, "too_many_requests", exc.message,  # p
 refusal(NotFound, lambda exc: Refusal(404, "not_found", str(exc)))
 refusal(NotRatable, lambda exc: Refusal(409, "not_possible", str(exc)))
 refusal(KeyNotValid, lambda exc: Refusal(403, "forbidden", FORBIDDEN["message"]))
+refusal(Forbidden, lambda exc: Refusal(403, "forbidden", str(exc)))  # the policy denies it (on record)
+refusal(NotAuthenticated, lambda exc: Refusal(401, "unauthorized", str(exc),
+                                              headers=(("WWW-Authenticate", 'Bearer realm="rongtuk"'),)))
+refusal(LoginFailed, lambda exc: Refusal(401, "unauthorized", "The username or password is wrong."))
 refusal(LineError, lambda exc: Refusal(400, "invalid_request", str(exc)))
 refusal(Open311Error, lambda exc: Refusal(exc.code, "open311", exc.description, headers=(
     (("Retry-After", str(exc.retry_after)),) if exc.retry_after else ())))
 remote_refusal(RoutingError, 409, "not_possible")  # an officer's routing action routing refuses
 remote_refusal(DocumentRefused, 400, "invalid_request")  # a result document routing will not take
+remote_refusal(Forbidden, 403, "forbidden")  # an officer's action the policy denies (routing's record says so)
 
 
 def open311_refusal(refused, path_values):
@@ -89,17 +98,18 @@ class IntakeService:
     sla = RpcProxy("sla")
     routing = RpcProxy("routing")
     notify = RpcProxy("notify")
+    acting = ActingOfficer()  # the officer a request comes from, carried into every RPC it makes
 
     # -- the JSON API ---------------------------------------------------------------------------
 
     @http("POST", "/api/v1/cases", body=JSON, max_bytes="max_case_body")
     def create_case(self, request):
-        officer = self._caller(request, ("officer",))
-        if officer is False:
-            return json_response(403, FORBIDDEN)
+        officer = self._actor(request)
         data = load_or_400(new_case_schema, read_json_object(request))
-        if officer:  # calls, counters and letters an officer records: never limited
-            created = self.db.run(cases.receive_case, data, self.intake, recorded_by=officer["name"])
+        if officer:  # calls, counters and letters an officer records: never limited, on record as theirs
+            if not self.db.run(officers.site_action, officer, "record_case", {"channel": data.get("channel")}):
+                raise Forbidden("Your role does not record complaints.")
+            created = self.db.run(officers.record_case, officer, data, self.intake)
         else:  # counted per address; a dispute's access code counted as any look-up
             received = self.db.run(counters.receive, data, self.intake, self.throttle,
                                    address=client_address(request))
@@ -107,6 +117,35 @@ class IntakeService:
                 raise InvalidRequest(received.errors)
             created = received.created
         return json_response(201, created, headers={"Location": f"/api/v1/cases/{created['tracking_number']}"})
+
+    # -- officers' sessions ---------------------------------------------------------------------
+
+    @http("POST", "/api/v1/session", body=JSON, max_bytes=4 * KiB)
+    def log_in(self, request):
+        """{username, password} -> a new session's bearer token (services/intake/sessions.py). A wrong
+        username and a wrong password answer alike; failed logins are limited per address and account."""
+        data = load_or_400(login_schema, read_json_object(request))
+        replaces = request.headers.get("Authorization", "").partition(" ")[2].strip() or None
+        made = self.db.run(sessions.login, self.throttle, self.intake.sealer, client_address(request),
+                           data["username"], data["password"], replaces)
+        if made is None:
+            raise LoginFailed()
+        return json_response(201, made, headers={"Cache-Control": "no-store"})
+
+    @http("GET", "/api/v1/session")
+    def session_info(self, request):
+        """Who the bearer token's session is (a token that has ended: 401)."""
+        actor = self._officer(request)
+        return json_response(200, {"username": actor.name, "role": actor.role, "units": list(actor.units),
+                                   "site_id": actor.site_id, "kind": actor.kind})
+
+    @http("DELETE", "/api/v1/session")
+    def log_out(self, request):
+        """End the bearer token's session."""
+        token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+        actor = self._officer(request)
+        self.db.run(sessions.log_out, actor, token)
+        return Response(status=204)
 
     @http("GET", "/api/v1/cases/<tracking_number>")
     def get_case(self, request, tracking_number):
@@ -121,7 +160,7 @@ class IntakeService:
         """The case page, the access code in the body ({"access_code"}): nowhere a URL is logged."""
         body = read_json_object(request) if request.content_length else {}
         code = load_or_400(lookup_schema, body)["access_code"]
-        if not code and not request.headers.get("X-Api-Key"):
+        if not code and not request.headers.get("X-Api-Key") and not request.headers.get("Authorization"):
             raise InvalidRequest({"access_code": ["Missing data for required field."]})
         return self._case_page(request, tracking_number, code)
 
@@ -145,18 +184,19 @@ class IntakeService:
         return json_response(201, self.db.run(cases.rate, row, data["score"], data["comment"]))
 
     def _case_for(self, request, tracking_number, access_code):
-        """The case's row for an officer's key or its complainant's access code; KeyNotValid for a
-        key that is not valid, NotFound for an unknown number or a wrong code (alike)."""
-        officer = self._caller(request, ("officer",))
-        if officer is False:
-            raise KeyNotValid()
+        """The case's row for an officer the policy lets read it, or its complainant's access code;
+        Forbidden or KeyNotValid for an officer who may not, NotFound for an unknown number or a
+        wrong code (alike)."""
+        officer = self._actor(request)
         if officer:
             # An officer holds a key, not a guess: their look-ups neither wait for nor feed the throttle
             # on wrong access codes, which would otherwise lock out a whole office behind one address.
-            with self.db.reading() as session:
-                row = cases.by_tracking_number(session, tracking_number)
-            if row is None:
-                raise NotFound("No case with that tracking number.")
+            row = self._officers_case(tracking_number)
+            facts = self._facts(officer, row)
+            allowed = facts.decide(officer, "read_case") == ALLOW
+            self.db.run(officers.record, officer, "read_case", "allowed" if allowed else "denied", row.id)
+            if not allowed:
+                raise Forbidden("Your role may not read this case.")
             return row
         # counted per address, per number and per both; refused before the code is checked
         row = self.db.run(counters.look_up, self.throttle, self.intake, client_address(request),
@@ -167,18 +207,49 @@ class IntakeService:
 
     @http("POST", "/api/v1/cases/<tracking_number>/complainant", body=JSON, max_bytes=16 * KiB)
     def reveal_complainant(self, request, tracking_number):
-        """Who complained: for officers only, each request recorded with who asked and why."""
-        officer = self._caller(request, ("officer",))
-        if not officer:
-            return json_response(403, FORBIDDEN)
-        with self.db.reading() as session:
-            row = cases.by_tracking_number(session, tracking_number)
-        if row is None:
-            return json_response(404, {"error": "not_found"})
+        """Who complained, for a reason of a few words ({"reason"}): shown (200) when the policy allows;
+        for a confidential case, a request (202) until a second person approves it; every request,
+        view and denial on the audit log (services/intake/identity_access.py)."""
+        officer = self._officer(request)
+        row = self._officers_case(tracking_number)
         body = read_json_object(request)
-        revealed = self.db.run(cases.reveal_identity, row.id, officer["name"], str(body.get("purpose") or ""),
-                               self.intake.sealer)
-        return json_response(200, revealed)
+        reason = str(body.get("reason") or body.get("purpose") or "")  # "purpose": the name of earlier versions
+        outcome = self.db.run(identity_access.ask, officer, self._facts(officer, row), reason,
+                              self.intake.sealer, self.throttle.approval_valid)
+        return self._outcome(outcome)
+
+    @http("GET", "/api/v1/identity-requests")
+    def identity_requests(self, request):
+        """The requests to see a confidential complainant that wait for this officer's approval."""
+        officer = self._officer(request)
+        with self.db.reading() as session:
+            found = [(row, cases.by_id(session, row.case_id)) for row in identity_access.waiting(session)]
+        mine = [identity_access.view(row, case.tracking_number) for row, case in found
+                if row.requested_by != officer.name
+                and self._facts(officer, case).decide(officer, "approve_reveal") == ALLOW]
+        return json_response(200, {"requests": mine})
+
+    @http("POST", "/api/v1/identity-requests/<request_id>/<any(approve,refuse):decision>", body=JSON,
+          max_bytes=16 * KiB)
+    def decide_identity_request(self, request, request_id, decision):
+        """A second person approves or refuses a request ({"note"} optional)."""
+        officer = self._officer(request)
+        body = read_json_object(request) if request.content_length else {}
+        with self.db.reading() as session:
+            row = cases.by_id(session, identity_access.request_case(session, request_id))
+        outcome = self.db.run(identity_access.decide, officer, self._facts(officer, row), request_id,
+                              decision == "approve", str(body.get("note") or "")[:2000])
+        return self._outcome(outcome)
+
+    def _outcome(self, outcome):
+        if outcome.state == "denied":  # on record (committed); nothing shown
+            raise Forbidden(outcome.message)
+        if outcome.state == "shown":
+            return json_response(200, outcome.identity, headers={"Cache-Control": "no-store"})
+        if outcome.state == "requested":
+            return json_response(202, {"status": "waiting_for_approval", "request": outcome.request,
+                                       "message": "A unit head, director or the committee must approve first."})
+        return json_response(200, outcome.request)
 
     @http("POST", f"/api/v1/cases/<tracking_number>/routing/<{ACTIONS_PATTERN}:action>", body=JSON)
     def routing_action(self, request, tracking_number, action):
@@ -202,16 +273,13 @@ class IntakeService:
         return file_response(base64.b64decode(found["content_base64"]), found["content_type"], found["filename"])
 
     def _routing_action(self, request, tracking_number, action):
-        officer = self._caller(request, ("officer",))
-        if not officer:
-            return json_response(403, FORBIDDEN)
-        with self.db.reading() as session:
-            row = cases.by_tracking_number(session, tracking_number)
-        if row is None:
-            return json_response(404, {"error": "not_found"})
+        """routing carries the action out as the acting officer, and its policy decides (a 403 it gives is
+        on its record)."""
+        self._officer(request)
+        row = self._officers_case(tracking_number)
         body = read_json_object(request) if request.content_length else {}
         method, args, kwargs = routing_call(action, body)
-        result = call_with_timeout(getattr(self.routing, method), row.id, *args, officer["name"],
+        result = call_with_timeout(getattr(self.routing, method), row.id, *args,
                                    timeout=rpc_timeout(self.config), **kwargs)
         return json_response(200, result)
 
@@ -406,15 +474,34 @@ class IntakeService:
         return self.db.run(cases.forward_record, case_id, to_site, with_identity, self.intake.sealer)
 
     @rpc
-    def api_key_holder(self, key, roles):
-        """Who holds an API key of one of `roles` ({id, name, role}), or None: how another service
-        (reporting) checks a key, intake keeping the keys."""
-        with self.db.reading() as session:
-            return apikeys.authenticate(session, key, tuple(roles))
+    def authorize(self, authorization, api_key, action):
+        """Whether the officer of a request another service took (reporting's) may do a site-wide
+        action: {"status": 200 | 401 | 403, "message", "officer"}; on the audit log either way."""
+        try:
+            officer = self.db.run(officers.actor_for, authorization, api_key, self.throttle, site_id(self.config))
+        except (NotAuthenticated, KeyNotValid) as exc:
+            return {"status": 401 if isinstance(exc, NotAuthenticated) else 403,
+                    "message": str(exc) if isinstance(exc, NotAuthenticated) else FORBIDDEN["message"]}
+        if officer is None:
+            return {"status": 401, "message": officers.LOG_IN}
+        if not self.db.run(officers.site_action, officer, action):
+            return {"status": 403, "message": "Your role may not do this."}
+        return {"status": 200, "officer": officer.name}
 
-    @rpc(expected_exceptions=IntakeError)
-    def reveal_identity(self, case_id, requested_by, purpose):
-        return self.db.run(cases.reveal_identity, case_id, requested_by, purpose, self.intake.sealer)
+    @rpc(expected_exceptions=(IntakeError, Forbidden, NotFound))
+    def reveal_identity(self, case_id, reason):
+        """Who complained, for the acting officer (the call's context) as the API's POST .../complainant:
+        {"state": shown | requested, "identity" or "request"}; Forbidden (on record) if denied."""
+        officer = self.acting.required()
+        with self.db.reading() as session:
+            row = cases.by_id(session, case_id)
+        if row is None:
+            raise NotFound("No such case.")
+        outcome = self.db.run(identity_access.ask, officer, self._facts(officer, row), reason,
+                              self.intake.sealer, self.throttle.approval_valid)
+        if outcome.state == "denied":
+            raise Forbidden(outcome.message)
+        return {"state": outcome.state, "identity": outcome.identity, "request": outcome.request}
 
     # -- helpers (decoding and encoding only) ---------------------------------------------------
 
@@ -425,6 +512,44 @@ class IntakeService:
             return None
         with self.db.reading() as session:
             return apikeys.authenticate(session, key, roles) or False
+
+    def _actor(self, request):
+        """The officer of the request (a session's token, an officer's key), now acting for the worker's
+        calls; None for a request without either (a complainant's, the public's)."""
+        actor = self.db.run(officers.actor_for, request.headers.get("Authorization"), request.headers.get("X-Api-Key"),
+                            self.throttle, site_id(self.config))
+        if actor is not None:
+            self.acting.act_as(actor)
+        return actor
+
+    def _officer(self, request):
+        actor = self._actor(request)
+        if actor is None:
+            raise NotAuthenticated(officers.LOG_IN)
+        return actor
+
+    def _officers_case(self, tracking_number):
+        with self.db.reading() as session:
+            row = cases.by_tracking_number(session, tracking_number)
+        if row is None:
+            raise NotFound("No case with that tracking number.")
+        return row
+
+    def _facts(self, officer, row):
+        """What the policy asks of the case. Its units matter only to an officer of units, and for them
+        routing, which assigns cases, says which they are now (intake's copy of the lead unit follows
+        a reroute an event later). If routing does not answer in time, the case has no unit for them:
+        less is allowed, never more."""
+        units = (row.unit_id,) if row.unit_id else ()
+        if officer.units:
+            try:
+                given = call_with_timeout(self.routing.case_units, row.id, timeout=rpc_timeout(self.config))
+                units = tuple(u["unit_id"] for u in given["units"])
+            except RpcTimeout:
+                log.warning("routing did not say a case's units in time; judged as of no unit of the officer's")
+                units = ()
+        return identity_access.CaseFacts(row.id, row.tracking_number, row.site_id, units, row.recorded_by,
+                                         bool(row.confidential), row.kind)
 
     def _request_view(self, row):
         public = bool((self.config.get("OPEN311") or {}).get("public_descriptions", True))

@@ -1,5 +1,6 @@
 """What intake limits, and when it refuses: anonymous cases per address, a client app's cases per key,
-and wrong access codes per address, per tracking number and per both. Plain code: the counting is done
+wrong access codes per address, per tracking number and per both, and officers' failed logins the same
+way (per address, per username and per both); and how long an officer's session lasts. Plain code: the counting is done
 in intake's database by services/intake/counters.py; docs/operations.md#limits explains the figures.
 
 Every count is kept in a fixed window of time (a quarter of an hour, an hour, a Bangkok day), aligned
@@ -83,7 +84,16 @@ DEFAULTS = {
     "cases_window": 3600,               # seconds: the window of the case counts
     "cases_per_address": 30,            # anonymous POST /api/v1/cases per address, per window (0: no limit)
     "cases_per_client_key": 600,        # Open311 POST requests per client app's key, per window (0: no limit)
+    "login_window": 900,                # seconds: the window of the first two login counts
+    "login_failures_per_address": 50,   # failed logins from one address, any usernames, per window
+    "login_failures_per_account": 5,    # failed logins for one username from one address, per window
+    "daily_login_failures": 20,         # failed logins for one username from all addresses, per Bangkok day
+    "login_tries_under_attack": 3,      # past that, tries a day for that username from each address
+    "session_idle": 1800,               # seconds: a session unused this long has ended
+    "session_max": 36000,               # seconds: a session ends this long after its login, however busy
+    "approval_valid": 86400,            # seconds: an approved look at a confidential complainant lasts
 }
+LONGEST_SESSION = 7 * DAY
 MAY_BE_OFF = {"cases_per_address", "cases_per_client_key"}
 
 
@@ -96,6 +106,14 @@ class Limits:
     cases_window: int = DEFAULTS["cases_window"]
     cases_per_address: int = DEFAULTS["cases_per_address"]
     cases_per_client_key: int = DEFAULTS["cases_per_client_key"]
+    login_window: int = DEFAULTS["login_window"]
+    login_failures_per_address: int = DEFAULTS["login_failures_per_address"]
+    login_failures_per_account: int = DEFAULTS["login_failures_per_account"]
+    daily_login_failures: int = DEFAULTS["daily_login_failures"]
+    login_tries_under_attack: int = DEFAULTS["login_tries_under_attack"]
+    session_idle: int = DEFAULTS["session_idle"]
+    session_max: int = DEFAULTS["session_max"]
+    approval_valid: int = DEFAULTS["approval_valid"]
 
     @classmethod
     def from_settings(cls, section):
@@ -114,7 +132,11 @@ class Limits:
                                  + (" (0 turns it off)" if name in MAY_BE_OFF else ""))
             if name.endswith("_window") and value > DAY:
                 raise ValueError(f"INTAKE.{name} must be a day (86400 s) at most")
+            if name in ("session_idle", "session_max", "approval_valid") and value > LONGEST_SESSION:
+                raise ValueError(f"INTAKE.{name} must be a week ({LONGEST_SESSION} s) at most")
             values[name] = value
+        if values["session_idle"] > values["session_max"]:
+            raise ValueError("INTAKE.session_idle must not be longer than INTAKE.session_max")
         return cls(**values)
 
     # -- access codes -------------------------------------------------------------------------
@@ -157,3 +179,31 @@ class Limits:
     def case_wait(counter: Counter, limit, count, now) -> int:
         """Seconds to wait (0: take the case) when this case makes the count `count`."""
         return wait(counter, now) if count > limit else 0
+
+    # -- officers' logins -----------------------------------------------------------------------
+
+    def login_counters(self, address, username, now) -> LookupCounters:
+        """A login's counts, as a look-up's: the address, the (address, username) pair, the username
+        from everywhere today, the pair today. A username is counted whether or not there is such an
+        account, so the answers say nothing of which usernames exist."""
+        client, name = client_key(address), (username or "").strip().lower()[:64]
+        return LookupCounters(
+            address=window(now, self.login_window, f"login-address:{client}"),
+            pair=window(now, self.login_window, f"login-pair:{client}:{name}"),
+            number=window(now, DAY, f"login-account:{name}"),
+            pair_day=window(now, DAY, f"login-pair-day:{client}:{name}"))
+
+    def login_wait(self, counters: LookupCounters, counts, now) -> int:
+        """Seconds to wait (0: check the password) for a login whose attempt makes `counts` (each
+        including this attempt). Past its daily figure a username (under attack from many addresses)
+        takes `login_tries_under_attack` tries a day from each address: its officer, from an address
+        that has not been guessing, still logs in; the guessers' addresses wait until tomorrow."""
+        address, pair, account, pair_day = counts
+        waits = []
+        if address > self.login_failures_per_address:
+            waits.append(wait(counters.address, now))
+        if pair > self.login_failures_per_account:
+            waits.append(wait(counters.pair, now))
+        if account > self.daily_login_failures and pair_day > self.login_tries_under_attack:
+            waits.append(wait(counters.pair_day, now))
+        return max(waits, default=0)

@@ -115,7 +115,7 @@ class ReportingService:
 
     @http("GET", "/api/v1/reports/cases-by-status")
     def cases_by_status(self, request):
-        """For officers: their X-Api-Key, which intake (keeper of the keys) checks."""
+        """For officers who may read the figures (their bearer token or X-Api-Key; intake checks)."""
         refused = self._refuse_unless_officer(request)
         if refused is not None:
             return refused
@@ -159,13 +159,17 @@ class ReportingService:
         return file_response(data, content_type, name)
 
     def _refuse_unless_officer(self, request):
-        """None for an officer's valid key; else the answer (401 no key, 403 not an officer's valid
-        key); RpcTimeout when intake does not answer within RPC.timeout (a 503, shared/web.py)."""
-        key = request.headers.get("X-Api-Key")
-        if not key:
-            return json_response(401, {"error": "unauthorized", "message": "An officer's X-Api-Key is required."})
-        holder = call_with_timeout(self.intake.api_key_holder, key, ["officer"], timeout=rpc_timeout(self.config))
-        if not holder:
-            return json_response(403, {"error": "forbidden", "message": "The API key is not valid for this."})
+        """None for an officer the policy lets read the figures (a session's bearer token or an officer's
+        X-Api-Key, which intake, keeper of both, checks and puts on record); else the answer (401, 403);
+        RpcTimeout when intake does not answer within RPC.timeout (a 503, shared/web.py)."""
+        authorization, key = request.headers.get("Authorization"), request.headers.get("X-Api-Key")
+        if not authorization and not key:
+            return json_response(401, {"error": "unauthorized",
+                                       "message": "An officer's bearer token or X-Api-Key is required."})
+        answer = call_with_timeout(self.intake.authorize, authorization, key, "read_figures",
+                                   timeout=rpc_timeout(self.config))
+        if answer["status"] != 200:
+            error = "unauthorized" if answer["status"] == 401 else "forbidden"
+            return json_response(answer["status"], {"error": error, "message": answer["message"]})
         return None
 

@@ -1,6 +1,8 @@
-"""Routing's tables: each case's assignment and how it was decided, and the log of officers' actions."""
+"""Routing's tables: each case's assignment and how it was decided, the log of officers' actions,
+and the audit log (shared/audit.py)."""
 from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
 
+from shared.audit import audit_log
 from shared.store import UtcDateTime
 
 metadata = MetaData()
@@ -92,3 +94,5 @@ result_documents = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_result_documents_case", "case_id"),
 )
+
+audit_log.to_metadata(metadata)  # shared/audit.py: who did or was refused what, append-only

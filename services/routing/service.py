@@ -4,10 +4,11 @@ from functools import partial
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.routing import assignments, forwarding, knowledge_admin, result_documents
+from services.routing import access, assignments, forwarding, knowledge_admin, result_documents
 from services.routing.dependencies import Routing
 from services.routing.exceptions import KnowledgeError, RoutingError, SiteMismatch
-from shared.config import sites_linked
+from shared.actors import ActingOfficer, Forbidden
+from shared.config import site_id, sites_linked
 from shared.delivery import Unprocessable, event_handler, site_event_handler
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
@@ -22,57 +23,78 @@ class RoutingService:
     routing = Routing()
     config = Config()
     intake = RpcProxy("intake")
+    acting = ActingOfficer()  # who is acting: the officer the call carries (shared/actors.py)
 
     @event_handler("intake", "case_received")
     def route_case(self, event):
         self.db.handle(event, assignments.route_case, self.routing)
 
-    @rpc(expected_exceptions=RoutingError)
-    def confirm(self, case_id, officer):
-        return self.db.run(assignments.confirm, case_id, officer)
+    # Officers' actions: the acting officer comes with the call (shared/actors.py), the policy decides
+    # (services/routing/access.py), and the record names the actor, whatever a caller says.
 
-    @rpc(expected_exceptions=RoutingError)
-    def reroute(self, case_id, unit_id, reason, officer):
-        return self.db.run(assignments.reroute, case_id, unit_id, reason, officer, self.routing.directory)
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def confirm(self, case_id):
+        return self._act("confirm", case_id, assignments.confirm)
 
-    @rpc(expected_exceptions=RoutingError)
-    def change_kind(self, case_id, kind, reason, officer):
-        return self.db.run(assignments.change_kind, case_id, kind, reason, officer)
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def reroute(self, case_id, unit_id, reason):
+        return self._act("reroute", case_id, lambda tx, c, who: assignments.reroute(
+            tx, c, unit_id, reason, who, self.routing.directory))
 
-    @rpc(expected_exceptions=RoutingError)
-    def request_info(self, case_id, question, officer):
-        return self.db.run(assignments.request_info, case_id, question, officer)
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def change_kind(self, case_id, kind, reason):
+        return self._act("change_kind", case_id, lambda tx, c, who: assignments.change_kind(tx, c, kind, reason, who))
 
-    @rpc(expected_exceptions=RoutingError)
-    def info_received(self, case_id, officer):
-        return self.db.run(assignments.info_received, case_id, officer)
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def request_info(self, case_id, question):
+        return self._act("request_info", case_id, lambda tx, c, who: assignments.request_info(tx, c, question, who))
 
-    @rpc(expected_exceptions=RoutingError)
-    def assign_units(self, case_id, unit_ids, reason, officer):
-        return self.db.run(assignments.assign_units, case_id, unit_ids, reason, officer, self.routing.directory)
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def info_received(self, case_id):
+        return self._act("info_received", case_id, assignments.info_received)
 
-    @rpc(expected_exceptions=RoutingError)
-    def set_unit_status(self, case_id, unit_id, status, officer, note=None):
-        return self.db.run(assignments.set_unit_status, case_id, unit_id, status, officer, note)
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def assign_units(self, case_id, unit_ids, reason):
+        return self._act("assign_units", case_id, lambda tx, c, who: assignments.assign_units(
+            tx, c, unit_ids, reason, who, self.routing.directory))
+
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def set_unit_status(self, case_id, unit_id, status, note=None):
+        return self._act("unit_status", case_id, lambda tx, c, who: assignments.set_unit_status(
+            tx, c, unit_id, status, who, note))
 
     @rpc
     def case_units(self, case_id):
         with self.db.reading() as session:
             return assignments.units_of(session, case_id)
 
-    @rpc(expected_exceptions=RoutingError)
-    def forward(self, case_id, to_site, reason, officer):
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def forward(self, case_id, to_site, reason):
         """Forward the case to another site, with the record intake keeps (identity only where allowed)."""
+        actor = self.acting.required()
+        if not self.db.run(access.check, actor, "forward", site_id(self.config), case_id):
+            raise Forbidden("your role may not forward this case")
         linked = sites_linked(self.config)
         record_of = partial(call_with_timeout, self.intake.forward_record, timeout=rpc_timeout(self.config))
-        return forwarding.forward_case(self.db, self.routing.directory, case_id, to_site, reason, officer,
-                                       record_of, linked)
+        forwarded = forwarding.forward_case(self.db, self.routing.directory, case_id, to_site, reason, actor.name,
+                                            record_of, linked)
+        self.db.run(access.record_allowed, actor, "forward", case_id)
+        return forwarded
 
-    @rpc(expected_exceptions=RoutingError)
-    def answer(self, case_id, answer, officer, unit_id=None, documents=None):
+    @rpc(expected_exceptions=(RoutingError, Forbidden))
+    def answer(self, case_id, answer, unit_id=None, documents=None):
         """The case's answer, with its result documents ([{filename, content_type, content_base64}])."""
         uploads = result_documents.decode(documents)
-        return self.db.run(forwarding.answer, case_id, answer, officer, unit_id, uploads, self.routing.files)
+        return self._act("answer", case_id, lambda tx, c, who: forwarding.answer(
+            tx, c, answer, who, unit_id, uploads, self.routing.files))
+
+    def _act(self, action, case_id, use_case):
+        """`use_case(tx, case_id, actor's name)` if the acting officer may; Forbidden (on record) if not."""
+        actor = self.acting.required()
+        done = self.db.run(access.act, actor, action, site_id(self.config), case_id, use_case, actor.name)
+        if done is access.DENIED:
+            raise Forbidden(f"your role may not {action.replace('_', ' ')} this case")
+        return done
 
     @rpc
     def result_document(self, case_id, document_id):
@@ -107,15 +129,24 @@ class RoutingService:
         with self.db.reading() as session:
             return knowledge_admin.listing(session)
 
-    @rpc(expected_exceptions=KnowledgeError)
-    def kb_put(self, entry, officer):
-        """Add an entry ({id, questions, answer, unit}) or replace the one with its id."""
-        changed = self.db.run(knowledge_admin.put, entry, officer, self.routing.directory.units)
+    @rpc(expected_exceptions=(KnowledgeError, Forbidden))
+    def kb_put(self, entry):
+        """Add an entry ({id, questions, answer, unit}) or replace the one with its id (administrators)."""
+        actor = self.acting.required()
+        named = {"entry": str(entry.get("id") if isinstance(entry, dict) else None)[:64]}
+        changed = self.db.run(access.site_act, actor, "manage_knowledge", named,
+                              knowledge_admin.put, entry, actor.name, self.routing.directory.units)
+        if changed is access.DENIED:
+            raise Forbidden("your role may not change the knowledge base")
         self.routing.knowledge_changed()
         return changed
 
-    @rpc(expected_exceptions=KnowledgeError)
-    def kb_remove(self, entry_id, officer):
-        removed = self.db.run(knowledge_admin.remove, entry_id, officer)
+    @rpc(expected_exceptions=(KnowledgeError, Forbidden))
+    def kb_remove(self, entry_id):
+        actor = self.acting.required()
+        removed = self.db.run(access.site_act, actor, "manage_knowledge", {"entry": str(entry_id)[:64]},
+                              knowledge_admin.remove, entry_id, actor.name)
+        if removed is access.DENIED:
+            raise Forbidden("your role may not change the knowledge base")
         self.routing.knowledge_changed()
         return removed

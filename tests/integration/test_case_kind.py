@@ -50,7 +50,7 @@ def test_the_kind_routing_reads_is_the_kind_everywhere_and_an_officer_changes_it
     key = {"X-Api-Key": officer_key(embedded)}
     refused = requests.post(url, json={"kind": 7, "reason": "x"}, headers=key, timeout=10)
     assert refused.status_code == 400 and set(refused.json()["errors"]) == {"kind"}
-    assert requests.post(url, json={"kind": 2, "reason": "x"}, timeout=10).status_code == 403
+    assert requests.post(url, json={"kind": 2, "reason": "x"}, timeout=10).status_code == 401  # no one: log in
     changed = requests.post(url, json={"kind": 2, "reason": "ผู้ร้องยังไม่ได้ยื่นฟ้อง"}, headers=key, timeout=10)
     assert changed.status_code == 200, changed.text
     assert changed.json() == {"case_id": created["case_id"], "kind": 2, "previous_kind": 4}

@@ -8,9 +8,7 @@ import signal
 import sqlite3
 import stat
 
-import requests
-
-from tests.helpers import run_cli, wait_for
+from tests.helpers import reveal_with_approval, run_cli, wait_for
 from tests.samples import png_1x1, small_pdf
 
 COMPLAINANT = {"name": "นายวิชัย ทองประเสริฐ", "phone": "081-234-5678", "email": "wichai.thong@example.net"}
@@ -58,8 +56,8 @@ def officer_key(api):
 
 
 def reveal(api, tracking_number, key):
-    response = requests.post(f"{api.base}/api/v1/cases/{tracking_number}/complainant", timeout=10,
-                             json={"purpose": "สอบข้อเท็จจริงตามคำสั่งที่ 12/2569"}, headers={"X-Api-Key": key})
+    """A confidential complainant, for an officer's key once the site's director has approved."""
+    response = reveal_with_approval(api, tracking_number, {"X-Api-Key": key})
     assert response.status_code == 200, response.text
     return response.json()["identity"]
 

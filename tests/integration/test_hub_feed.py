@@ -25,7 +25,7 @@ from services.sla.service import SlaService
 from shared import sites
 from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT, load_config
 from shared.times import utcnow
-from tests.helpers import (TcpProxy, api_for, connected, free_port, metric_value, run_cli, site_config,
+from tests.helpers import (TcpProxy, acting_as, api_for, connected, free_port, metric_value, run_cli, site_config,
                            wait_for, write_config)
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
@@ -218,8 +218,9 @@ def test_the_hub_folds_every_districts_feed_and_nothing_personal_reaches_it(hub_
     post_cases(ratchaburi, 2)
     wait_for(lambda: all(_rows(kalasin, "routing", "SELECT count(*) FROM assignments WHERE case_id = :c",
                                c=c["case_id"])[0][0] for c in at_kalasin), timeout=30, message="KALASIN routing")
-    with ServiceRpcProxy("routing", kalasin, timeout=10) as routing:
-        routing.answer(at_kalasin[-1]["case_id"], CANARIES["answer"], "นายสมชาย (กลุ่มบริหารงานบุคคล)")
+    with ServiceRpcProxy("routing", kalasin, timeout=10, context_data=acting_as(
+            name="นายสมชาย (กลุ่มบริหารงานบุคคล)", site="KALASIN")) as routing:
+        routing.answer(at_kalasin[-1]["case_id"], CANARIES["answer"])
 
     wait_for(lambda: settled(hub, "KALASIN", kalasin) and settled(hub, "RATCHABURI1", ratchaburi), timeout=60,
              interval=0.3, message="both districts' feeds folded at the hub")

@@ -16,7 +16,7 @@ from services.notify.service import NotifyService
 from services.reporting.service import ReportingService
 from services.routing.service import RoutingService
 from services.sla.service import SlaService
-from tests.helpers import api_for, run_cli, wait_for
+from tests.helpers import acting_as, api_for, run_cli, wait_for
 
 
 def test_an_inquiry_the_knowledge_base_answers_is_closed_at_first_contact(embedded):
@@ -68,12 +68,13 @@ def test_reroute_and_an_information_request_through_rabbitmq(site):
     assert case["unit"]["id"] == "inspection"  # no rule, no model: triage
     case_id = created["case_id"]
 
-    with ServiceRpcProxy("routing", site, timeout=10) as routing:
-        routing.reroute(case_id, "projects-funds", "เป็นเรื่องงบประมาณโครงการซ่อมถนน", "นายสมพงษ์ (ศูนย์รับเรื่อง)")
+    somphong = acting_as(name="นายสมพงษ์ (ศูนย์รับเรื่อง)")
+    with ServiceRpcProxy("routing", site, timeout=10, context_data=somphong) as routing:
+        routing.reroute(case_id, "projects-funds", "เป็นเรื่องงบประมาณโครงการซ่อมถนน")
         with pytest.raises(RemoteError, match="unknown unit 'no-such-unit'") as refused:
-            routing.reroute(case_id, "no-such-unit", "x", "นายสมพงษ์")
+            routing.reroute(case_id, "no-such-unit", "x")
         assert refused.value.exc_type == "RoutingError"
-        routing.request_info(case_id, "ขอภาพถ่ายถนนและพิกัดจุดที่ชำรุด", "นางสาวเพ็ญ (กลุ่มงานโครงการ)")
+        routing.request_info(case_id, "ขอภาพถ่ายถนนและพิกัดจุดที่ชำรุด")
 
     def paused():
         view = api.get_case(created["tracking_number"], created["access_code"]).json()
@@ -82,8 +83,9 @@ def test_reroute_and_an_information_request_through_rabbitmq(site):
 
     view = wait_for(paused, message="the case waiting for the complainant, its clock paused")
     assert view["unit"]["id"] == "projects-funds"
-    with ServiceRpcProxy("routing", site, timeout=10) as routing:
-        routing.info_received(case_id, "นางสาวเพ็ญ (กลุ่มงานโครงการ)")
+    with ServiceRpcProxy("routing", site, timeout=10, context_data=acting_as(name="นางสาวเพ็ญ (กลุ่มงานโครงการ)")) \
+            as routing:
+        routing.info_received(case_id)
 
     def resumed():
         view = api.get_case(created["tracking_number"], created["access_code"]).json()
@@ -137,15 +139,15 @@ def test_several_units_each_with_its_status_then_the_answer_through_rabbitmq(sit
     api.wait_until_routed(created)
     case_id = created["case_id"]
 
-    with ServiceRpcProxy("routing", site, timeout=10) as routing:
-        routing.assign_units(case_id, ["ict-pr"], "ต้องประชาสัมพันธ์ด้วย", "นายสมพงษ์ (ศูนย์รับเรื่อง)")
-        routing.set_unit_status(case_id, "ict-pr", "answered", "นางสาวเพ็ญ (กลุ่มงานสารสนเทศ)",
-                                "ลงข่าวบนเว็บไซต์สำนักงานแล้ว")
+    with ServiceRpcProxy("routing", site, timeout=10, context_data=acting_as(name="นายสมพงษ์ (ศูนย์รับเรื่อง)")) \
+            as routing, ServiceRpcProxy("routing", site, timeout=10, context_data=acting_as(
+                "unit_officer", name="นางสาวเพ็ญ (กลุ่มงานสารสนเทศ)", units=["ict-pr"])) as ict:
+        routing.assign_units(case_id, ["ict-pr"], "ต้องประชาสัมพันธ์ด้วย")
+        ict.set_unit_status(case_id, "ict-pr", "answered", "ลงข่าวบนเว็บไซต์สำนักงานแล้ว")
         units = routing.case_units(case_id)["units"]
         assert {u["unit_id"]: (u["role"], u["status"]) for u in units} == {
             "admin-rules": ("lead", "assigned"), "ict-pr": ("support", "answered")}
-        routing.answer(case_id, "วาระการประชุมครั้งหน้าคือการพิจารณาโครงการ และได้ลงข่าวบนเว็บไซต์แล้ว",
-                       "นายสมพงษ์ (ศูนย์รับเรื่อง)")
+        routing.answer(case_id, "วาระการประชุมครั้งหน้าคือการพิจารณาโครงการ และได้ลงข่าวบนเว็บไซต์แล้ว")
 
     def answered():
         view = api.get_case(created["tracking_number"], created["access_code"]).json()

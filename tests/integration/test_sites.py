@@ -19,7 +19,7 @@ from services.reporting.service import ReportingService
 from services.routing.service import RoutingService
 from services.sla.service import SlaService
 from shared import sites
-from tests.helpers import api_for, connected, count_rows, site_config, wait_for
+from tests.helpers import acting_as, api_for, connected, count_rows, site_config, wait_for
 from tests.samples import small_pdf
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
@@ -100,14 +100,13 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     case_id = created["case_id"]
     api.wait_until_routed(created)
 
-    with ServiceRpcProxy("routing", hub, timeout=10) as routing:
+    with ServiceRpcProxy("routing", hub, timeout=10, context_data=acting_as(name="นายสมชาย (ศูนย์ 1111)")) as routing:
         with pytest.raises(RemoteError, match="unknown site 'NOWHERE'") as unknown:
-            routing.forward(case_id, "NOWHERE", "x", "นายสมชาย (ศูนย์ 1111)")
+            routing.forward(case_id, "NOWHERE", "x")
         assert unknown.value.exc_type == "RoutingError"
         # refused: nothing sent, so no disclosure of the complainant recorded at intake
         assert _disclosures(hub, case_id) == [] and _forwards_written(hub) == 0
-        result = routing.forward(case_id, "KALASIN", "เรื่องครูในสังกัดสำนักงานศึกษาธิการจังหวัด",
-                                 "นายสมชาย (ศูนย์ 1111)")
+        result = routing.forward(case_id, "KALASIN", "เรื่องครูในสังกัดสำนักงานศึกษาธิการจังหวัด")
     assert result == {"case_id": case_id, "status": "forwarded", "to_site": "KALASIN", "complainant_shared": True}
     assert _forwards_written(hub) == 1
     # recorded when intake hears the case_forwarded that carried the complainant: what was really sent
@@ -118,9 +117,11 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     referral = wait_for(lambda: _referral(district, case_id), timeout=20, message="the referral at the district")
     assert referral.channel == "referral" and referral.tracking_number.startswith("KALASIN-")
     assert referral.complainant_id is not None  # KALASIN may have the complainant's contacts
-    with ServiceRpcProxy("intake", district, timeout=10) as intake:
-        shared = intake.reveal_identity(referral.id, "ผอ.กลุ่มบริหารงานบุคคล", "โทรสอบถามข้อเท็จจริง")
-    assert shared["identity"] == {"name": "นางบุญมี ศรีสุข", "email": "boonmee@example.org", "phone": "+66812345678"}
+    head = acting_as(name="ผอ.กลุ่มบริหารงานบุคคล", site="KALASIN")
+    with ServiceRpcProxy("intake", district, timeout=10, context_data=head) as intake:
+        shared = intake.reveal_identity(referral.id, "โทรสอบถามข้อเท็จจริงกับผู้ร้องเรียน")
+    assert shared["state"] == "shown" and shared["identity"]["identity"] == {
+        "name": "นางบุญมี ศรีสุข", "email": "boonmee@example.org", "phone": "+66812345678"}
 
     assignment = wait_for(lambda: _first(district, "routing", "SELECT unit_id, referral_site, referral_tracking_number "
                                                              "FROM assignments WHERE case_id = :c", c=referral.id),
@@ -129,9 +130,9 @@ def test_a_case_forwarded_to_a_district_comes_back_answered(two_sites):
     assert (assignment.referral_site, assignment.referral_tracking_number) == ("HUB", created["tracking_number"])
 
     letter = small_pdf()
-    with ServiceRpcProxy("routing", district, timeout=10) as routing:
-        answered = routing.answer(referral.id, "สำนักงานได้ตักเตือนครูและจัดครูสอนแทนทุกวันศุกร์แล้ว",
-                                  "นางสาวอรุณี (กลุ่มบริหารงานบุคคล)", documents=[{
+    with ServiceRpcProxy("routing", district, timeout=10, context_data=acting_as(
+            name="นางสาวอรุณี (กลุ่มบริหารงานบุคคล)", site="KALASIN")) as routing:
+        answered = routing.answer(referral.id, "สำนักงานได้ตักเตือนครูและจัดครูสอนแทนทุกวันศุกร์แล้ว", documents=[{
                                       "filename": "หนังสือแจ้งผล.pdf", "content_type": "application/pdf",
                                       "content_base64": base64.b64encode(letter).decode()}])
         [document] = answered["documents"]
@@ -192,8 +193,8 @@ def test_a_confidential_case_goes_without_its_complainant(two_sites):
         "description": "ผู้อำนวยการโรงเรียนเรียกรับเงินห้าพันบาทต่อคนเพื่อรับนักเรียนเข้าเรียน",
         "confidential": True, "complainant": {"name": "ผู้ปกครอง", "email": "parent@example.org"}}).json()
     api.wait_until_routed(created)
-    with ServiceRpcProxy("routing", hub, timeout=10) as routing:
-        result = routing.forward(created["case_id"], "KALASIN", "ทุจริตในสถานศึกษาสังกัดจังหวัด", "นายสมชาย")
+    with ServiceRpcProxy("routing", hub, timeout=10, context_data=acting_as(name="นายสมชาย")) as routing:
+        result = routing.forward(created["case_id"], "KALASIN", "ทุจริตในสถานศึกษาสังกัดจังหวัด")
     assert result["complainant_shared"] is False
 
     referral = wait_for(lambda: _referral(district, created["case_id"]), timeout=20,
@@ -207,8 +208,8 @@ def test_a_forward_to_an_unlinked_site_waits_without_holding_up_other_events(two
     first = api.post_case({"channel": "counter", "kind": 2, "subject": "ถนนหน้าโรงเรียนชำรุด",
                            "description": "ถนนหน้าโรงเรียนเป็นหลุมลึก"}).json()
     api.wait_until_routed(first)
-    with ServiceRpcProxy("routing", hub, timeout=10) as routing:
-        routing.forward(first["case_id"], "RATCHABURI1", "เรื่องของเขตพื้นที่", "นายสมชาย")
+    with ServiceRpcProxy("routing", hub, timeout=10, context_data=acting_as(name="นายสมชาย")) as routing:
+        routing.forward(first["case_id"], "RATCHABURI1", "เรื่องของเขตพื้นที่")
 
     def retried():
         row = _first(hub, "routing", "SELECT published_at, attempts, last_error FROM outbox "

@@ -22,6 +22,7 @@ from shared.config import PROJECT_ROOT
 from shared.events import CASE_RECEIVED
 from shared.rpc import RpcTimeout
 from shared.store import outbox
+from tests.helpers import Acting, officer
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=timezone.utc)
 DIRECTORY = Directory.load(PROJECT_ROOT / "deploy/directory.yml")
@@ -154,10 +155,10 @@ def test_the_forward_rpc_refused_for_its_reason_asks_intake_nothing(store):
     case_id, intake = routed_case(store), Intake()
     service = worker_factory(RoutingService, db=store, routing=SimpleNamespace(directory=DIRECTORY),
                              config={"AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/", "RPC": {"timeout": 5}},
-                             intake=IntakeProxy(intake))
+                             intake=IntakeProxy(intake), acting=Acting(officer(name=OFFICER)))
     before = outbox_size(store)
 
     with pytest.raises(RoutingError, match="needs a reason"):
-        service.forward(case_id, "KALASIN", " ", OFFICER)
+        service.forward(case_id, "KALASIN", " ")
 
     assert intake.asked == [] and outbox_size(store) == before

@@ -19,7 +19,7 @@ from services.routing.service import RoutingService
 from shared.config import PROJECT_ROOT
 from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
 from shared.store import open_store, outbox
-from tests.helpers import wait_for
+from tests.helpers import acting_as, wait_for
 
 KNOWLEDGE_FILE = PROJECT_ROOT / "deploy" / "knowledge.yml"
 UNITS = Directory.load(PROJECT_ROOT / "deploy" / "directory.yml").units
@@ -187,7 +187,11 @@ def test_an_entry_put_over_rpc_answers_the_next_inquiry_and_a_removed_one_no_lon
         dispatch("intake", "case_received", body)
         return wait_for(lambda: routed(store, body["case_id"]), message="the inquiry routed")
 
-    with ServiceRpcProxy("routing", embedded_config, timeout=10) as rpc:
+    def proxy(context=None):
+        return ServiceRpcProxy("routing", embedded_config, timeout=10, context_data=context)
+
+    with proxy(acting_as("admin", name=OFFICER)) as rpc, proxy(acting_as("admin", name="นายสมพงษ์")) as other, \
+            proxy(acting_as("director")) as director, proxy() as nobody:
         listed = rpc.kb_list()
         assert [e["id"] for e in listed] == SHIPPED  # seeded when routing started
         assert listed[0]["updated_by"] == "seed from deploy/knowledge.yml"
@@ -196,11 +200,13 @@ def test_an_entry_put_over_rpc_answers_the_next_inquiry_and_a_removed_one_no_lon
         assert row.status != "answered" and answered == []
 
         with pytest.raises(RemoteError) as refused:
-            rpc.kb_put({**PARKING, "unit": "roads"}, OFFICER)
+            rpc.kb_put({**PARKING, "unit": "roads"})
         assert refused.value.exc_type == "KnowledgeError" and "not a unit of the directory" in str(refused.value)
-        with pytest.raises(RemoteError, match="say which officer"):
-            rpc.kb_put(PARKING, "")
-        assert rpc.kb_put(PARKING, OFFICER) == {"id": "office-parking", "status": "added"}
+        for not_admin in (director, nobody):  # the knowledge base is the administrators'
+            with pytest.raises(RemoteError) as refused:
+                not_admin.kb_put(PARKING)
+            assert refused.value.exc_type == "Forbidden"
+        assert rpc.kb_put(PARKING) == {"id": "office-parking", "status": "added"}
         assert rpc.search_knowledge(PARKING_INQUIRY)[0]["id"] == "office-parking"
 
         row, [event] = route(PARKING_INQUIRY)
@@ -208,9 +214,9 @@ def test_an_entry_put_over_rpc_answers_the_next_inquiry_and_a_removed_one_no_lon
         assert row.reason == "knowledge base: office-parking"
         assert event["entry_id"] == "office-parking" and event["answer"] == PARKING["answer"]
 
-        assert rpc.kb_remove("office-parking", "นายสมพงษ์") == {"id": "office-parking", "status": "removed"}
+        assert other.kb_remove("office-parking") == {"id": "office-parking", "status": "removed"}
         with pytest.raises(RemoteError, match="no entry 'office-parking'"):
-            rpc.kb_remove("office-parking", "นายสมพงษ์")
+            other.kb_remove("office-parking")
         row, answered = route(PARKING_INQUIRY)
         assert row.status != "answered" and answered == []
         assert "office-parking" not in [e["id"] for e in rpc.kb_list()]

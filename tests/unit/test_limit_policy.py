@@ -132,7 +132,9 @@ def test_settings_default_to_the_documented_figures():
     assert {name: getattr(LIMITS, name) for name in DEFAULTS} == {
         "lookup_window": 900, "lookup_failures": 30, "lookup_failures_per_number": 5,
         "daily_failures_per_number": 20, "cases_window": 3600, "cases_per_address": 30,
-        "cases_per_client_key": 600}
+        "cases_per_client_key": 600, "login_window": 900, "login_failures_per_address": 50,
+        "login_failures_per_account": 5, "daily_login_failures": 20, "login_tries_under_attack": 3,
+        "session_idle": 1800, "session_max": 36000, "approval_valid": 86400}
 
 
 @pytest.mark.parametrize("settings, says", [
@@ -149,3 +151,50 @@ def test_a_wrong_setting_is_named(settings, says):
 
 def test_counters_compare_by_value():
     assert Counter("k", 0, 900) == window(100, 900, "k") != window(100, 900, "other")
+
+
+# -- officers' logins -----------------------------------------------------------------------------
+
+def login_counts(limits, attempts):
+    """Run failed logins [(address, username)] through the decision as counters.py does: an attempt is
+    counted, and taken back when refused. The waits, in order."""
+    counts, waits = {}, []
+    for address, username in attempts:
+        counters = limits.login_counters(address, username, NOON)
+        made = [counts.get(c, 0) + 1 for c in counters.all()]
+        waiting = limits.login_wait(counters, made, NOON)
+        if not waiting:
+            counts.update(zip(counters.all(), made))
+        waits.append(waiting)
+    return waits
+
+
+def test_one_address_guessing_one_account_waits_and_the_officer_elsewhere_does_not():
+    waits = login_counts(LIMITS, [("198.51.100.7", "somchai")] * 1000 + [("203.0.113.20", "somchai")])
+    assert waits[:5] == [0] * 5 and all(waits[5:1000]) and waits[1000] == 0
+    assert max(waits) <= LIMITS.login_window
+
+
+def test_an_account_guessed_from_many_addresses_takes_a_few_tries_a_day_from_each_new_one():
+    attackers = [(f"198.51.100.{i}", "somchai") for i in range(1, 6) for _ in range(5)]  # 25 failures
+    waits = login_counts(LIMITS, attackers + [("198.51.100.1", "somchai")] + [("203.0.113.20", "somchai")] * 4)
+    assert waits[:23] == [0] * 23  # 4 addresses x 5, and 3 more: past the day's figure (20) from the 21st
+    assert waits[23] > LIMITS.login_window and waits[24] > LIMITS.login_window  # the 5th address's 4th try
+    assert waits[25] > LIMITS.login_window  # an address that has been guessing waits until tomorrow
+    assert waits[26:29] == [0, 0, 0] and waits[29] > 0  # a new address: login_tries_under_attack tries
+
+
+def test_usernames_are_counted_whether_or_not_they_are_accounts_and_case_alike():
+    counters = LIMITS.login_counters("10.0.0.1", "  SomChai ", NOON)
+    assert counters == LIMITS.login_counters("10.0.0.1", "somchai", NOON)
+    assert counters.address.key == "login-address:10.0.0.1" and counters.number.key == "login-account:somchai"
+
+
+@pytest.mark.parametrize("settings, says", [
+    ({"session_idle": 90_000, "session_max": 80_000}, "session_idle must not be longer"),
+    ({"session_max": 8 * DAY}, "a week"),
+    ({"login_tries_under_attack": 0}, "must be more than 0"),
+])
+def test_a_wrong_session_or_login_setting_is_named(settings, says):
+    with pytest.raises(ValueError, match=says):
+        Limits.from_settings(settings)

@@ -100,3 +100,27 @@ def test_a_question_the_policy_has_no_answer_for_is_a_fault():
 ])
 def test_how_a_case_stands_to_someone(case_site, case_units, recorded_by, expected):
     assert policy.relation_of(case_site, case_units, recorded_by, "HUB", ["water"], "somchai") == expected
+
+
+ROUTING_ACTIONS = ("confirm", "reroute", "change_kind", "request_info", "info_received", "unit_status",
+                   "assign_units", "forward", "answer")
+
+
+@pytest.mark.parametrize("role", policy.ROLES)
+def test_routing_needs_neither_who_recorded_a_case_nor_whether_it_is_confidential(role):
+    """services/routing/access.py judges its actions without either, which only intake knows."""
+    for action in ROUTING_ACTIONS:
+        for secret in (False, True):
+            recorded, other = (policy.TABLE[(role, action, relation, secret)] for relation in ("own_record", "other_unit"))
+            assert recorded == other
+        for relation in policy.RELATIONS:
+            assert policy.TABLE[(role, action, relation, False)] == policy.TABLE[(role, action, relation, True)]
+
+
+@pytest.mark.parametrize("reason, good", [
+    ("x", False), ("ok", False), ("ดู", False), ("ขอดูข้อมูล", False), ("aaaaaaaaaaaaaaaaaaaa", False),
+    ("see it", False), ("call the complainant back", True), ("ติดต่อกลับเพื่อสอบถามข้อเท็จจริง", True),
+    ("โทรสอบถามข้อเท็จจริงเพิ่มเติม", True), ("", False), (None, False),
+])
+def test_a_reason_for_a_look_at_who_complained_takes_a_few_words(reason, good):
+    assert (policy.reason_problem(reason) is None) == good
