@@ -7,9 +7,11 @@ from services.sla import calendars, clocks
 from services.sla.dependencies import Clock, OpenClocksGauge, PolicyProvider
 from services.sla.exceptions import CalendarError
 from services.sla.metrics import record_fired, record_stopped
+from shared.actors import ActingOfficer, Forbidden
 from shared.config import setting
 from shared.delivery import event_handler
 from shared.metrics import Metrics
+from shared.policy import ALLOW
 from shared.rpc import rpc
 from shared.store import Database
 from shared.timers import configured_timer
@@ -25,6 +27,7 @@ class SlaService:
     policy = PolicyProvider()
     open_clocks = OpenClocksGauge()
     config = Config()
+    acting = ActingOfficer()  # who changes the calendar: an administrator, in the call's context
 
     @event_handler("routing", "case_routed")
     def start_clock(self, event):
@@ -110,13 +113,15 @@ class SlaService:
     def change_kind(self, case_id, kind):
         return self.db.run(clocks.change_kind, case_id, kind, self.clock(), self.policy)
 
-    @rpc(expected_exceptions=CalendarError)
+    @rpc(expected_exceptions=(CalendarError, Forbidden))
     def calendar_add(self, day, kind, name, site_id=calendars.DEFAULT_SITE):
+        self._may_manage_calendar()
         return self.db.run(clocks.change_calendar, "put", day, self.policy, self.clock(), kind=kind, name=name,
                            site_id=site_id)
 
-    @rpc(expected_exceptions=CalendarError)
+    @rpc(expected_exceptions=(CalendarError, Forbidden))
     def calendar_remove(self, day, site_id=calendars.DEFAULT_SITE):
+        self._may_manage_calendar()
         return self.db.run(clocks.change_calendar, "remove", day, self.policy, self.clock(), site_id=site_id)
 
     @rpc
@@ -130,3 +135,9 @@ class SlaService:
             calendar = calendars.load(session, site_id)
         due = self.policy.deadline(calendar, "resolution", int(kind), datetime.fromisoformat(received_at))
         return due.astimezone(BANGKOK).isoformat()
+
+    def _may_manage_calendar(self):
+        """The calendar is the administrators' (shared/policy.py); the `rongtuk calendar` command on the
+        server changes it directly, as the site's operator."""
+        if self.acting.required().decide("manage_calendar") != ALLOW:
+            raise Forbidden("your role may not change the calendar")
