@@ -77,17 +77,26 @@ def ask(tx, actor, facts, reason, sealer, approval_valid, now=None):
 
 
 def _approved_request(session, actor, case_id, since):
-    return session.execute(select(identity_requests).where(
+    return next(_theirs(session.execute(select(identity_requests).where(
         identity_requests.c.case_id == case_id, identity_requests.c.requested_by == actor.name[:200],
         identity_requests.c.decision == APPROVED, identity_requests.c.decided_at >= since)
-        .order_by(identity_requests.c.decided_at.desc())).first()
+        .order_by(identity_requests.c.decided_at.desc())).all(), actor), None)
+
+
+def _theirs(rows, actor):
+    """The requests of this very actor: the same name and the same account (or key), so that two keys
+    given one name do not share an approval."""
+    for row in rows:
+        requester = Actor.from_json(row.requester)
+        if requester is not None and requester.account_id == actor.account_id:
+            yield row
 
 
 def _request(tx, actor, facts, reason, now):
     """The officer's waiting request for the case (one at a time: asking again changes nothing)."""
-    waiting = tx.session.execute(select(identity_requests).where(
+    waiting = next(_theirs(tx.session.execute(select(identity_requests).where(
         identity_requests.c.case_id == facts.case_id, identity_requests.c.requested_by == actor.name[:200],
-        identity_requests.c.decision.is_(None))).first()
+        identity_requests.c.decision.is_(None))).all(), actor), None)
     if waiting is not None:
         return view(waiting, facts.tracking_number)
     request_id = str(uuid.uuid4())
