@@ -25,11 +25,26 @@ def _intake_store(config_path):
 
 
 def _run(config_path, use_case, *args):
-    """Run one of apikeys' or accounts' use cases on intake's database; their errors are the command's."""
+    """Run one of apikeys' or accounts' use cases on intake's database, on the audit log (as the site's
+    command, run by the operator's login name) in the same transaction; their errors are the command's."""
+    import getpass
+
     from services.intake.exceptions import AccountError, ApiKeyError
+    from shared import audit
+    from shared.actors import system_actor
+    from shared.config import site_id
+    operator = system_actor(site_id(load_config(config_path)), getpass.getuser())
+
+    def audited(tx, *given):
+        done = use_case(tx, *given)
+        audit.record(tx.session, operator, "manage_users", "allowed",
+                     detail={"command": f"{use_case.__module__.rsplit('.', 1)[-1]}.{use_case.__name__}",
+                             "subject": str(given[0])[:200]})
+        return done
+
     with _intake_store(config_path) as store:
         try:
-            return store.run(use_case, *args)
+            return store.run(audited, *args)
         except (ApiKeyError, AccountError) as exc:
             raise click.ClickException(str(exc))
 
