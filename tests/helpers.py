@@ -312,7 +312,10 @@ class EmbeddedSites:
 
         def healthy():
             assert process.poll() is None, f"rongtuk run exited: {log_path.read_text()}"
-            return answers(f"{api.base}/healthz")
+            # the services start only once this process holds the port (shared/serving.py): before
+            # that, a /healthz answer could be another test's site that took the same free port
+            started = "starting services" in log_path.read_text(encoding="utf-8", errors="replace")
+            return started and answers(f"{api.base}/healthz")
 
         wait_for(healthy, timeout=30, interval=0.2, message="rongtuk run to answer /healthz")
         api.data_dir, api.log_path, api.env = self.folder / "data", log_path, env
