@@ -51,8 +51,9 @@ def _run(config_path, use_case, *args):
 
 @click.group()
 def apikey():
-    """API keys: `client` keys let Open311 apps post requests; `officer` keys record who took a
-    complaint by phone, at the counter or by letter, and may reveal a complainant's identity."""
+    """API keys: `client` keys let Open311 apps post requests; `officer` keys are site-wide officers
+    for scripts (the policy's officer_key: they approve nothing, and see a confidential complainant
+    only once a person approves), every action on the audit log under the key's name."""
 
 
 @apikey.command("create")

@@ -208,7 +208,7 @@ def test_every_role_action_and_case_through_the_json_api(site):
                                   else UNIT_B)]
         return logins[(role, where)], case_id, number
 
-    checked = {policy.ALLOW: 0, policy.DENY: 0, policy.APPROVAL: 0}
+    plan = []  # (cell, expected, whose headers, the shared case or None for a case of its own)
     for role, action, relation, secret in cells():
         if not reachable(role, relation) or (action == "approve_reveal" and not secret):
             continue  # a request to approve waits only on a confidential case
@@ -220,8 +220,16 @@ def test_every_role_action_and_case_through_the_json_api(site):
             # a case of its own, as the cell's relation has it, in the state the action needs
             unit = UNIT_A if relation in ("own_unit", "other_site") or role not in UNIT_ROLES else UNIT_B
             recorder = logins[(role, "HUB")] if relation == "own_record" else None
-            [(case_id, number, _)] = site.settle([site.new_case(secret, unit, recorder)])
+            plan.append(((role, action, relation, secret), expected, headers, site.new_case(secret, unit, recorder)))
+        else:
+            plan.append(((role, action, relation, secret), expected, headers, (case_id, number, None)))
+    site.settle([case for *_, case in plan if case[2] is not None])  # routed together, not one by one
+    for (_, action, _, _), _, _, (case_id, _, unit) in plan:
+        if unit is not None:
             site.prepare(action, case_id)
+
+    checked = {policy.ALLOW: 0, policy.DENY: 0, policy.APPROVAL: 0}
+    for (role, action, relation, secret), expected, headers, (case_id, number, _) in plan:
         before = site.state(case_id)
         cell = f"{role} {action} {relation} {'confidential' if secret else 'ordinary'}"
         if action == "approve_reveal":
@@ -271,17 +279,22 @@ def test_every_role_and_routing_action_through_the_rpcs_directly(site):
             "request_info": ("ขอภาพถ่ายเพิ่มเติม",), "info_received": (), "assign_units": ([UNIT_C], "ร่วมตรวจสอบ"),
             "forward": ("KALASIN", "อยู่ในอำนาจของจังหวัด"), "answer": ("ดำเนินการแก้ไขแล้ว",)}
     method = {"unit_status": "set_unit_status"}
-    checked = {policy.ALLOW: 0, policy.DENY: 0}
+    plan = []
     for role, action, relation in itertools.product(policy.ROLES, CHANGING, policy.RELATIONS):
         # routing judges without who recorded the case or whether it is confidential (tests/unit/test_policy.py)
         expected = policy.decide(role, action, relation, False, kind=3)
         unit = UNIT_B if relation in ("own_record", "other_unit") else UNIT_A
+        own = site.new_case(False, unit) if expected == policy.ALLOW else None  # a case of its own
+        plan.append((role, action, relation, expected, own or shared[unit]))
+    site.settle([case for *_, case in plan if case not in shared.values()])
+    for role, action, relation, expected, case in plan:
+        if expected == policy.ALLOW:
+            site.prepare(action, case[0])
+
+    checked = {policy.ALLOW: 0, policy.DENY: 0}
+    for role, action, relation, expected, (case_id, _, _) in plan:
         actor = Actor(name=f"{role} officer", role=role, site_id="OTHER" if relation == "other_site" else "HUB",
                       units=[UNIT_A], kind="key" if role.endswith("_key") else "person")
-        case_id = shared[unit][0]
-        if expected == policy.ALLOW:
-            [(case_id, _, _)] = site.settle([site.new_case(False, unit)])
-            site.prepare(action, case_id)
         call_args = args[action] if action in args else (site.lead(case_id), "in_progress")
         before = site.state(case_id)
         with ServiceRpcProxy("routing", site.config, timeout=15, context_data=actor.context()) as routing:
