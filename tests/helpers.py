@@ -418,3 +418,12 @@ def reveal_with_approval(site, tracking_number, headers, reason="สอบข้
                              json={"note": "อนุมัติตามคำสั่ง"}, headers=director, timeout=10)
     assert approved.status_code == 200, approved.text
     return requests.post(url, json={"reason": reason}, headers=headers, timeout=10)
+
+
+def clear_of_the_window_end(margin, window=900):
+    """Wait, if the limits' current window (a quarter hour by default; Bangkok's quarter hours, hours and
+    days all begin on UTC quarter hours) ends within `margin` seconds, until the next one has begun:
+    counts a test makes over several steps must all fall in one window."""
+    left = window - time.time() % window
+    if left < margin:
+        time.sleep(left + 1)

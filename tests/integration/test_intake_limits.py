@@ -13,7 +13,8 @@ import requests
 
 from services.intake.tracking import fiscal_year_be
 from shared.config import DISTRIBUTED_CONFIG
-from tests.helpers import Api, RunProcesses, answers, free_port, run_cli, thai_case, wait_for
+from tests.helpers import (Api, RunProcesses, answers, clear_of_the_window_end, free_port, run_cli, thai_case,
+                           wait_for)
 
 WRONG = "AAAAAAAA"
 OPEN311_FORM = {"service_code": "public-works", "lat": "13.7563", "long": "100.5018",
@@ -21,6 +22,11 @@ OPEN311_FORM = {"service_code": "public-works", "lat": "13.7563", "long": "100.5
 
 
 # -- helpers --------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _in_one_window():
+    clear_of_the_window_end(60)
+
 
 def key_for(site, role):
     made = run_cli("apikey", "create", "--name", f"ทดสอบ {role}", "--role", role, env=site.env)
@@ -199,6 +205,7 @@ def test_x_forwarded_for_is_not_believed_unless_the_proxy_is_trusted(embedded):
 
 def test_wrong_look_ups_are_counted_in_the_database_and_outlive_a_restart(start_embedded):
     site = start_embedded()
+    clear_of_the_window_end(150)  # the restart must not carry the counts into a new window
     case = site.post_case(thai_case()).json()
     for _ in range(5):
         assert look_up(site, case["tracking_number"], WRONG).status_code == 404
@@ -224,6 +231,7 @@ def test_two_intake_processes_count_look_ups_and_cases_together(rabbit_config, p
             apis.append(Api(f"http://127.0.0.1:{port}"))
         for api in apis:
             wait_for(lambda: answers(f"{api.base}/healthz"), timeout=30, interval=0.2, message="intake to answer")
+        clear_of_the_window_end(120)
 
         first, second = apis
         case = first.post_case(thai_case()).json()
