@@ -178,3 +178,18 @@ def recipients():
 def embedded(start_embedded):
     """A running embedded site with the default settings."""
     return start_embedded()
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    """intake's use cases' context (services/intake/cases.IntakeContext): the shipped subject catalogue,
+    a sealer under a fresh key, attachments under the test's folder."""
+    from cryptography.fernet import Fernet
+
+    from services.intake.cases import IntakeContext
+    from services.intake.catalogue import Catalogue
+    from services.intake.sealing import Sealer
+    from shared.config import project_path
+    from shared.files import FileStore
+    return IntakeContext(catalogue=Catalogue.load(project_path("deploy/subjects.yml")),
+                         sealer=Sealer(Fernet.generate_key().decode()), files=FileStore(tmp_path / "files"))

@@ -126,13 +126,10 @@ def decide(tx, actor, facts, request_id, approve, note=None, now=None):
     row = tx.session.execute(select(identity_requests).where(identity_requests.c.id == request_id)).first()
     if row is None or row.case_id != facts.case_id:
         raise NotFound("No such request.")
-    requester = Actor.from_json(row.requester)
-    same_person = row.requested_by == actor.name[:200] or (
-        requester is not None and requester.account_id and requester.account_id == actor.account_id)
-    if same_person or facts.decide(actor, "approve_reveal") != policy.ALLOW:
+    if not may_decide(row, actor, facts):
         audit.record(tx.session, actor, "approve_reveal", "denied", facts.case_id, note,
                      {"request_id": row.id, "requested_by": row.requested_by}, at=now)
-        why = "The one who asked cannot approve their own request." if same_person else \
+        why = "The one who asked cannot approve their own request." if asked_by(row, actor) else \
             "Your role may not approve a look at who complained in this case."
         return Outcome("denied", message=why)
     if row.decision is not None:
@@ -145,6 +142,18 @@ def decide(tx, actor, facts, request_id, approve, note=None, now=None):
                  {"request_id": row.id, "requested_by": row.requested_by, "request_reason": row.reason}, at=now)
     return Outcome(decision, request=view(tx.session.execute(select(identity_requests).where(
         identity_requests.c.id == row.id)).one(), facts.tracking_number))
+
+
+def asked_by(row, actor):
+    """Whether `actor` is the one who made the request (by name or by account): they cannot decide it."""
+    requester = Actor.from_json(row.requester)
+    return row.requested_by == actor.name[:200] or bool(
+        requester is not None and requester.account_id and requester.account_id == actor.account_id)
+
+
+def may_decide(row, actor, facts):
+    """Whether `actor` may approve or refuse the request `row` about the case of `facts`."""
+    return not asked_by(row, actor) and facts.decide(actor, "approve_reveal") == policy.ALLOW
 
 
 def waiting(session, limit=200):

@@ -43,14 +43,19 @@ def record(tx, actor, action, outcome, case_id=None, reason=None, detail=None):
 
 
 def site_action(tx, actor, action, detail=None):
-    """A site-wide action (figures, recording a case) judged and put on record; True if allowed."""
+    """A site-wide action with nothing more to do here (the figures reporting serves) judged and put on
+    record; True if allowed."""
     allowed = actor.decide(action) == policy.ALLOW
     audit.record(tx.session, actor, action, "allowed" if allowed else "denied", detail=detail)
     return allowed
 
 
 def record_case(tx, actor, data, ctx):
-    """A complaint an officer records (a call, a visit, a letter): on record as theirs."""
+    """A complaint an officer records (a call, a visit, a letter): on record as theirs, in the
+    transaction that records it. None, the denial on record, when their role records no complaints."""
+    if actor.decide("record_case") != policy.ALLOW:
+        audit.record(tx.session, actor, "record_case", "denied", detail={"channel": data.get("channel")})
+        return None
     created = cases.receive_case(tx, data, ctx, recorded_by=actor.name[:128])
     audit.record(tx.session, actor, "record_case", "allowed", created["case_id"],
                  detail={"channel": data.get("channel")})

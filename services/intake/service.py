@@ -107,9 +107,9 @@ class IntakeService:
         officer = self._actor(request)
         data = load_or_400(new_case_schema, read_json_object(request))
         if officer:  # calls, counters and letters an officer records: never limited, on record as theirs
-            if not self.db.run(officers.site_action, officer, "record_case", {"channel": data.get("channel")}):
-                raise Forbidden("Your role does not record complaints.")
             created = self.db.run(officers.record_case, officer, data, self.intake)
+            if created is None:  # the denial is on record
+                raise Forbidden("Your role does not record complaints.")
         else:  # counted per address; a dispute's access code counted as any look-up
             received = self.db.run(counters.receive, data, self.intake, self.throttle,
                                    address=client_address(request))
@@ -225,8 +225,7 @@ class IntakeService:
         with self.db.reading() as session:
             found = [(row, cases.by_id(session, row.case_id)) for row in identity_access.waiting(session)]
         mine = [identity_access.view(row, case.tracking_number) for row, case in found
-                if row.requested_by != officer.name
-                and self._facts(officer, case).decide(officer, "approve_reveal") == ALLOW]
+                if identity_access.may_decide(row, officer, self._facts(officer, case))]
         return json_response(200, {"requests": mine})
 
     @http("POST", "/api/v1/identity-requests/<request_id>/<any(approve,refuse):decision>", body=JSON,

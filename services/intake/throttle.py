@@ -75,6 +75,16 @@ class LookupCounters:
         return (self.address, self.pair, self.number, self.pair_day)  # always in this order (row locks)
 
 
+def _four(now, seconds, what, whole, client, name):
+    """The four counts of an attempt at `name` (a tracking number, a username) from `client`: the
+    address and the pair in windows of `seconds`, `name` from everywhere and the pair in the day."""
+    return LookupCounters(
+        address=window(now, seconds, f"{what}-address:{client}"),
+        pair=window(now, seconds, f"{what}-pair:{client}:{name}"),
+        number=window(now, DAY, f"{what}-{whole}:{name}"),
+        pair_day=window(now, DAY, f"{what}-pair-day:{client}:{name}"))
+
+
 # INTAKE.* settings and their defaults (docs/operations.md#limits; both deploy files)
 DEFAULTS = {
     "lookup_window": 900,               # seconds: the window of the first two look-up counts
@@ -142,12 +152,7 @@ class Limits:
     # -- access codes -------------------------------------------------------------------------
 
     def lookup_counters(self, address, tracking_number, now) -> LookupCounters:
-        client, number = client_key(address), tracking_key(tracking_number)
-        return LookupCounters(
-            address=window(now, self.lookup_window, f"lookup-address:{client}"),
-            pair=window(now, self.lookup_window, f"lookup-pair:{client}:{number}"),
-            number=window(now, DAY, f"lookup-number:{number}"),
-            pair_day=window(now, DAY, f"lookup-pair-day:{client}:{number}"))
+        return _four(now, self.lookup_window, "lookup", "number", client_key(address), tracking_key(tracking_number))
 
     def lookup_wait(self, counters: LookupCounters, counts, now) -> int:
         """Seconds to wait (0: check the code) for a look-up whose attempt makes the counts `counts`
@@ -186,12 +191,8 @@ class Limits:
         """A login's counts, as a look-up's: the address, the (address, username) pair, the username
         from everywhere today, the pair today. A username is counted whether or not there is such an
         account, so the answers say nothing of which usernames exist."""
-        client, name = client_key(address), (username or "").strip().lower()[:64]
-        return LookupCounters(
-            address=window(now, self.login_window, f"login-address:{client}"),
-            pair=window(now, self.login_window, f"login-pair:{client}:{name}"),
-            number=window(now, DAY, f"login-account:{name}"),
-            pair_day=window(now, DAY, f"login-pair-day:{client}:{name}"))
+        return _four(now, self.login_window, "login", "account", client_key(address),
+                     (username or "").strip().lower()[:64])
 
     def login_wait(self, counters: LookupCounters, counts, now) -> int:
         """Seconds to wait (0: check the password) for a login whose attempt makes `counts` (each

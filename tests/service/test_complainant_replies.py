@@ -4,7 +4,6 @@ Someone else's mail naming the case, or a reply to a case not waiting, changes n
 import json
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from services.intake import cases, mailbox_poll
@@ -14,14 +13,9 @@ from services.reporting import timeline
 from services.routing import assignments
 from shared import events
 from shared.store import outbox
-from tests.service import test_intake_cases as intake_tests
 from tests.service.test_intake_cases import ROAD, load, rows
 from tests.service.test_routing_cases import emitted, received
-from services.intake.cases import IntakeContext
-from services.intake.catalogue import Catalogue
-from services.intake.sealing import Sealer
 from shared.config import database_url
-from shared.files import FileStore
 from shared.store import Store, make_engine
 
 REPLY = ("Subject: Re: ขอข้อมูลเพิ่มเติม เรื่องเลขที่ {number}\nFrom: Somchai <{sender}>\n"
@@ -36,12 +30,6 @@ def mail(number, sender="somchai.j@example.co.th", mid="r1"):
 @pytest.fixture
 def store(store_of):
     return store_of("intake", "test")
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    return IntakeContext(catalogue=Catalogue.load(intake_tests.SUBJECTS),
-                         sealer=Sealer(Fernet.generate_key().decode()), files=FileStore(tmp_path / "files"))
 
 
 @pytest.fixture

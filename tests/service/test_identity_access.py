@@ -3,34 +3,21 @@ nothing happens; a confidential complainant only after a second person approves,
 approval belongs to the very officer who asked (two keys of one name do not share it) and lasts
 INTAKE.approval_valid; every step on the audit log."""
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from services.intake import cases, identity_access
-from services.intake.cases import IntakeContext
-from services.intake.catalogue import Catalogue
 from services.intake.exceptions import IntakeError
 from services.intake.models import identity_requests
 from services.intake.schemas import NewCaseSchema
-from services.intake.sealing import Sealer
 from shared import audit
 from shared.actors import Actor
-from shared.files import FileStore
 from shared.times import utcnow
 from tests.helpers import officer, thai_case
 
-SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"
 REASON = "โทรสอบถามข้อเท็จจริงเพิ่มเติมกับผู้ร้องเรียน"
 DAY = 86_400
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    return IntakeContext(catalogue=Catalogue.load(SUBJECTS), sealer=Sealer(Fernet.generate_key().decode()),
-                         files=FileStore(tmp_path / "files"))
 
 
 @pytest.fixture

@@ -3,27 +3,20 @@ import base64
 import hashlib
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import func, select, update
 
 from services.intake import cases, line
-from shared.files import FileStore
-from services.intake.cases import IntakeContext
-from services.intake.catalogue import Catalogue
 from services.intake.exceptions import IntakeError, NotRoutedYet
 from services.intake.models import attachments, cases as cases_table, complainants, identity_access_log, \
     inbound_messages, disputes as disputes_table
 from services.intake.schemas import NewCaseSchema
-from services.intake.sealing import Sealer
 from shared import events
 from shared.store import outbox
 from shared.times import BANGKOK
 from shared.times import utcnow
 
-SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"  # this checkout's
 
 ROAD = {
     "channel": "web",
@@ -55,12 +48,6 @@ T0 = datetime(2026, 11, 2, 9, 15, tzinfo=BANGKOK)
 @pytest.fixture
 def store(store_of):
     return store_of("intake", "test")
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    return IntakeContext(catalogue=Catalogue.load(SUBJECTS), sealer=Sealer(Fernet.generate_key().decode()),
-                         files=FileStore(tmp_path / "files"))
 
 
 def load(body):

@@ -2,34 +2,21 @@
 counted and given back, what a refusal leaves, old windows deleted, and processes at the same moment
 on PostgreSQL never taking more than the limit between them."""
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from services.intake import cases, counters
-from shared.files import FileStore
-from services.intake.cases import IntakeContext
-from services.intake.catalogue import Catalogue
 from services.intake.models import cases as cases_table
 from services.intake.models import request_counts
 from services.intake.schemas import NewCaseSchema
-from services.intake.sealing import Sealer
 from services.intake.throttle import Limits
 from shared.times import BANGKOK
 from tests.helpers import thai_case
 
-SUBJECTS = Path(__file__).resolve().parents[2] / "deploy" / "subjects.yml"
 T0 = datetime(2026, 11, 21, 10, 5, tzinfo=BANGKOK)
 LIMITS = Limits()
 ADDRESS = "203.0.113.7"
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    return IntakeContext(catalogue=Catalogue.load(SUBJECTS), sealer=Sealer(Fernet.generate_key().decode()),
-                         files=FileStore(tmp_path / "files"))
 
 
 @pytest.fixture
