@@ -120,6 +120,12 @@ class CaseReplyReceivedV1(Envelope):
     answers_request = fields.Boolean(required=True)
 
 
+class CaseReplyReceivedV2(CaseReplyReceivedV1):
+    """As v1, and the complainant may also have answered on the tracking page of the office's web
+    portal (`channel` "web", with the tracking number and access code)."""
+    channel = fields.String(required=True, validate=validate.OneOf(("email", "line", "web")))
+
+
 class CaseRatedV1(Envelope):
     """The complainant said how satisfied they are with how their answered case was handled: a score
     from 1 (not at all) to 5 (very). Once a case. What they wrote with it stays at intake."""
@@ -459,7 +465,13 @@ CASE_RECEIVED_V3 = EventType("intake", "case_received", 3, CaseReceivedV3, upcas
 CASE_RECEIVED_V4 = EventType("intake", "case_received", 4, CaseReceivedV4, upcast=_case_received_v4_to_v5)
 CASE_RECEIVED = EventType("intake", "case_received", 5, CaseReceivedV5)
 CASE_REOPENED = EventType("intake", "case_reopened", 1, CaseReopenedV1)
-CASE_REPLY_RECEIVED = EventType("intake", "case_reply_received", 1, CaseReplyReceivedV1)
+def _case_reply_received_v1_to_v2(event):
+    return {**event, "version": 2}
+
+
+CASE_REPLY_RECEIVED_V1 = EventType("intake", "case_reply_received", 1, CaseReplyReceivedV1,
+                                   upcast=_case_reply_received_v1_to_v2)
+CASE_REPLY_RECEIVED = EventType("intake", "case_reply_received", 2, CaseReplyReceivedV2)
 CASE_RATED = EventType("intake", "case_rated", 1, CaseRatedV1)
 def _case_routed_v1_to_v2(event):
     return {**event, "version": 2, "method": "rule", "score": None, "model_version": None,
@@ -500,7 +512,8 @@ NOTIFICATION_RECORDED_V2 = EventType("notify", "notification_recorded", 2, Notif
 NOTIFICATION_RECORDED = EventType("notify", "notification_recorded", 3, NotificationRecordedV3)
 
 REGISTRY = {(e.source, e.name, e.version): e for e in (
-    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED_V4, CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED,
+    CASE_RECEIVED_V1, CASE_RECEIVED_V2, CASE_RECEIVED_V3, CASE_RECEIVED_V4, CASE_RECEIVED, CASE_REOPENED,
+    CASE_REPLY_RECEIVED_V1, CASE_REPLY_RECEIVED,
     CASE_RATED,
     CASE_ROUTED_V1,
     CASE_ROUTED, CASE_TRIAGE_NEEDED, CASE_KIND_CHANGED, CASE_REROUTED, CASE_ROUTING_CONFIRMED, CASE_INFO_REQUESTED, CASE_INFO_RECEIVED,

@@ -16,6 +16,9 @@ read here:
   --jobs N           processes at once (default: TEST_JOBS, else 3; 1 runs a single `nameko test`)
   --store-durations  save how long each file took to tests/durations.json
 
+The browser tests (tests/browser/) run in a process of their own, a plain pytest: Playwright's event
+loop does not live with eventlet's monkey patch.
+
 Every process's output goes to its own log; a process's summary is printed when it ends, and the
 whole log of any that failed. The exit status is the first non-zero status of any process.
 """
@@ -32,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DURATIONS = ROOT / "tests" / "durations.json"
 # seconds per test function, by folder, for a file with no recorded duration
-GUESS = {"unit": 0.03, "service": 0.4, "integration": 4.0}
+GUESS = {"unit": 0.03, "service": 0.4, "integration": 4.0, "browser": 20.0}
 # pytest's last line, with or without -q: "==== 12 passed, 1 skipped in 3.1s ====", "12 passed in 3.1s"
 SUMMARY = re.compile(r"^(?:=+ )?((?:no tests ran|\d+ \w+)(?:, \d+ \w+)* in [0-9.]+s(?: \([0-9:]+\))?)(?: =+)?$")
 
@@ -100,6 +103,14 @@ def nameko_test():
     return [sys.executable, "-m", "nameko", "test"]
 
 
+BROWSER = "tests/browser/"  # Playwright's own event loop does not live with eventlet's monkey patch
+
+
+def plain_pytest():
+    """The browser tests' command: pytest without nameko's plugin (which wants the monkey patch)."""
+    return [sys.executable, "-m", "pytest", "-p", "no:pytest_nameko"]
+
+
 def file_seconds(report):
     """{file: seconds} from a junit XML report (setup, call and teardown of each test)."""
     seconds = {}
@@ -117,23 +128,28 @@ def main(args):
     paths, options, jobs, store = split_args(args)
     env = {**os.environ, "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands"}
     if any("::" in path for path in paths):  # single tests named: one process runs them
-        jobs, store = 1, False
-    if jobs == 1 and not store:
-        return subprocess.call(nameko_test() + options + paths, cwd=ROOT, env=env)
+        runner = plain_pytest() if all(p.startswith(BROWSER) for p in paths) else nameko_test()
+        return subprocess.call(runner + options + paths, cwd=ROOT, env=env)
     known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
     skip = ignored(options)
     files = [f for f in test_files(paths) if not any(f == p or f.startswith(p + "/") for p in skip)]
-    groups = deal(files, jobs, known)
+    in_browser = [f for f in files if f.startswith(BROWSER)]
+    files = [f for f in files if not f.startswith(BROWSER)]
+    if jobs == 1 and not store and not in_browser:
+        return subprocess.call(nameko_test() + options + paths, cwd=ROOT, env=env)
+    groups = [(seconds, group, nameko_test()) for seconds, group in deal(files, jobs, known)]
+    if in_browser:  # a process of their own, alongside the others
+        groups.append((sum(known.get(f) or guessed_seconds(f) for f in in_browser), in_browser, plain_pytest()))
     if not groups:
         print(f"no test files under {' '.join(paths)}", flush=True)
         return 5  # pytest's "no tests collected"
     folder = Path(tempfile.mkdtemp(prefix="rongtuk-tests-"))
     started = time.monotonic()
     running = []
-    for number, (seconds, files) in enumerate(groups, 1):
+    for number, (seconds, files, runner) in enumerate(groups, 1):
         log = folder / f"process-{number}.log"
         report = folder / f"process-{number}.xml"
-        command = nameko_test() + options + [f"--junitxml={report}", "-o", "junit_family=xunit1"] + files
+        command = runner + options + [f"--junitxml={report}", "-o", "junit_family=xunit1"] + files
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         running.append((number, process, log, report, len(files), seconds))
     print(f"{len(running)} test processes ({sum(len(g[1]) for g in groups)} files); logs in {folder}", flush=True)

@@ -470,6 +470,45 @@ def receive_reply(tx, channel, external_id, tracking_numbers, sender, text, seal
     return None
 
 
+REPLY_MAX = 5000
+
+
+def receive_web_reply(tx, row, text, now=None):
+    """What the complainant wrote on their case's tracking page (they gave its number and access code):
+    kept as their reply, as an e-mail's; when the case waits for their answer, case_reply_received says
+    so and routing takes it as the information received. A closed case takes no reply (its complainant
+    disputes the result instead): NotRatable. Returns {reply_id, answers_request}."""
+    now = now or utcnow()
+    text = (text or "").strip()
+    if not text or len(text) > REPLY_MAX:
+        raise IntakeError({"text": [f"Length must be between 1 and {REPLY_MAX}."]})
+    if case_status.closes(row.status):
+        raise NotRatable("The case is closed: dispute its result instead.")
+    reply_id = str(uuid.uuid4())
+    answers = row.status == case_status.WAITING_FOR_COMPLAINANT
+    tx.session.execute(case_replies.insert().values(id=reply_id, case_id=row.id, channel="web", text=text,
+                                                    answers_request=answers, received_at=now))
+    tx.emit(CASE_REPLY_RECEIVED, case_id=row.id, occurred_at=now, tracking_number=row.tracking_number,
+            channel="web", reply_id=reply_id, answers_request=answers)
+    return {"reply_id": reply_id, "answers_request": answers}
+
+
+def attachments_of(session, case_id):
+    """The files the complaint came with (names, types and sizes; an officer's view)."""
+    return [{"id": r.id, "filename": r.filename, "content_type": r.content_type, "size": r.size}
+            for r in session.execute(select(attachments).where(attachments.c.case_id == case_id)
+                                     .order_by(attachments.c.created_at, attachments.c.filename)).all()]
+
+
+def channel_ref_of(row):
+    """The channel's own reference the case was recorded with (a letter's number and date...)."""
+    try:
+        given = json.loads(row.channel_ref or "{}")
+    except ValueError:
+        return {}
+    return given if isinstance(given, dict) else {}
+
+
 def replies_of(session, case_id):
     """What the complainant wrote back about the case, oldest first (an officer's view)."""
     return [{"id": r.id, "channel": r.channel, "text": r.text, "answers_request": r.answers_request,

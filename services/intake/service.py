@@ -18,6 +18,7 @@ from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, Log
                                        NotRatable, Open311Error, ReferralError, Refused)
 from services.intake.imap import ImapSettings
 from services.intake.mailbox import named_cases
+from services.intake.portal import PortalPages
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import LoginSchema, LookupSchema, NewCaseSchema, RateRequestSchema
 from services.routing.exceptions import DocumentRefused, RoutingError
@@ -86,7 +87,9 @@ def open311_answer(payload, shape, fmt, status=200):
     return Response(body, status=status, content_type=content_type)
 
 
-class IntakeService:
+class IntakeService(PortalPages):
+    """The JSON API, Open311, the channels' webhooks and RPCs here; the portal's pages in portal.py."""
+
     name = "intake"
 
     db = Database()

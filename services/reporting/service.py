@@ -9,6 +9,7 @@ from services.reporting import feed_store, outputs, readmodel, report_figures
 from services.reporting.exceptions import FeedNumberReused, ReportingError
 from services.reporting.feed_link import Feed, feed_consumer, replay_consumer
 from services.reporting.periods import PeriodError, parse_period
+from services.reporting.portal import FiguresPages
 from shared.config import site_id
 from shared.delivery import Unprocessable, event_handler
 from shared.metrics import Metrics
@@ -63,7 +64,7 @@ def folding(folded):
 
 
 @folding(FOLDED)
-class ReportingService:
+class ReportingService(FiguresPages):
     name = "reporting"
 
     db = Database()

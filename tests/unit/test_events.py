@@ -363,6 +363,7 @@ def test_registry_knows_exactly_the_contracts_events():
         ("intake", "case_received", 5),
         ("intake", "case_reopened", 1),
         ("intake", "case_reply_received", 1),
+        ("intake", "case_reply_received", 2),
         ("intake", "case_rated", 1),
         ("routing", "case_routed", 1),
         ("routing", "case_routed", 2),

@@ -1,0 +1,164 @@
+"""Web pages: the Thai portal's templates, their security headers, CSRF tokens and Thai dates.
+
+Every service that serves pages renders them here: its own templates first (its `templates/portal`
+folder), then the common layout in shared/templates/portal. Pages are HTML rendered on the server;
+the only script is /static/portal.js (progressive enhancement: every form works without it), and the
+Content-Security-Policy allows nothing inline.
+
+CSRF: a random token in a cookie (`rt_csrf`, HttpOnly, SameSite=Strict) that every form repeats in
+a hidden field (`csrf_token`); a POST whose field does not match the cookie changes nothing (the
+double-submit pattern: another site can make a browser send the cookie, never read it to copy it).
+"""
+import hmac
+import secrets
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from werkzeug.wrappers import Response
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates" / "portal"
+STATIC = Path(__file__).resolve().parent / "static"
+
+CSRF_COOKIE = "rt_csrf"
+CSRF_FIELD = "csrf_token"
+SESSION_COOKIE = "rt_session"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                "frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+THAI_MONTHS_FULL = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+                    "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+
+STATUS_TH = {
+    "received": "รับเรื่องแล้ว", "routed": "ส่งหน่วยงานดำเนินการ", "reopened": "เปิดเรื่องอีกครั้ง",
+    "waiting_for_complainant": "รอข้อมูลเพิ่มเติมจากผู้ร้อง", "answered_from_kb": "ตอบจากฐานความรู้แล้ว",
+    "forwarded": "ส่งต่อหน่วยงานอื่น", "answered": "แจ้งผลแล้ว", "closed": "ยุติเรื่อง",
+}
+KIND_TH = {1: "ข้อเสนอแนะ/สอบถาม", 2: "เรื่องร้องเรียนทั่วไป", 3: "เรื่องร้องเรียนร้ายแรง", 4: "เรื่องฟ้องร้อง/สื่อ"}
+CHANNEL_TH = {
+    "hotline": "สายด่วน", "phone": "โทรศัพท์", "fax": "โทรสาร", "web": "เว็บไซต์", "email": "อีเมล",
+    "counter": "ติดต่อด้วยตนเอง", "letter": "หนังสือ/จดหมาย", "po_box": "ตู้ ปณ.", "complaint_box": "ตู้รับเรื่อง",
+    "line": "ไลน์", "facebook": "เฟซบุ๊ก", "field_inspection": "ลงพื้นที่", "meeting": "ที่ประชุม",
+    "referral": "ส่งต่อจากหน่วยงานอื่น",
+}
+
+
+def _moment(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BANGKOK)
+
+
+def thai_date(value, with_time=True):
+    """A moment as Thais write it, in the Buddhist Era and Bangkok time: 7 ธ.ค. 2569 14:05 น."""
+    moment = _moment(value)
+    if moment is None:
+        return "-"
+    day = f"{moment.day} {THAI_MONTHS[moment.month - 1]} {moment.year + 543}"
+    return f"{day} {moment:%H:%M} น." if with_time else day
+
+
+def thai_day(value):
+    return thai_date(value, with_time=False)
+
+
+def iso_date(value):
+    moment = _moment(value)
+    return moment.isoformat() if moment else ""
+
+
+@lru_cache(maxsize=None)
+def environment(*folders):
+    """The Jinja2 environment of a service's template folders (looked in first) and the common ones."""
+    env = Environment(loader=ChoiceLoader([FileSystemLoader([str(f) for f in folders] + [str(SHARED_TEMPLATES)])]),
+                      autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(thai_date=thai_date, thai_day=thai_day, iso_date=iso_date,
+                       status_th=lambda s: STATUS_TH.get(s, s or "-"),
+                       kind_th=lambda k: KIND_TH.get(k, "ยังไม่ระบุ") if k else "ยังไม่ระบุ",
+                       channel_th=lambda c: CHANNEL_TH.get(c, c or "-"),
+                       number=lambda n: f"{n:,}" if isinstance(n, int) else ("-" if n is None else str(n)))
+    env.globals.update(STATUS_TH=STATUS_TH, KIND_TH=KIND_TH, CHANNEL_TH=CHANNEL_TH)
+    return env
+
+
+def is_secure(request, config=None):
+    """Whether the browser reached us over TLS (directly, or through a trusted proxy that says so,
+    or a public address that is https): the cookies are then Secure."""
+    if request.scheme == "https":
+        return True
+    public = str(((config or {}).get("HTTP") or {}).get("public_url") or (config or {}).get("PUBLIC_URL") or "")
+    return public.startswith("https://")
+
+
+def csrf_token(request):
+    """The browser's CSRF token: its cookie's, or a new one (set by `page`)."""
+    token = request.cookies.get(CSRF_COOKIE, "")
+    if len(token) < 32 or not token.isascii():
+        token = getattr(request, "_new_csrf", None) or secrets.token_urlsafe(32)
+        request._new_csrf = token
+    return token
+
+
+def csrf_ok(request):
+    """Whether a posted form carries the token its browser's cookie holds."""
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    given = request.form.get(CSRF_FIELD, "")
+    return len(cookie) >= 32 and hmac.compare_digest(cookie.encode("utf-8", "replace"),
+                                                     given.encode("utf-8", "replace"))
+
+
+class Pages:
+    """A service's page renderer: `page(request, template, status, **values)` -> Response."""
+
+    def __init__(self, *folders, config=None):
+        self.env = environment(*(str(Path(f)) for f in folders))
+        self.config = config or {}
+
+    def render(self, request, template, **values):
+        return self.env.get_template(template).render(csrf_token=csrf_token(request), request_path=request.path,
+                                                      **values)
+
+    def page(self, request, template, status=200, headers=None, **values):
+        response = Response(self.render(request, template, **values), status=status,
+                            content_type="text/html; charset=utf-8")
+        return self.finish(request, response, headers)
+
+    def finish(self, request, response, headers=None):
+        for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
+            response.headers[name] = value
+        new = getattr(request, "_new_csrf", None)
+        if new:
+            response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="Strict", path="/",
+                                secure=is_secure(request, self.config))
+        return response
+
+    def redirect(self, request, location, status=303):
+        response = Response("", status=status, headers={"Location": location})
+        return self.finish(request, response)
+
+
+def static_file(name):
+    """(bytes, content type) of a file under shared/static, or None (no path outside it)."""
+    path = (STATIC / name).resolve()
+    if STATIC not in path.parents or not path.is_file():
+        return None
+    types = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
+             ".png": "image/png", ".ico": "image/x-icon"}
+    return path.read_bytes(), types.get(path.suffix, "application/octet-stream")
