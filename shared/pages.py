@@ -19,6 +19,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from werkzeug.wrappers import Response
 
+from shared import policy
+from shared.web import HttpSettings, held_by
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates" / "portal"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -83,6 +86,26 @@ def iso_date(value):
     return moment.isoformat() if moment else ""
 
 
+def may(role, action):
+    """Whether a role may do a site-wide action (what the console's menu offers it)."""
+    return policy.decide(role, action) == policy.ALLOW if role in policy.ROLES else False
+
+
+def works_cases(role):
+    """Whether a role works cases (has a queue): all but executives and administrators."""
+    return role in policy.PEOPLE and role not in ("executive", "admin")
+
+
+def may_approve(role):
+    return role in ("unit_head", "director", "committee")
+
+
+def home(role):
+    """The console's first page for a role: the queue, or for executives the figures and for
+    administrators the users."""
+    return {"executive": "/officer/figures", "admin": "/officer/users"}.get(role, "/officer/")
+
+
 @lru_cache(maxsize=None)
 def environment(*folders):
     """The Jinja2 environment of a service's template folders (looked in first) and the common ones."""
@@ -94,17 +117,22 @@ def environment(*folders):
                        kind_th=lambda k: KIND_TH.get(k, "ยังไม่ระบุ") if k else "ยังไม่ระบุ",
                        channel_th=lambda c: CHANNEL_TH.get(c, c or "-"),
                        number=lambda n: f"{n:,}" if isinstance(n, int) else ("-" if n is None else str(n)))
-    env.globals.update(STATUS_TH=STATUS_TH, KIND_TH=KIND_TH, CHANNEL_TH=CHANNEL_TH)
+    env.globals.update(STATUS_TH=STATUS_TH, KIND_TH=KIND_TH, CHANNEL_TH=CHANNEL_TH, may=may, works_cases=works_cases,
+                       may_approve=may_approve, home=home)
     return env
 
 
 def is_secure(request, config=None):
-    """Whether the browser reached us over TLS (directly, or through a trusted proxy that says so,
-    or a public address that is https): the cookies are then Secure."""
+    """Whether the browser reached us over TLS: directly, through a trusted proxy that says so
+    (X-Forwarded-Proto), or the site's public address is https (HTTP.public_url). The cookies are then
+    Secure."""
     if request.scheme == "https":
         return True
-    public = str(((config or {}).get("HTTP") or {}).get("public_url") or (config or {}).get("PUBLIC_URL") or "")
-    return public.startswith("https://")
+    settings = HttpSettings.from_config(config or {})
+    if settings.public_url.startswith("https://"):
+        return True
+    proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return proto == "https" and held_by(request.remote_addr or "", settings.trusted_proxies)
 
 
 def csrf_token(request):

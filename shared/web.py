@@ -491,7 +491,7 @@ def resolve_client_address(environ, trusted):
     forwarded = environ.get("HTTP_X_FORWARDED_FOR")
     if not forwarded:
         return peer
-    if not _held_by(peer, trusted):
+    if not held_by(peer, trusted):
         if len(_untrusted_proxies_seen) < 100 and peer not in _untrusted_proxies_seen:
             _untrusted_proxies_seen.add(peer)
             log.warning("requests from %s carry X-Forwarded-For, and %s is not in HTTP.trusted_proxies: each "
@@ -500,12 +500,12 @@ def resolve_client_address(environ, trusted):
         return peer
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
-        if not _held_by(hop, trusted):
+        if not held_by(hop, trusted):
             return hop[:64]
     return hops[0][:64] if hops else peer
 
 
-def _held_by(address, networks):
+def held_by(address, networks):
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

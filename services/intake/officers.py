@@ -60,3 +60,16 @@ def record_case(tx, actor, data, ctx):
     audit.record(tx.session, actor, "record_case", "allowed", created["case_id"],
                  detail={"channel": data.get("channel")})
     return created
+
+
+def manage_users(tx, actor, use_case, *args):
+    """One of accounts' use cases (create, disable...) done by an officer on the portal, as the policy's
+    manage_users allows, and put on the audit log in the same transaction; None (the denial on record)
+    for a role that may not."""
+    if actor.decide("manage_users") != policy.ALLOW:
+        audit.record(tx.session, actor, "manage_users", "denied", detail={"command": use_case.__name__})
+        return None
+    done = use_case(tx, *args)
+    audit.record(tx.session, actor, "manage_users", "allowed",
+                 detail={"command": f"accounts.{use_case.__name__}", "subject": str(args[0])[:200]})
+    return done

@@ -22,7 +22,7 @@ from services.intake.exceptions import IntakeError, NotAuthenticated, NotFound, 
 from services.intake.routing_actions import routing_call
 from services.intake.schemas import NewCaseSchema
 from shared.config import site_id
-from shared.pages import SESSION_COOKIE, Pages, csrf_ok, is_secure, static_file
+from shared.pages import SESSION_COOKIE, Pages, csrf_ok, home, is_secure, static_file
 from shared.policy import ALLOW, DENY
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.web import FORM, KiB, InvalidRequest, client_address, file_response, http, refusal_for
@@ -246,7 +246,7 @@ class PortalPages:
             except Refused as exc:
                 return self._too_many(request, exc)
             if made is not None:
-                response = self._pages().redirect(request, "/officer/")
+                response = self._pages().redirect(request, home(made["officer"]["role"]))
                 response.set_cookie(SESSION_COOKIE, made["token"], httponly=True, samesite="Lax", path="/",
                                     secure=is_secure(request, self.config))
                 return response

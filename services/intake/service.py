@@ -19,6 +19,7 @@ from services.intake.exceptions import (IntakeError, KeyNotValid, LineError, Log
 from services.intake.imap import ImapSettings
 from services.intake.mailbox import named_cases
 from services.intake.portal import PortalPages
+from services.intake.portal_admin import AdminPages
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import LoginSchema, LookupSchema, NewCaseSchema, RateRequestSchema
 from services.routing.exceptions import DocumentRefused, RoutingError
@@ -87,8 +88,9 @@ def open311_answer(payload, shape, fmt, status=200):
     return Response(body, status=status, content_type=content_type)
 
 
-class IntakeService(PortalPages):
-    """The JSON API, Open311, the channels' webhooks and RPCs here; the portal's pages in portal.py."""
+class IntakeService(PortalPages, AdminPages):
+    """The JSON API, Open311, the channels' webhooks and RPCs here; the portal's pages in portal.py and
+    portal_admin.py."""
 
     name = "intake"
 
@@ -479,7 +481,7 @@ class IntakeService(PortalPages):
     @rpc
     def authorize(self, authorization, api_key, action):
         """Whether the officer of a request another service took (reporting's) may do a site-wide
-        action: {"status": 200 | 401 | 403, "message", "officer"}; on the audit log either way."""
+        action: {"status": 200 | 401 | 403, "message", "officer", "role"}; on the audit log either way."""
         try:
             officer = self.db.run(officers.actor_for, authorization, api_key, self.throttle, site_id(self.config))
         except (NotAuthenticated, KeyNotValid) as exc:
@@ -488,8 +490,9 @@ class IntakeService(PortalPages):
         if officer is None:
             return {"status": 401, "message": officers.LOG_IN}
         if not self.db.run(officers.site_action, officer, action):
-            return {"status": 403, "message": "Your role may not do this."}
-        return {"status": 200, "officer": officer.name}
+            return {"status": 403, "message": "Your role may not do this.", "officer": officer.name,
+                    "role": officer.role}
+        return {"status": 200, "officer": officer.name, "role": officer.role}
 
     @rpc(expected_exceptions=(IntakeError, Forbidden, NotFound))
     def reveal_identity(self, case_id, reason):

@@ -40,10 +40,11 @@ class FiguresPages:
         if answer["status"] == 401:
             return None, pages.redirect(request, "/login")
         if answer["status"] != 200:
-            return None, pages.page(request, "error.html", 403, officer={"name": ""}, title="ไม่มีสิทธิ์ดูตัวชี้วัด",
+            officer = {"name": answer.get("officer", ""), "role": answer.get("role", "")}
+            return None, pages.page(request, "error.html", 403, officer=officer, title="ไม่มีสิทธิ์ดูตัวชี้วัด",
                                     message="บทบาทของท่านไม่มีสิทธิ์ดูตัวชี้วัดและรายงาน "
                                             "การเข้าถึงครั้งนี้ถูกบันทึกไว้แล้ว")
-        return {"name": answer["officer"]}, None
+        return {"name": answer["officer"], "role": answer.get("role", "")}, None
 
     @http("GET", "/officer/figures")
     def figures_page(self, request):

@@ -56,5 +56,14 @@ def test_public_and_console_pages_have_no_serious_accessibility_violation(browse
     officer.wait_for_selector("#errors")
     check(officer, shots, "record-errors", seen)
 
+    officer.goto("/officer/approvals")
+    check(officer, shots, "approvals", seen)
+    admin = new_page(browser, site.base, DESKTOP)
+    log_in(admin, *make_user(site, "admin"), landing="**/officer/users")
+    for path, name in (("/officer/users", "users"), ("/officer/knowledge", "knowledge"),
+                       ("/officer/calendar", "calendar")):
+        admin.goto(path)
+        check(admin, shots, name, seen)
+
     found = {page: said for page, said in seen.items() if said}
     assert not found, "\n".join(f"{page}: {said}" for page, said in found.items())
