@@ -500,6 +500,12 @@ def attachments_of(session, case_id):
                                      .order_by(attachments.c.created_at, attachments.c.filename)).all()]
 
 
+def attachment_of(session, case_id, attachment_id):
+    """One of the case's attachments (its row: filename, content_type, sha256), or None."""
+    return session.execute(select(attachments).where(attachments.c.case_id == case_id,
+                                                     attachments.c.id == str(attachment_id)[:36])).first()
+
+
 def channel_ref_of(row):
     """The channel's own reference the case was recorded with (a letter's number and date...)."""
     try:

@@ -21,6 +21,14 @@ OFFICER_CHANNELS = ("phone", "hotline", "counter", "letter", "fax", "email", "po
 LETTER_CHANNELS = ("letter",)
 CONTACT_WORDS = {"name": "ชื่อ-นามสกุล", "phone": "โทรศัพท์", "email": "อีเมล", "national_id": "เลขประจำตัวประชาชน"}
 
+LABELS = {  # each field as its form names it, for the list of errors above the form
+    "category": "หมวดเรื่อง", "subject": "เรื่อง", "description": "รายละเอียด", "province": "จังหวัด",
+    "district": "อำเภอ/เขต", "subdistrict": "ตำบล/แขวง", "address": "ที่อยู่หรือจุดสังเกต", "name": "ชื่อ-นามสกุล",
+    "phone": "โทรศัพท์", "email": "อีเมล", "national_id": "เลขประจำตัวประชาชน", "confidential": "ปกปิดชื่อ",
+    "attachments": "แนบไฟล์", "anonymous": "ไม่ประสงค์ออกนาม", "channel": "ช่องทางที่รับเรื่อง", "kind": "ประเภทเรื่อง",
+    "letter_number": "เลขทะเบียนหนังสือ", "letter_date": "ลงวันที่", "call_reference": "เลขอ้างอิงการโทร",
+    "tracking_number": "เลขที่เรื่อง", "access_code": "รหัสติดตาม", "username": "ชื่อผู้ใช้", "password": "รหัสผ่าน",
+}
 REQUIRED = "กรุณากรอกข้อมูลในช่องนี้"
 GENERIC = "ข้อมูลในช่องนี้ไม่ถูกต้อง"
 

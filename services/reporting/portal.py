@@ -3,6 +3,7 @@ site, unit, kind and channel, as bar charts and tables, and the reports to downl
 it, as it serves the figures' API; the officer is the portal's session cookie (shared/pages.py), which
 intake, keeper of sessions, checks and puts on the audit log, as it does for the API's bearer tokens.
 """
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from services.reporting import outputs, report_figures
@@ -11,7 +12,7 @@ from services.reporting.indicators import BY_ID
 from services.reporting.periods import PeriodError, parse_period, period_of
 from shared.config import site_id
 from shared.pages import CHANNEL_TH, KIND_TH, SESSION_COOKIE, Pages
-from shared.rpc import call_with_timeout, rpc_timeout
+from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.times import utcnow
 from shared.web import file_response, http
 
@@ -66,14 +67,24 @@ class FiguresPages:
         counts = figures["counts"]
         charts = {"ตามประเภทเรื่อง": bars(counts["by_kind"], {str(k): v for k, v in KIND_TH.items()}),
                   "ตามช่องทาง": bars(counts["by_channel"], CHANNEL_TH),
-                  "ตามหน่วยงาน": bars(counts["by_unit"]),
+                  "ตามหน่วยงาน": bars(counts["by_unit"], self._unit_names()),
                   "ตามหมวดเรื่อง": bars(counts["by_category"])}
         if "by_site" in counts:
             charts["ตามสำนักงาน"] = bars(counts["by_site"])
         indicators = [{**i, "thai": BY_ID[i["id"]].thai if i["id"] in BY_ID else i["id"]}
                       for i in figures["indicators"]]
+        until = (datetime.fromisoformat(figures["period"]["to"]) - timedelta(days=1)).date().isoformat()
         return pages.page(request, "figures.html", officer=officer, figures=figures, problem=None, args=args,
-                          current=current, charts=charts, indicators=indicators)
+                          current=current, charts=charts, indicators=indicators, until=until)
+
+    def _unit_names(self):
+        """{unit id: Thai name} of this site's directory (routing's); {} if routing does not answer in
+        time: the page then names units by their ids."""
+        try:
+            directory = call_with_timeout(self.routing.directory, timeout=rpc_timeout(self.config))
+        except RpcTimeout:
+            return {}
+        return {uid: unit.get("name_th") or uid for uid, unit in (directory.get("units") or {}).items()}
 
     @http("GET", "/officer/reports/six-month.pdf")
     def figures_six_month(self, request):

@@ -71,6 +71,7 @@ class ReportingService(FiguresPages):
     metrics = Metrics()
     config = Config()
     intake = RpcProxy("intake")
+    routing = RpcProxy("routing")  # the units' names on the figures page (services/reporting/portal.py)
     feed = Feed()
 
     # -- the feed: a district's case events for its hub (services/reporting/feed.py) -------------

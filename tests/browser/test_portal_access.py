@@ -47,6 +47,8 @@ def test_an_officer_of_another_unit_is_denied_every_page_of_a_case(browser, site
 
     answer = stranger.request.get(f"/officer/cases/{number}/documents/{document}")
     assert answer.status == 403 and b"done" not in answer.body() and SECRET not in answer.text()
+    answer = stranger.request.get(f"/officer/cases/{number}/attachments/{document}")
+    assert answer.status == 403 and SECRET not in answer.text()
 
     token = next(c["value"] for c in stranger.context.cookies() if c["name"] == "rt_csrf")
     forms = {"confirm": {}, "reroute": {"unit_id": unit, "reason": "ผิดหน่วยงาน"}, "request-info": {"question": "ขอที่อยู่"},

@@ -89,6 +89,9 @@ def test_a_complaint_from_a_phone_to_its_result(browser, site, shots, tmp_path):
     officer.get_by_role("link", name=number).click()
     officer.wait_for_selector(f"h1:has-text('{number}')")
     shots(officer, "officer-case")
+    with officer.expect_download() as download:  # the complainant's photo
+        officer.get_by_role("link", name="ไฟดับ.png").click()
+    assert open(download.value.path(), "rb").read() == PNG
     officer.locator("#a-request-info summary").click()
     officer.get_by_label("คำถามถึงผู้ร้อง").fill("ขอทราบบ้านเลขที่ใกล้จุดที่ไฟดับ")
     officer.get_by_role("button", name="ส่งคำถาม (หยุดนับเวลา)").click()

@@ -20,6 +20,7 @@ def test_a_form_missing_and_malformed_fields_shows_errors_beside_them_and_stores
     shots(page, "errors")
     said = {field: page.inner_text(f"#e-{field}") for field in ("subject", "email", "phone", "national_id")}
     assert said["subject"] == "กรุณากรอกข้อมูลในช่องนี้"
+    assert "เรื่อง: กรุณากรอกข้อมูลในช่องนี้" in page.inner_text("#errors")  # the list above names each field
     assert "อีเมล" in said["email"] and "หมายเลขโทรศัพท์" in said["phone"] and "เลขประจำตัวประชาชน" in said["national_id"]
     # beside its field: the message is read with the field, and the field is marked
     for field in said:
