@@ -293,8 +293,9 @@ class PortalPages:
             return away
         filters = worklists.Filters.from_args(request.args)
         left = self._days_left()
+        assigned = (self._ask(self.routing.units_cases, list(officer.units)) or []) if officer.units else []
         with self.db.reading() as session:
-            items = worklists.queue(session, officer, filters, left or {})
+            items = worklists.queue(session, officer, filters, left or {}, assigned)
         return self._page(request, "queue.html", officer=officer, items=items, filters=request.args,
                           counted=left is not None)
 

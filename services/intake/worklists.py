@@ -5,7 +5,7 @@ The lists are of intake's case record (its copy of the lead unit and the deadlin
 sla's events keep). A query first narrows by role (site-wide roles: the site; unit roles: their units'
 cases and those they recorded; intake officers: those they recorded), then every row is put to the
 policy as the case page would be. A unit given a case as one of several (routing's assign_units) finds
-it by search or its tracking number, not in its queue: intake keeps only the lead unit.
+it in its queue too: the queue asks routing which cases the officer's units work on.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -63,9 +63,10 @@ def _scope(actor):
     return false()
 
 
-def readable(actor, row):
-    """Whether the policy lets the actor read the case (as the case page judges it, on intake's lead unit)."""
-    units = (row.unit_id,) if row.unit_id else ()
+def readable(actor, row, assigned=()):
+    """Whether the policy lets the actor read the case, as the case page judges it: on intake's lead unit,
+    and the actor's units too for a case in `assigned` (routing says those units work on it)."""
+    units = ((row.unit_id,) if row.unit_id else ()) + (tuple(actor.units) if row.id in assigned else ())
     return actor.decide("read_case", row.site_id, units, row.recorded_by, bool(row.confidential),
                         row.kind) == policy.ALLOW
 
@@ -89,19 +90,24 @@ def _filtered(query, filters):
     return query
 
 
-def _rows(session, actor, query):
-    return [row for row in session.execute(query.limit(LIMIT * 2)).all() if readable(actor, row)][:LIMIT]
+def _rows(session, actor, query, assigned=()):
+    return [row for row in session.execute(query.limit(LIMIT * 2)).all() if readable(actor, row, assigned)][:LIMIT]
 
 
-def queue(session, actor, filters, days_left):
+def queue(session, actor, filters, days_left, assigned=()):
     """My queue: the open cases of the officer's units (site-wide roles: of the site), least time left
-    first; `days_left` is {case_id: business days left} as sla counts them (none: not yet counted)."""
+    first; `days_left` is {case_id: business days left} as sla counts them (none: not yet counted);
+    `assigned`, the ids of the cases routing says the officer's units work on (as lead or support)."""
     scope = _scope(actor)
+    assigned = set(assigned)
     if actor.role in UNIT_ROLES:
-        scope = and_(cases.c.site_id == actor.site_id, cases.c.unit_id.in_(list(actor.units) or [""]))
+        mine = cases.c.unit_id.in_(list(actor.units) or [""])
+        if assigned:
+            mine = or_(mine, cases.c.id.in_(list(assigned)))
+        scope = and_(cases.c.site_id == actor.site_id, mine)
     query = _filtered(select(cases).where(scope, cases.c.status.in_(OPEN)), filters).order_by(
         cases.c.due_at.is_(None), cases.c.due_at, cases.c.received_at)
-    rows = [(row, days_left.get(row.id)) for row in _rows(session, actor, query)]
+    rows = [(row, days_left.get(row.id)) for row in _rows(session, actor, query, assigned)]
     rows.sort(key=lambda pair: (pair[1] is None, pair[1] if pair[1] is not None else 0))
     listed = [{"row": row, "days_left": left, "colour": colour(left)} for row, left in rows]
     return [item for item in listed if not filters.colour or item["colour"] == filters.colour]

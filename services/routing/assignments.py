@@ -210,6 +210,16 @@ def set_unit_status(tx, case_id, unit_id, status, officer, note=None):
     return units_of(tx.session, case_id)
 
 
+def cases_of_units(session, unit_ids, limit=5000):
+    """The cases the units still work on (assigned or in progress, as lead or support): their ids."""
+    units = [str(u)[:64] for u in (unit_ids or ())][:100]
+    if not units:
+        return []
+    return list(session.execute(select(case_units.c.case_id).where(
+        case_units.c.unit_id.in_(units), case_units.c.status.in_((unit_states.ASSIGNED, unit_states.IN_PROGRESS)))
+        .distinct().limit(limit)).scalars())
+
+
 def units_of(session, case_id):
     """The case's units, the lead first, each with its status."""
     rows = session.execute(select(case_units).where(case_units.c.case_id == case_id)

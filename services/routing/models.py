@@ -40,6 +40,7 @@ case_units = Table(
     Column("note", Text),
     Column("assigned_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_case_units_unit_status", "unit_id", "status"),
 )
 
 actions = Table(

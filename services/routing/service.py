@@ -68,6 +68,12 @@ class RoutingService:
         with self.db.reading() as session:
             return assignments.units_of(session, case_id)
 
+    @rpc
+    def units_cases(self, unit_ids):
+        """The ids of the cases these units still work on, as lead or support (the portal's queue)."""
+        with self.db.reading() as session:
+            return assignments.cases_of_units(session, unit_ids)
+
     @rpc(expected_exceptions=(RoutingError, Forbidden))
     def forward(self, case_id, to_site, reason):
         """Forward the case to another site, with the record intake keeps (identity only where allowed)."""

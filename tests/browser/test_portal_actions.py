@@ -51,6 +51,13 @@ def test_a_director_works_a_case_through_every_action(browser, site, shots):
     assert "เรื่องร้องเรียนร้ายแรง" in director.inner_text(".facts")
     shots(director, "worked")
 
+    # the unit given the case as support finds it in its queue, and may open it
+    support = new_page(browser, site.base, DESKTOP)
+    log_in(support, *make_user(site, "unit_officer", [first]))
+    assert number in support.inner_text("table.cases")
+    support.get_by_role("link", name=number).click()
+    support.wait_for_selector(f"h1:has-text('{number}')")
+
     # an embedded site forwards nowhere: routing refuses, and the page says so
     said = act(director, number, "forward", "ส่งต่อ", [("เหตุผล", "เป็นอำนาจของจังหวัด", "fill")])
     assert said.startswith("ระบบไม่สามารถทำรายการนี้ได้")
