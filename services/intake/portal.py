@@ -383,29 +383,27 @@ class PortalPages:
 
     @http("GET", "/officer/cases/<tracking_number>/documents/<document_id>")
     def console_document(self, request, tracking_number, document_id):
-        officer, away = self._console(request)
-        if away:
-            return away
-        row, _facts, denied = self._readable_case(request, officer, tracking_number)
-        if denied:
-            return denied
-        return self._document(row, document_id)
+        """A result document, for an officer who may read the case (the read on record)."""
+        return self._case_file(request, tracking_number, lambda officer, row: self._document(row, document_id))
 
     @http("GET", "/officer/cases/<tracking_number>/attachments/<attachment_id>")
     def console_attachment(self, request, tracking_number, attachment_id):
         """A file the complaint came with, for an officer who may read the case (the read on record)."""
+        def attachment(officer, row):
+            with self.db.reading() as session:
+                found = cases.attachment_of(session, row.id, attachment_id)
+            if found is None:
+                return self._page(request, "error.html", 404, officer=officer, title="ไม่พบไฟล์",
+                                  message="ไม่พบไฟล์แนบนี้ในเรื่อง")
+            return file_response(self.intake.files.get(found.sha256), found.content_type, found.filename)
+        return self._case_file(request, tracking_number, attachment)
+
+    def _case_file(self, request, tracking_number, send):
         officer, away = self._console(request)
         if away:
             return away
         row, _facts, denied = self._readable_case(request, officer, tracking_number)
-        if denied:
-            return denied
-        with self.db.reading() as session:
-            found = cases.attachment_of(session, row.id, attachment_id)
-        if found is None:
-            return self._page(request, "error.html", 404, officer=officer, title="ไม่พบไฟล์",
-                              message="ไม่พบไฟล์แนบนี้ในเรื่อง")
-        return file_response(self.intake.files.get(found.sha256), found.content_type, found.filename)
+        return denied or send(officer, row)
 
     def _readable_case(self, request, officer, tracking_number):
         """(row, facts, None) for a case the officer may read (the read on record), else (None, None, a page)."""

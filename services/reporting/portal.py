@@ -6,7 +6,7 @@ intake, keeper of sessions, checks and puts on the audit log, as it does for the
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from services.reporting import outputs, report_figures
+from services.reporting import report_figures
 from services.reporting.exceptions import ReportingError
 from services.reporting.indicators import BY_ID
 from services.reporting.periods import PeriodError, parse_period, period_of
@@ -14,7 +14,7 @@ from shared.config import site_id
 from shared.pages import CHANNEL_TH, KIND_TH, SESSION_COOKIE, Pages
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.times import utcnow
-from shared.web import file_response, http
+from shared.web import http
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "portal"
 
@@ -88,20 +88,10 @@ class FiguresPages:
 
     @http("GET", "/officer/reports/six-month.pdf")
     def figures_six_month(self, request):
-        return self._figures_file(request, lambda session, period, thai: outputs.six_month_memo(
-            session, self.config, period, utcnow(), request.args.get("site"), thai))
+        _officer, away = self._figures_officer(request)
+        return away if away is not None else self._report_file(request, "six-month", "pdf")
 
     @http("GET", "/officer/reports/fiscal-year.<any(pdf,xlsx):fmt>")
     def figures_fiscal_year(self, request, fmt):
-        return self._figures_file(request, lambda session, period, thai: outputs.fiscal_year_report(
-            session, self.config, period, utcnow(), fmt, request.args.get("site"), thai))
-
-    def _figures_file(self, request, make):
-        officer, away = self._figures_officer(request)
-        if away:
-            return away
-        period = parse_period(request.args.get("fiscal_year"), request.args.get("half"))
-        thai = (request.args.get("digits") or "thai").strip().lower() != "arabic"
-        with self.db.reading() as session:
-            data, content_type, name = make(session, period, thai)
-        return file_response(data, content_type, name)
+        _officer, away = self._figures_officer(request)
+        return away if away is not None else self._report_file(request, "fiscal-year", fmt)

@@ -141,23 +141,27 @@ class ReportingService(FiguresPages):
     @http("GET", "/api/v1/reports/six-month.pdf")
     def six_month_pdf(self, request):
         """The six-month memo (บันทึกข้อความ) as PDF: ?fiscal_year=2570&half=1[&site=...][&digits=arabic]."""
-        return self._report(request, lambda session, period, thai: outputs.six_month_memo(
-            session, self.config, period, utcnow(), request.args.get("site"), thai))
+        refused = self._refuse_unless_officer(request)
+        return refused if refused is not None else self._report_file(request, "six-month", "pdf")
 
     @http("GET", "/api/v1/reports/fiscal-year.<string:fmt>")
     def fiscal_year_file(self, request, fmt):
         """The fiscal-year report as .pdf or .xlsx: ?fiscal_year=2570[&site=...][&digits=arabic]."""
-        return self._report(request, lambda session, period, thai: outputs.fiscal_year_report(
-            session, self.config, period, utcnow(), fmt, request.args.get("site"), thai))
-
-    def _report(self, request, make):
         refused = self._refuse_unless_officer(request)
-        if refused is not None:
-            return refused
+        return refused if refused is not None else self._report_file(request, "fiscal-year", fmt)
+
+    def _report_file(self, request, report, fmt):
+        """A report as a file, of the query's period (fiscal_year, half), site and digits: what the API and
+        the portal's downloads (services/reporting/portal.py) both serve, once the officer may have it."""
         period = parse_period(request.args.get("fiscal_year"), request.args.get("half"))
         thai = (request.args.get("digits") or "thai").strip().lower() != "arabic"
+        site = request.args.get("site")
         with self.db.reading() as session:
-            data, content_type, name = make(session, period, thai)
+            if report == "six-month":
+                data, content_type, name = outputs.six_month_memo(session, self.config, period, utcnow(), site, thai)
+            else:
+                data, content_type, name = outputs.fiscal_year_report(session, self.config, period, utcnow(), fmt,
+                                                                      site, thai)
         return file_response(data, content_type, name)
 
     def _refuse_unless_officer(self, request):
