@@ -20,7 +20,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from werkzeug.wrappers import Response
 
 from shared import policy
-from shared.web import HttpSettings, held_by
+from shared.web import HttpSettings, held_by, http
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates" / "portal"
@@ -69,8 +69,12 @@ def _moment(value):
 
 
 def thai_date(value, with_time=True):
-    """A moment as Thais write it, in the Buddhist Era and Bangkok time: 7 ธ.ค. 2569 14:05 น."""
-    moment = _moment(value)
+    """A moment as Thais write it, in the Buddhist Era and Bangkok time: 7 ธ.ค. 2569 14:05 น. Text that
+    is not a date (a letter's date as a script recorded it) is shown as it is."""
+    try:
+        moment = _moment(value)
+    except (TypeError, ValueError):
+        return str(value)
     if moment is None:
         return "-"
     day = f"{moment.day} {THAI_MONTHS[moment.month - 1]} {moment.year + 543}"
@@ -82,7 +86,10 @@ def thai_day(value):
 
 
 def iso_date(value):
-    moment = _moment(value)
+    try:
+        moment = _moment(value)
+    except (TypeError, ValueError):
+        return ""
     return moment.isoformat() if moment else ""
 
 
@@ -177,6 +184,12 @@ class Pages:
                                 secure=is_secure(request, self.config))
         return response
 
+    def new_csrf(self, request, response):
+        """Give the browser a new CSRF token (at login: a token planted before it is not the session's)."""
+        response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(32), httponly=True, samesite="Strict", path="/",
+                            secure=is_secure(request, self.config))
+        return response
+
     def redirect(self, request, location, status=303):
         response = Response("", status=status, headers={"Location": location})
         return self.finish(request, response)
@@ -190,3 +203,33 @@ def static_file(name):
     types = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
              ".png": "image/png", ".ico": "image/x-icon"}
     return path.read_bytes(), types.get(path.suffix, "application/octet-stream")
+
+
+REFUSED_PAGES = {  # what a refused request is told, by status, when nothing more fitting is known
+    400: ("ข้อมูลไม่ถูกต้อง", "ข้อมูลที่ส่งมาไม่ถูกต้อง กรุณากลับไปแก้ไขแล้วส่งอีกครั้ง"),
+    403: ("ไม่มีสิทธิ์", "ท่านไม่มีสิทธิ์ทำรายการนี้ การเข้าถึงครั้งนี้ถูกบันทึกไว้แล้ว"),
+    404: ("ไม่พบ", "ไม่พบสิ่งที่ต้องการ"),
+    408: ("หมดเวลา", "การส่งข้อมูลใช้เวลานานเกินไป กรุณาลองใหม่"),
+    409: ("ทำรายการไม่ได้", "ไม่สามารถทำรายการนี้ได้ในสถานะปัจจุบันของเรื่อง"),
+    413: ("ข้อมูลใหญ่เกินไป", "ไฟล์หรือข้อมูลที่ส่งมีขนาดรวมใหญ่เกินกำหนด กรุณาลดขนาดหรือจำนวนไฟล์แล้วส่งอีกครั้ง"),
+    415: ("ข้อมูลไม่ถูกต้อง", "แบบฟอร์มนี้ต้องส่งจากหน้าเว็บไซต์"),
+    429: ("ส่งคำขอมากเกินไป", "มีการส่งคำขอจากที่นี่มากเกินไป กรุณาลองใหม่ภายหลัง"),
+    503: ("ระบบไม่พร้อม", "ระบบไม่ตอบในเวลาที่กำหนด กรุณาลองใหม่ในอีกสักครู่"),
+}
+
+
+def html_refusal(refused, _path_values):
+    """A refusal as a page in Thai (the portal's endpoints: a person reads it, not a program)."""
+    title, message = REFUSED_PAGES.get(refused.status, ("ทำรายการไม่ได้", "ระบบไม่สามารถทำรายการนี้ได้"))
+    body = environment().get_template("error.html").render(
+        csrf_token="", request_path="", officer=None, title=title, message=message)
+    response = Response(body, status=refused.status, content_type="text/html; charset=utf-8",
+                        headers=list(refused.headers))
+    for name, value in SECURITY_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def page(method, url, **options):
+    """A portal endpoint: what it refuses (and a body the server refuses) answered as a page in Thai."""
+    return http(method, url, answer_refusal=html_refusal, refuse=html_refusal, **options)

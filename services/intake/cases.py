@@ -2,9 +2,9 @@
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from shared import files
 from services.intake import duplicates, tracking
@@ -14,6 +14,7 @@ from services.intake.models import (attachments, case_replies, cases, complainan
                                     inbound_messages, ratings, tracking_sequences)
 from shared.events import CASE_RATED, CASE_RECEIVED, CASE_REOPENED, CASE_REPLY_RECEIVED
 from shared.store import insert_ignoring_duplicates
+from shared.thai import control_character, normalise_text
 from shared.times import local_iso, utcnow
 
 FINGERPRINTED = {"national_id": "fp_national_id", "phone": "fp_phone", "email": "fp_email",
@@ -471,6 +472,7 @@ def receive_reply(tx, channel, external_id, tracking_numbers, sender, text, seal
 
 
 REPLY_MAX = 5000
+WEB_REPLIES_A_DAY = 20  # a complainant's messages on the tracking page, per case in 24 hours
 
 
 def receive_web_reply(tx, row, text, now=None):
@@ -479,11 +481,19 @@ def receive_web_reply(tx, row, text, now=None):
     so and routing takes it as the information received. A closed case takes no reply (its complainant
     disputes the result instead): NotRatable. Returns {reply_id, answers_request}."""
     now = now or utcnow()
-    text = (text or "").strip()
+    text = normalise_text(text or "").strip()
     if not text or len(text) > REPLY_MAX:
         raise IntakeError({"text": [f"Length must be between 1 and {REPLY_MAX}."]})
+    bad = control_character(text, multiline=True)
+    if bad is not None:
+        raise IntakeError({"text": [f"Contains a control character (U+{ord(bad):04X})."]})
     if case_status.closes(row.status):
         raise NotRatable("The case is closed: dispute its result instead.")
+    today = tx.session.execute(select(func.count()).select_from(case_replies).where(
+        case_replies.c.case_id == row.id, case_replies.c.channel == "web",
+        case_replies.c.received_at > now - timedelta(days=1))).scalar()
+    if today >= WEB_REPLIES_A_DAY:
+        raise IntakeError({"text": [f"Too many messages: at most {WEB_REPLIES_A_DAY} a day on the tracking page."]})
     reply_id = str(uuid.uuid4())
     answers = row.status == case_status.WAITING_FOR_COMPLAINANT
     tx.session.execute(case_replies.insert().values(id=reply_id, case_id=row.id, channel="web", text=text,

@@ -20,16 +20,18 @@ from werkzeug.wrappers import Response
 from services.intake import cases, counters, identity_access, officers, sessions, web_forms, worklists
 from services.intake.exceptions import IntakeError, NotAuthenticated, NotFound, NotRatable, Refused
 from services.intake.routing_actions import routing_call
-from services.intake.schemas import NewCaseSchema
+from services.intake.schemas import NewCaseSchema, RateRequestSchema
 from shared.config import site_id
-from shared.pages import SESSION_COOKIE, Pages, csrf_ok, home, is_secure, static_file
+from shared.pages import SESSION_COOKIE, Pages, csrf_ok, home, is_secure, page, static_file, works_cases
 from shared.policy import ALLOW, DENY
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
-from shared.web import FORM, KiB, InvalidRequest, client_address, file_response, http, refusal_for
+from shared.thai import control_character
+from shared.web import FORM, HttpSettings, KiB, MiB, InvalidRequest, client_address, file_response, refusal_for
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "portal"
 new_case_schema = NewCaseSchema()
+rate_schema = RateRequestSchema()
 
 # the console's actions: the form's name -> (routing's action, the policy's action)
 CONSOLE_ACTIONS = {
@@ -71,7 +73,7 @@ class PortalPages:
 
     # -- static files ---------------------------------------------------------------------------
 
-    @http("GET", "/static/<path:name>")
+    @page("GET", "/static/<path:name>")
     def portal_static(self, request, name):
         found = static_file(name)
         if found is None:
@@ -81,11 +83,11 @@ class PortalPages:
 
     # -- the public: complain, and follow the case -----------------------------------------------
 
-    @http("GET", "/")
+    @page("GET", "/")
     def complaint_form(self, request):
         return self._page(request, "complain.html", **self._form_values({}, {}))
 
-    @http("POST", "/", body=FORM, max_bytes="max_case_body")
+    @page("POST", "/", body=FORM, max_bytes="max_case_body")
     def complaint_post(self, request):
         if not csrf_ok(request):
             return self._stale_form(request)
@@ -122,17 +124,18 @@ class PortalPages:
     def _form_values(self, form, errors):
         subjects = sorted(self.intake.catalogue.subjects.values(), key=lambda s: (s.group, s.name_th))
         return {"values": web_forms.values_of(form), "errors": errors, "subjects": subjects,
+                "max_upload_mb": HttpSettings.from_config(self.config).max_case_body // MiB,
                 "error_count": sum(len(v) for v in errors.values())}
 
-    @http("GET", "/track")
+    @page("GET", "/track")
     def track_form(self, request):
         return self._page(request, "track.html", values={}, errors={}, error_count=0)
 
-    @http("POST", "/track", body=FORM, max_bytes=16 * KiB)
+    @page("POST", "/track", body=FORM, max_bytes=16 * KiB)
     def track_post(self, request):
         return self._tracked(request)
 
-    @http("POST", "/track/<any(reply,rate,dispute,document):step>", body=FORM, max_bytes="max_case_body")
+    @page("POST", "/track/<any(reply,rate,dispute,document):step>", body=FORM, max_bytes="max_case_body")
     def track_step(self, request, step):
         return self._tracked(request, step)
 
@@ -141,10 +144,13 @@ class PortalPages:
         if not csrf_ok(request):
             return self._stale_form(request)
         form = request.form
-        number, code = (form.get("tracking_number") or "").strip().upper(), (form.get("access_code") or "").strip()
+        typed = (form.get("tracking_number") or "").strip()
+        number, code = web_forms.tracking_number(typed), (form.get("access_code") or "").strip()[:40]
         errors = {}
-        if not number:
+        if not typed:
             errors["tracking_number"] = [web_forms.REQUIRED]
+        elif number is None:
+            errors["tracking_number"] = ["รูปแบบเลขที่เรื่องไม่ถูกต้อง เช่น HUB-2570-000123"]
         if not code:
             errors["access_code"] = [web_forms.REQUIRED]
         if errors:
@@ -167,9 +173,9 @@ class PortalPages:
                 message = "ส่งข้อความถึงเจ้าหน้าที่แล้ว"
             elif step == "rate":
                 score = (form.get("score") or "").strip()
-                if score not in ("1", "2", "3", "4", "5"):
-                    raise IntakeError({"score": ["Must be between 1 and 5."]})
-                self.db.run(cases.rate, row, int(score), (form.get("comment") or "").strip()[:1000] or None)
+                rating = _valid(rate_schema, {"access_code": code, "score": int(score) if score.isdigit() else 0,
+                                              "comment": web_forms.text(form, "comment", 1000) or None})
+                self.db.run(cases.rate, row, rating["score"], rating["comment"])
                 message = "ขอบคุณสำหรับการประเมิน"
             elif step == "dispute":
                 message = self._dispute(request, row, number, code, form)
@@ -188,7 +194,7 @@ class PortalPages:
         text = (form.get("text") or "").strip()
         if not text:
             raise IntakeError({"text": ["Missing data for required field."]})
-        data = new_case_schema.load({"channel": "web", "subject": f"โต้แย้งผลการดำเนินการเรื่อง {number}"[:200],
+        data = _valid(new_case_schema, {"channel": "web", "subject": f"โต้แย้งผลการดำเนินการเรื่อง {number}"[:200],
                                      "description": text[:5000],
                                      "disputes": {"tracking_number": number, "access_code": code}})
         received = self.db.run(counters.receive, data, self.intake, self.throttle, address=client_address(request))
@@ -229,33 +235,35 @@ class PortalPages:
 
     # -- officers: log in and out ----------------------------------------------------------------
 
-    @http("GET", "/login")
+    @page("GET", "/login")
     def login_form(self, request):
         return self._page(request, "login.html", values={}, errors={}, error_count=0)
 
-    @http("POST", "/login", body=FORM, max_bytes=8 * KiB)
+    @page("POST", "/login", body=FORM, max_bytes=8 * KiB)
     def login_post(self, request):
         if not csrf_ok(request):
             return self._stale_form(request)
         username, password = (request.form.get("username") or "").strip(), request.form.get("password") or ""
         errors = {name: [web_forms.REQUIRED] for name, value in (("username", username), ("password", password))
                   if not value}
-        if not errors:
+        if not errors and control_character(username) is None and control_character(password) is None:
             try:
                 made = self.db.run(sessions.login, self.throttle, self.intake.sealer, client_address(request),
                                    username[:128], password[:1024], request.cookies.get(SESSION_COOKIE))
             except Refused as exc:
                 return self._too_many(request, exc)
             if made is not None:
-                response = self._pages().redirect(request, home(made["officer"]["role"]))
+                pages = self._pages()
+                response = pages.new_csrf(request, pages.redirect(request, home(made["officer"]["role"])))
                 response.set_cookie(SESSION_COOKIE, made["token"], httponly=True, samesite="Lax", path="/",
                                     secure=is_secure(request, self.config))
                 return response
+        if not errors:
             errors = {"password": ["ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"]}
         return self._page(request, "login.html", 401 if "password" in errors else 400,
                           values={"username": username}, errors=errors, error_count=len(errors))
 
-    @http("POST", "/logout", body=FORM, max_bytes=4 * KiB)
+    @page("POST", "/logout", body=FORM, max_bytes=4 * KiB)
     def logout_post(self, request):
         if not csrf_ok(request):
             return self._stale_form(request)
@@ -278,17 +286,22 @@ class PortalPages:
         self.acting.act_as(actor)
         return actor
 
-    def _console(self, request):
+    def _console(self, request, allowed=None):
+        """(officer, None), or (None, the page instead): to the login without a session, 403 for a role
+        `allowed(role)` says no to."""
         officer = self._console_officer(request)
         if officer is None:
             return None, self._pages().redirect(request, "/login")
+        if allowed is not None and not allowed(officer.role):
+            return None, self._page(request, "error.html", 403, officer=officer, title="ไม่มีสิทธิ์",
+                                    message=f"บทบาทของท่าน ({_role_th(officer.role)}) ไม่มีหน้านี้")
         return officer, None
 
     # -- the console ---------------------------------------------------------------------------
 
-    @http("GET", "/officer/")
+    @page("GET", "/officer/")
     def console_queue(self, request):
-        officer, away = self._console(request)
+        officer, away = self._console(request, works_cases)
         if away:
             return away
         filters = worklists.Filters.from_args(request.args)
@@ -299,9 +312,9 @@ class PortalPages:
         return self._page(request, "queue.html", officer=officer, items=items, filters=request.args,
                           counted=left is not None)
 
-    @http("GET", "/officer/triage")
+    @page("GET", "/officer/triage")
     def console_triage(self, request):
-        officer, away = self._console(request)
+        officer, away = self._console(request, works_cases)
         if away:
             return away
         directory = self._ask(self.routing.directory) or {}
@@ -311,9 +324,9 @@ class PortalPages:
         return self._page(request, "list.html", officer=officer, rows=rows, filters=request.args,
                           title="เรื่องรอคัดแยก", searching=False)
 
-    @http("GET", "/officer/search")
+    @page("GET", "/officer/search")
     def console_search(self, request):
-        officer, away = self._console(request)
+        officer, away = self._console(request, works_cases)
         if away:
             return away
         asked = any((request.args.get(k) or "").strip() for k in ("q", "from", "to", "status", "channel", "kind"))
@@ -324,14 +337,14 @@ class PortalPages:
         return self._page(request, "list.html", officer=officer, rows=rows, filters=request.args,
                           title="ค้นหาเรื่อง", searching=True, asked=asked)
 
-    @http("GET", "/officer/cases/<tracking_number>")
+    @page("GET", "/officer/cases/<tracking_number>")
     def console_case(self, request, tracking_number):
         officer, away = self._console(request)
         if away:
             return away
         return self._officer_case_page(request, officer, tracking_number, message=_done(request.args.get("done")))
 
-    @http("POST", "/officer/cases/<tracking_number>/<any(" + ",".join(f'"{a}"' for a in CONSOLE_ACTIONS)
+    @page("POST", "/officer/cases/<tracking_number>/<any(" + ",".join(f'"{a}"' for a in CONSOLE_ACTIONS)
           + ",reveal):action>", body=FORM, max_bytes="max_case_body")
     def console_action(self, request, tracking_number, action):
         officer, away = self._console(request)
@@ -345,48 +358,50 @@ class PortalPages:
         if action == "reveal":
             return self._reveal(request, officer, row, facts)
         routing_action, policy_action = CONSOLE_ACTIONS[action]
+        again = self._case_page_again(request, officer, row, facts)
         if facts.decide(officer, policy_action) != ALLOW:
             self.db.run(officers.record, officer, policy_action, "denied", row.id)
-            return self._officer_case_page(request, officer, tracking_number, status=403,
-                                           problem=f"บทบาทของท่าน ({_role_th(officer.role)}) ไม่มีสิทธิ์"
-                                                   f"{_action_th(action)}ในเรื่องนี้")
+            return again(403, problem=f"บทบาทของท่าน ({_role_th(officer.role)}) "
+                                      f"ไม่มีสิทธิ์{_action_th(action)}ในเรื่องนี้")
         try:
             method, args, kwargs = routing_call(routing_action, _action_body(action, request.form, request.files))
             call_with_timeout(getattr(self.routing, method), row.id, *args, timeout=rpc_timeout(self.config),
                               **kwargs)
         except InvalidRequest as exc:
-            return self._officer_case_page(request, officer, tracking_number, status=400,
-                                           problem="กรุณากรอกข้อมูลให้ครบ: " + "; ".join(
-                                               f"{_field_th(k)}" for k in exc.errors))
+            return again(400, problem="กรุณากรอกข้อมูลให้ครบ: " + "; ".join(_field_th(k) for k in exc.errors))
         except RpcTimeout:
-            return self._officer_case_page(request, officer, tracking_number, status=503,
-                                           problem="ระบบส่งเรื่องไม่ตอบในเวลาที่กำหนด กรุณาลองใหม่")
+            return again(503, problem="ระบบส่งเรื่องไม่ตอบในเวลาที่กำหนด กรุณาลองใหม่")
         except Exception as exc:  # what routing refuses: said as the JSON API says it, in Thai where known
             refused = refusal_for(exc)
             if refused is None:
                 raise
-            return self._officer_case_page(request, officer, tracking_number, status=refused.status,
-                                           problem=f"{REFUSED_TH}: {refused.message or ''}".rstrip(": "))
+            return again(refused.status, problem=f"{REFUSED_TH}: {refused.message or ''}".rstrip(": "))
         return self._pages().redirect(request, f"/officer/cases/{row.tracking_number}?done={action}")
 
-    def _reveal(self, request, officer, row, facts):
-        outcome = self.db.run(identity_access.ask, officer, facts, request.form.get("reason") or "",
-                              self.intake.sealer, self.throttle.approval_valid)
-        if outcome.state == "denied":
-            return self._officer_case_page(request, officer, row.tracking_number, status=403,
-                                           problem=f"ไม่สามารถดูข้อมูลผู้ร้องได้: {outcome.message}")
-        if outcome.state == "shown":
-            return self._officer_case_page(request, officer, row.tracking_number, identity=outcome.identity)
-        return self._officer_case_page(request, officer, row.tracking_number, status=202,
-                                       message="ส่งคำขอดูข้อมูลผู้ร้องแล้ว รอหัวหน้าหน่วยงาน ผู้อำนวยการ "
-                                               "หรือคณะกรรมการอนุมัติ")
+    def _case_page_again(self, request, officer, row, facts):
+        """The case page after an action that did not go (its read already on record): again(status, ...)."""
+        return lambda status, **said: self._officer_case_page(request, officer, row.tracking_number, status=status,
+                                                             known=(row, facts), **said)
 
-    @http("GET", "/officer/cases/<tracking_number>/documents/<document_id>")
+    def _reveal(self, request, officer, row, facts):
+        again = self._case_page_again(request, officer, row, facts)
+        try:
+            outcome = self.db.run(identity_access.ask, officer, facts, web_forms.text(request.form, "reason", 2000),
+                                  self.intake.sealer, self.throttle.approval_valid)
+        except IntakeError as exc:
+            return again(400, problem="; ".join(m for v in web_forms.field_errors(exc.errors).values() for m in v))
+        if outcome.state == "denied":
+            return again(403, problem=f"ไม่สามารถดูข้อมูลผู้ร้องได้: {outcome.message}")
+        if outcome.state == "shown":
+            return again(200, identity=outcome.identity)
+        return again(202, message="ส่งคำขอดูข้อมูลผู้ร้องแล้ว รอหัวหน้าหน่วยงาน ผู้อำนวยการ หรือคณะกรรมการอนุมัติ")
+
+    @page("GET", "/officer/cases/<tracking_number>/documents/<document_id>")
     def console_document(self, request, tracking_number, document_id):
         """A result document, for an officer who may read the case (the read on record)."""
         return self._case_file(request, tracking_number, lambda officer, row: self._document(row, document_id))
 
-    @http("GET", "/officer/cases/<tracking_number>/attachments/<attachment_id>")
+    @page("GET", "/officer/cases/<tracking_number>/attachments/<attachment_id>")
     def console_attachment(self, request, tracking_number, attachment_id):
         """A file the complaint came with, for an officer who may read the case (the read on record)."""
         def attachment(officer, row):
@@ -423,8 +438,9 @@ class PortalPages:
         return row, facts, None
 
     def _officer_case_page(self, request, officer, tracking_number, status=200, message=None, problem=None,
-                           identity=None):
-        row, facts, denied = self._readable_case(request, officer, tracking_number)
+                           identity=None, known=None):
+        """The case page; `known`: the (row, facts) of a case this request has already read (on record once)."""
+        row, facts, denied = known + (None,) if known else self._readable_case(request, officer, tracking_number)
         if denied:
             return denied
         timeline = self._ask(self.reporting.case_timeline, row.id)
@@ -439,6 +455,7 @@ class PortalPages:
             allowed.add("reveal")
         names = {uid: u.get("name_th") or uid for uid, u in (directory.get("units") or {}).items()}
         return self._page(request, "officer_case.html", status, officer=officer, row=row,
+                          max_upload_mb=HttpSettings.from_config(self.config).max_case_body // MiB,
                           case=cases.public_view(row, timeline, clocks, replies, rating), units=units["units"],
                           unit_names=names, sites=directory.get("sites") or {}, allowed=allowed,
                           attachments=files, reference=cases.channel_ref_of(row), message=message,
@@ -446,14 +463,14 @@ class PortalPages:
 
     # -- the intake screen ------------------------------------------------------------------------
 
-    @http("GET", "/officer/record")
+    @page("GET", "/officer/record")
     def console_record_form(self, request):
         officer, away = self._console(request)
         if away:
             return away
         return self._record_page(request, officer, {}, {}, 200 if officer.decide("record_case") == ALLOW else 403)
 
-    @http("POST", "/officer/record", body=FORM, max_bytes="max_case_body")
+    @page("POST", "/officer/record", body=FORM, max_bytes="max_case_body")
     def console_record(self, request):
         officer, away = self._console(request)
         if away:
@@ -484,10 +501,20 @@ class PortalPages:
             return None
         left = {}
         for entries in (given.get("units") or {}).values():
-            for entry in entries:
+            for entry in entries:  # a paused clock (waiting for the complainant), another site's answer: grey
+                if entry["state"] == "paused" or entry["target"] != "resolution":
+                    continue
                 days = entry["business_days_left"]
                 left[entry["case_id"]] = min(days, left.get(entry["case_id"], days))
         return left
+
+
+def _valid(schema, body):
+    """The body as `schema` loads it; its errors as IntakeError's (said in Thai by the page)."""
+    try:
+        return schema.load(body)
+    except ValidationError as exc:
+        raise IntakeError(exc.messages) from None
 
 
 def _response(data, content_type):

@@ -8,22 +8,22 @@ audit log as the acting officer's. A page the officer's role may not use says so
 import re
 from datetime import date
 
-from services.intake import accounts, cases, identity_access, officers
-from services.intake.exceptions import AccountError, NotFound
-from shared.pages import BANGKOK, csrf_ok
+from services.intake import accounts, cases, identity_access, officers, web_forms
+from services.intake.exceptions import AccountError, IntakeError, NotFound
+from services.intake.portal import ROLE_TH
+from shared.pages import BANGKOK, csrf_ok, may_approve, page
 from shared.policy import PEOPLE
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
+from shared.thai import clean_text
 from shared.times import utcnow
-from shared.web import FORM, KiB, http, refusal_for
+from shared.web import FORM, KiB, refusal_for
 
-ROLE_NAMES = {"intake_officer": "เจ้าหน้าที่รับเรื่อง", "unit_officer": "เจ้าหน้าที่หน่วยงาน", "unit_head": "หัวหน้าหน่วยงาน",
-              "director": "ผู้อำนวยการ", "committee": "คณะกรรมการบริหารจัดการข้อร้องเรียน", "executive": "ผู้บริหาร",
-              "admin": "ผู้ดูแลระบบ"}
+ROLE_NAMES = {**ROLE_TH, "committee": "คณะกรรมการบริหารจัดการข้อร้องเรียน"}
 DENIED_TH = "บทบาทของท่านไม่มีสิทธิ์ใช้หน้านี้ การเข้าถึงครั้งนี้ถูกบันทึกไว้แล้ว"
 
 
 def _lines(text):
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return [line.strip() for line in clean_text(text or "").splitlines() if line.strip()]
 
 
 def _problem(exc):
@@ -70,21 +70,21 @@ class AdminPages:
 
     # -- the knowledge base ----------------------------------------------------------------------
 
-    @http("GET", "/officer/knowledge")
+    @page("GET", "/officer/knowledge")
     def console_knowledge(self, request):
         officer, away = self._site_page(request, "manage_knowledge")
         if away:
             return away
         return self._knowledge_page(request, officer, editing=(request.args.get("edit") or "").strip()[:64])
 
-    @http("POST", "/officer/knowledge", body=FORM, max_bytes=64 * KiB)
+    @page("POST", "/officer/knowledge", body=FORM, max_bytes=64 * KiB)
     def console_knowledge_put(self, request):
         officer, away = self._posted(request, "manage_knowledge")
         if away:
             return away
         form = request.form
-        entry = {"id": (form.get("id") or "").strip(), "questions": _lines(form.get("questions")),
-                 "answer": (form.get("answer") or "").strip()}
+        entry = {"id": web_forms.text(form, "id", 64), "questions": _lines(form.get("questions")),
+                 "answer": web_forms.text(form, "answer")}
         if (form.get("unit") or "").strip():
             entry["unit"] = form.get("unit").strip()
         _done, problem = self._call(self.routing.kb_put, entry)
@@ -92,7 +92,7 @@ class AdminPages:
             return self._knowledge_page(request, officer, problem=problem, status=400, given=form)
         return self._pages().redirect(request, "/officer/knowledge?saved=1")
 
-    @http("POST", "/officer/knowledge/<entry_id>/remove", body=FORM, max_bytes=4 * KiB)
+    @page("POST", "/officer/knowledge/<entry_id>/remove", body=FORM, max_bytes=4 * KiB)
     def console_knowledge_remove(self, request, entry_id):
         officer, away = self._posted(request, "manage_knowledge")
         if away:
@@ -109,7 +109,7 @@ class AdminPages:
         current = next((e for e in entries or [] if e["id"] == editing), None)
         if given is not None:
             current = {"id": given.get("id", ""), "questions": _lines(given.get("questions")),
-                       "answer": given.get("answer", ""), "unit_id": given.get("unit", "")}
+                       "answer": given.get("answer", ""), "unit": given.get("unit", "")}
         message = "บันทึกแล้ว" if request.args.get("saved") else "นำออกแล้ว" if request.args.get("removed") else None
         return self._page(request, "knowledge.html", status, officer=officer, entries=entries, units=units,
                           current=current, problem=problem if entries is not None else "ระบบส่งเรื่องไม่ตอบในขณะนี้",
@@ -117,19 +117,19 @@ class AdminPages:
 
     # -- the calendar ---------------------------------------------------------------------------
 
-    @http("GET", "/officer/calendar")
+    @page("GET", "/officer/calendar")
     def console_calendar(self, request):
         officer, away = self._site_page(request, "manage_calendar")
         if away:
             return away
         return self._calendar_page(request, officer, _year(request.args.get("year")))
 
-    @http("POST", "/officer/calendar", body=FORM, max_bytes=8 * KiB)
+    @page("POST", "/officer/calendar", body=FORM, max_bytes=8 * KiB)
     def console_calendar_add(self, request):
         officer, away = self._posted(request, "manage_calendar")
         if away:
             return away
-        day, kind, name = (request.form.get(k, "").strip() for k in ("day", "kind", "name"))
+        day, kind, name = (web_forms.text(request.form, k, 200) for k in ("day", "kind", "name"))
         problem = None if _is_day(day) else "กรุณาระบุวันที่"
         if not problem and not name:
             problem = "กรุณาระบุชื่อวันหยุดหรือมติ ครม. ที่ประกาศ"
@@ -141,7 +141,7 @@ class AdminPages:
             return self._calendar_page(request, officer, year, problem=problem, status=400)
         return self._pages().redirect(request, f"/officer/calendar?year={year}&saved=1")
 
-    @http("POST", "/officer/calendar/remove", body=FORM, max_bytes=4 * KiB)
+    @page("POST", "/officer/calendar/remove", body=FORM, max_bytes=4 * KiB)
     def console_calendar_remove(self, request):
         officer, away = self._posted(request, "manage_calendar")
         if away:
@@ -162,14 +162,14 @@ class AdminPages:
 
     # -- users ------------------------------------------------------------------------------------
 
-    @http("GET", "/officer/users")
+    @page("GET", "/officer/users")
     def console_users(self, request):
         officer, away = self._site_page(request, "manage_users")
         if away:
             return away
         return self._users_page(request, officer)
 
-    @http("POST", "/officer/users", body=FORM, max_bytes=8 * KiB)
+    @page("POST", "/officer/users", body=FORM, max_bytes=8 * KiB)
     def console_users_create(self, request):
         officer, away = self._posted(request, "manage_users")
         if away:
@@ -177,7 +177,8 @@ class AdminPages:
         form = request.form
         directory = self._ask(self.routing.directory)
         if directory is None:
-            return self._users_page(request, officer, problem="ระบบส่งเรื่องไม่ตอบในขณะนี้ (รายชื่อหน่วยงาน)", status=503)
+            return self._users_page(request, officer, status=503,
+                                    problem="ระบบส่งเรื่องไม่ตอบในขณะนี้ (รายชื่อหน่วยงาน)")
         try:
             self.db.run(officers.manage_users, officer, accounts.create, (form.get("username") or "").strip().lower(),
                         form.get("role") or "", form.getlist("units"), officer.site_id, form.get("password") or "",
@@ -186,11 +187,16 @@ class AdminPages:
             return self._users_page(request, officer, problem=_problem(exc), status=400, given=form)
         return self._pages().redirect(request, "/officer/users?saved=1")
 
-    @http("POST", "/officer/users/<username>/disable", body=FORM, max_bytes=4 * KiB)
+    @page("POST", "/officer/users/<username>/disable", body=FORM, max_bytes=4 * KiB)
     def console_users_disable(self, request, username):
         officer, away = self._posted(request, "manage_users")
         if away:
             return away
+        with self.db.reading() as session:
+            here = {u["username"] for u in accounts.listing(session) if u["site_id"] == officer.site_id}
+        if username == officer.name or username not in here:  # not oneself; not another site's account
+            why = "ระงับบัญชีของตนเองไม่ได้" if username == officer.name else "ไม่มีบัญชีนี้ในสำนักงาน"
+            return self._users_page(request, officer, problem=f"บันทึกไม่ได้: {why}", status=400)
         try:
             self.db.run(officers.manage_users, officer, accounts.disable, username)
         except AccountError as exc:
@@ -210,16 +216,16 @@ class AdminPages:
 
     # -- approvals of a look at a confidential complainant --------------------------------------
 
-    @http("GET", "/officer/approvals")
+    @page("GET", "/officer/approvals")
     def console_approvals(self, request):
-        officer, away = self._console(request)
+        officer, away = self._console(request, may_approve)
         if away:
             return away
         return self._approvals_page(request, officer)
 
-    @http("POST", "/officer/approvals/<request_id>/<any(approve,refuse):decision>", body=FORM, max_bytes=8 * KiB)
+    @page("POST", "/officer/approvals/<request_id>/<any(approve,refuse):decision>", body=FORM, max_bytes=8 * KiB)
     def console_approvals_decide(self, request, request_id, decision):
-        officer, away = self._console(request)
+        officer, away = self._console(request, may_approve)
         if away:
             return away
         if not csrf_ok(request):
@@ -228,9 +234,12 @@ class AdminPages:
             case_id = identity_access.request_case(session, request_id)
             row = cases.by_id(session, case_id) if case_id else None
         if row is None:
-            raise NotFound("No such request.")
-        outcome = self.db.run(identity_access.decide, officer, self._facts(officer, row), request_id,
-                              decision == "approve", (request.form.get("note") or "").strip()[:2000])
+            return self._approvals_page(request, officer, problem="ไม่พบคำขอนี้", status=404)
+        try:
+            outcome = self.db.run(identity_access.decide, officer, self._facts(officer, row), request_id,
+                                  decision == "approve", web_forms.text(request.form, "note", 2000))
+        except (IntakeError, NotFound):
+            return self._approvals_page(request, officer, problem="คำขอนี้ได้รับการตัดสินแล้ว", status=409)
         if outcome.state == "denied":
             return self._approvals_page(request, officer, problem=f"ไม่สามารถอนุมัติได้: {outcome.message}", status=403)
         return self._pages().redirect(request, f"/officer/approvals?done={decision}")

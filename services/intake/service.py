@@ -22,7 +22,8 @@ from services.intake.portal import PortalPages
 from services.intake.portal_admin import AdminPages
 from services.intake.routing_actions import ACTIONS_PATTERN, routing_call
 from services.intake.schemas import LoginSchema, LookupSchema, NewCaseSchema, RateRequestSchema
-from services.routing.exceptions import DocumentRefused, RoutingError
+from services.routing.exceptions import DocumentRefused, KnowledgeError, RoutingError
+from services.sla.exceptions import CalendarError
 from shared.actors import ActingOfficer, Forbidden
 from shared.config import setting, site_id
 from shared.policy import ALLOW
@@ -63,6 +64,8 @@ refusal(Open311Error, lambda exc: Refusal(exc.code, "open311", exc.description, 
 remote_refusal(RoutingError, 409, "not_possible")  # an officer's routing action routing refuses
 remote_refusal(DocumentRefused, 400, "invalid_request")  # a result document routing will not take
 remote_refusal(Forbidden, 403, "forbidden")  # an officer's action the policy denies (routing's record says so)
+remote_refusal(KnowledgeError, 400, "invalid_request")  # a knowledge-base entry routing will not take (the portal)
+remote_refusal(CalendarError, 400, "invalid_request")  # a calendar day sla will not take (the portal)
 
 
 def open311_refusal(refused, path_values):

@@ -10,6 +10,8 @@ import base64
 import re
 from datetime import date
 
+from shared.thai import clean_text
+
 IDENTITY_FIELDS = ("name", "phone", "email", "national_id")
 LOCATION_FIELDS = ("province", "district", "subdistrict", "address")
 FORM_FIELDS = ("category", "subject", "description") + LOCATION_FIELDS + IDENTITY_FIELDS + (
@@ -55,6 +57,9 @@ _THAI = [
     (r"^(.*): declared .* but the content", lambda m: f"{m[1]}: เนื้อไฟล์ไม่ตรงกับชนิดของไฟล์"),
     (r"No case with that tracking number and access code", lambda m: "เลขที่เรื่องหรือรหัสติดตามไม่ถูกต้อง"),
     (r"Not a valid (integer|number)", lambda m: "กรุณากรอกเป็นตัวเลข"),
+    (r"Too many messages", lambda m: "ส่งข้อความถึงเจ้าหน้าที่ในเรื่องนี้ครบจำนวนของวันนี้แล้ว "
+                                     "กรุณาส่งอีกครั้งพรุ่งนี้"),
+    (r"say why in a few words", lambda m: "กรุณาระบุเหตุผลเป็นข้อความสั้น ๆ อย่างน้อย 15 ตัวอักษร (บันทึกไว้)"),
     (r"Must be one of|Must be greater|Must be less|Must be between", lambda m: "กรุณาเลือกจากรายการ"),
 ]
 
@@ -91,6 +96,21 @@ def field_errors(errors, known=FORM_FIELDS):
 
 def _text(form, name):
     return (form.get(name) or "").strip()
+
+
+def text(form, name, limit=5000):
+    """A posted text as the console's forms read it: normalised, control characters other than newline
+    and tab dropped, trimmed, at most `limit` characters (the service that takes it checks the rest)."""
+    return clean_text(form.get(name) or "").strip()[:limit]
+
+
+TRACKING_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")
+
+
+def tracking_number(value):
+    """A tracking number as typed (spaces and case forgiven), or None when it cannot be one."""
+    number = re.sub(r"\s+", "", str(value or "")).upper()
+    return number if TRACKING_NUMBER.fullmatch(number) else None
 
 
 def uploads_of(files, field="attachments"):

@@ -11,10 +11,10 @@ from services.reporting.exceptions import ReportingError
 from services.reporting.indicators import BY_ID
 from services.reporting.periods import PeriodError, parse_period, period_of
 from shared.config import site_id
-from shared.pages import CHANNEL_TH, KIND_TH, SESSION_COOKIE, Pages
+from shared.pages import CHANNEL_TH, KIND_TH, SESSION_COOKIE, Pages, page
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.times import utcnow
-from shared.web import http
+
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "portal"
 
@@ -47,7 +47,7 @@ class FiguresPages:
                                             "การเข้าถึงครั้งนี้ถูกบันทึกไว้แล้ว")
         return {"name": answer["officer"], "role": answer.get("role", "")}, None
 
-    @http("GET", "/officer/figures")
+    @page("GET", "/officer/figures")
     def figures_page(self, request):
         officer, away = self._figures_officer(request)
         if away:
@@ -86,12 +86,12 @@ class FiguresPages:
             return {}
         return {uid: unit.get("name_th") or uid for uid, unit in (directory.get("units") or {}).items()}
 
-    @http("GET", "/officer/reports/six-month.pdf")
+    @page("GET", "/officer/reports/six-month.pdf")
     def figures_six_month(self, request):
         _officer, away = self._figures_officer(request)
         return away if away is not None else self._report_file(request, "six-month", "pdf")
 
-    @http("GET", "/officer/reports/fiscal-year.<any(pdf,xlsx):fmt>")
+    @page("GET", "/officer/reports/fiscal-year.<any(pdf,xlsx):fmt>")
     def figures_fiscal_year(self, request, fmt):
         _officer, away = self._figures_officer(request)
         return away if away is not None else self._report_file(request, "fiscal-year", fmt)

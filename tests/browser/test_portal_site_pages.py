@@ -10,9 +10,14 @@ from tests.browser.conftest import DESKTOP, log_in, make_user, new_page, routed_
 from tests.helpers import thai_case
 
 
+def csrf_of(page):
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "rt_csrf")
+
+
 def test_an_administrator_keeps_users_knowledge_and_calendar(browser, site, shots):
     admin = new_page(browser, site.base, DESKTOP)
-    log_in(admin, *make_user(site, "admin"), landing="**/officer/users")
+    admin_name, admin_password = make_user(site, "admin")
+    log_in(admin, admin_name, admin_password, landing="**/officer/users")
     shots(admin, "users")
 
     # a weak password is refused with why, and no account is made
@@ -37,9 +42,21 @@ def test_an_administrator_keeps_users_knowledge_and_calendar(browser, site, shot
     newcomer.goto("/officer/")
     assert newcomer.url.endswith("/login")  # disabled: its session has ended
 
-    # the knowledge base: an entry added, then edited
+    # oneself, or an account of another site, cannot be disabled
+    me = admin.request.post(f"/officer/users/{admin_name}/disable", form={"csrf_token": csrf_of(admin)})
+    assert me.status == 400 and "ระงับบัญชีของตนเองไม่ได้" in me.text()
+
+    # the knowledge base: an id it will not take is said (in routing's words), then an entry added and edited
+    admin.goto("/officer/knowledge")
+    admin.get_by_label("รหัสรายการ").fill("Office Hours")
+    admin.get_by_label("คำถาม (บรรทัดละหนึ่งคำถาม)").fill("สำนักงานเปิดกี่โมง")
+    admin.get_by_label("คำตอบที่ส่งถึงผู้ร้อง").fill("เปิด 08.30 น.")
+    admin.get_by_role("button", name="บันทึก").click()
+    assert "บันทึกไม่ได้" in admin.inner_text(".notice-problem")
     entry = f"office-hours-{secrets.token_hex(2)}"
     admin.goto("/officer/knowledge")
+    admin.get_by_label("หน่วยงานที่รับเรื่องต่อ (ถ้ามี)").select_option(index=1)
+    unit = admin.input_value("#kb-unit")
     admin.get_by_label("รหัสรายการ").fill(entry)
     admin.get_by_label("คำถาม (บรรทัดละหนึ่งคำถาม)").fill("สำนักงานเปิดกี่โมง\nวันเสาร์เปิดไหม")
     admin.get_by_label("คำตอบที่ส่งถึงผู้ร้อง").fill("สำนักงานเปิดวันจันทร์ถึงวันศุกร์ 08.30-16.30 น.")
@@ -56,6 +73,7 @@ def test_an_administrator_keeps_users_knowledge_and_calendar(browser, site, shot
     assert listed.status_code == 200
     admin.goto(f"/officer/knowledge?edit={entry}")
     assert "08.00-16.00" in admin.input_value("#kb-answer")
+    assert admin.input_value("#kb-unit") == unit  # editing keeps the entry's unit
 
     # the calendar: an extra holiday declared, listed, and taken back
     admin.goto("/officer/calendar?year=2570")
@@ -69,6 +87,8 @@ def test_an_administrator_keeps_users_knowledge_and_calendar(browser, site, shot
     admin.get_by_role("button", name="นำออก 18 มิ.ย. 2570").click()
     admin.wait_for_selector(".notice-done")
     assert "วันหยุดพิเศษตามมติคณะรัฐมนตรี" not in admin.inner_text("table")
+    again = admin.request.post("/officer/calendar/remove", form={"csrf_token": csrf_of(admin), "day": "2027-06-18"})
+    assert again.status == 400 and "บันทึกไม่ได้" in again.text()  # sla's words: there is no such day
 
     # an administrator works no case
     admin.goto("/officer/search?q=HUB")
