@@ -422,8 +422,9 @@ class PortalPages:
 
     def _readable_case(self, request, officer, tracking_number):
         """(row, facts, None) for a case the officer may read (the read on record), else (None, None, a page)."""
+        number = web_forms.tracking_number(tracking_number)
         with self.db.reading() as session:
-            row = cases.by_tracking_number(session, tracking_number.strip().upper())
+            row = cases.by_tracking_number(session, number) if number else None
         if row is None:
             return None, None, self._page(request, "error.html", 404, officer=officer, title="ไม่พบเรื่อง",
                                           message="ไม่พบเรื่องตามเลขที่นี้")

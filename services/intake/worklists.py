@@ -16,6 +16,7 @@ from services.intake import status as case_status
 from services.intake.models import cases
 from shared import policy
 from shared.pages import BANGKOK
+from shared.thai import clean_text
 
 LIMIT = 200
 SITE_WIDE = ("director", "committee", "officer_key")
@@ -40,11 +41,12 @@ class Filters:
     def from_args(cls, args):
         def day(name):
             try:
-                return datetime.strptime((args.get(name) or "").strip(), "%Y-%m-%d").date()
+                given = datetime.strptime((args.get(name) or "").strip(), "%Y-%m-%d").date()
             except ValueError:
                 return None
+            return given if 1900 <= given.year <= 9000 else None
         kind = (args.get("kind") or "").strip()
-        return cls(words=(args.get("q") or "").strip()[:200], received_from=day("from"), received_to=day("to"),
+        return cls(words=clean_text(args.get("q") or "").strip()[:200], received_from=day("from"), received_to=day("to"),
                    status=(args.get("status") or "").strip()[:40], channel=(args.get("channel") or "").strip()[:40],
                    kind=int(kind) if kind in ("1", "2", "3", "4") else None,
                    colour=(args.get("colour") or "").strip()[:10])

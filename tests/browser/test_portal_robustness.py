@@ -53,6 +53,9 @@ def test_a_letter_date_a_script_wrote_in_words_shows_as_written(browser, site):
     log_in(page, *unit_user)
     answer = page.goto(f"/officer/cases/{created.json()['tracking_number']}")
     assert answer.status == 200 and "15 มี.ค. 2567" in page.inner_text("main")
+    # what no form sends, typed into the address bar: a page, not a fault
+    assert page.goto("/officer/cases/HUB-2570%00").status == 404
+    assert page.goto("/officer/search?to=9999-12-31&from=0001-01-01&q=%00").status == 200
 
 
 def test_pages_of_other_roles_are_denied(browser, site):

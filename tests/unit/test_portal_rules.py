@@ -86,6 +86,8 @@ def test_list_filters_read_what_officers_type_and_ignore_the_rest():
                                                    "status": "routed"}))
     assert given.words == "ถนน" and given.received_from == date(2026, 12, 1) and given.received_to is None
     assert given.kind is None and given.status == "routed"
+    far = worklists.Filters.from_args(MultiDict({"to": "9999-12-31", "q": "ถนน\x00"}))
+    assert far.received_to is None and far.words == "ถนน"  # no date past what a day can be added to; no NUL
 
 
 def request_with(cookie=None, form=None):
