@@ -89,10 +89,13 @@ class PortalPages:
 
     @page("POST", "/", body=FORM, max_bytes="max_case_body")
     def complaint_post(self, request):
-        if not csrf_ok(request):
-            return self._stale_form(request)
         body, errors = web_forms.complaint(request.form, request.files)
         data = self._loaded(body, errors)
+        if not csrf_ok(request):
+            # a form without its token (an old page, cookies refused, another site's form): nothing is
+            # recorded; what was typed comes back, with its errors, to be sent again with a fresh token
+            return self._page(request, "complain.html", 403, stale=True, **self._form_values(
+                request.form, data.get("_errors", {}) if isinstance(data, dict) else {}))
         if isinstance(data, dict) and "_errors" in data:
             return self._page(request, "complain.html", 400, **self._form_values(request.form, data["_errors"]))
         try:

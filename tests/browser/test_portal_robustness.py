@@ -70,3 +70,22 @@ def test_pages_of_other_roles_are_denied(browser, site):
     log_in(officer, *make_user(site, "unit_officer", [unit]))
     assert officer.goto("/officer/approvals").status == 403
     assert "คำขอดูข้อมูลผู้ร้อง" not in officer.inner_text("header nav")
+
+
+def test_a_form_posted_without_its_token_records_nothing_and_comes_back_to_be_sent_again(site):
+    """A client that posts the form without first opening the page (a script, a page from before the
+    cookie): its fields come back with their errors, nothing is stored, and the page it gets carries
+    the token that makes the next post count."""
+    import re
+
+    from tests.browser.conftest import case_count
+    client = requests.Session()
+    before = case_count(site)
+    first = client.post(f"{site.base}/", data={"description": "ไม่มีหัวเรื่อง", "email": "bad"}, timeout=10)
+    assert first.status_code == 403 and case_count(site) == before
+    assert 'id="e-subject"' in first.text and "กรุณากรอกข้อมูลในช่องนี้" in first.text
+    assert 'value="ไม่มีหัวเรื่อง"' not in first.text and "ไม่มีหัวเรื่อง</textarea>" in first.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', first.text).group(1)
+    again = client.post(f"{site.base}/", data={"csrf_token": token, "subject": "ถนนชำรุด",
+                                              "description": "ถนนหน้าบ้านชำรุด"}, timeout=10)
+    assert again.status_code == 201 and case_count(site) == before + 1
