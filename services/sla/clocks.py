@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import and_, func, select, update
 
 from services.sla import clock_states
+from services.sla.calendar import closing_time
 from services.sla.calendars import DEFAULT_SITE, Calendars, day_bounds, put_day, remove_day
 from services.sla.exceptions import NotStartedYet
 from services.sla.models import clock_steps, clocks
@@ -320,12 +321,47 @@ def case_clocks(session, case_id, now, policy):
     return view
 
 
+BY_CLOCK = (clocks.c.site_id, clocks.c.unit_id, clocks.c.kind, clocks.c.target)
+
+
 def open_clock_counts(session):
-    """Running and paused clocks by site, unit, kind and state: one grouped query."""
-    rows = session.execute(select(clocks.c.site_id, clocks.c.unit_id, clocks.c.kind, clocks.c.state, func.count())
-                           .where(clocks.c.stopped_at.is_(None))
-                           .group_by(clocks.c.site_id, clocks.c.unit_id, clocks.c.kind, clocks.c.state)).all()
-    return [(r.site_id, r.unit_id, r.kind, r.state, r[4]) for r in rows]
+    """Running and paused clocks by site, unit, kind, target and state: one grouped query."""
+    rows = session.execute(select(*BY_CLOCK, clocks.c.state, func.count()).where(clocks.c.stopped_at.is_(None))
+                           .group_by(*BY_CLOCK, clocks.c.state)).all()
+    return [tuple(r) for r in rows]
+
+
+def due_soon_counts(session, now):
+    """Running clocks (not paused) due from now to the close of the next business day at their site, by
+    site, unit, kind and target: one grouped query per site."""
+    calendars = Calendars(session)
+    today = now.astimezone(BANGKOK).date()
+    counts = []
+    sites = session.execute(select(clocks.c.site_id).where(clocks.c.stopped_at.is_(None)).distinct()).scalars()
+    for site in list(sites):
+        until = closing_time(calendars(site).next_business_day(today))
+        counts += [tuple(r) for r in session.execute(
+            select(*BY_CLOCK, func.count()).where(
+                clocks.c.site_id == site, clocks.c.stopped_at.is_(None), clocks.c.state != clock_states.PAUSED,
+                clocks.c.due_at > now, clocks.c.due_at <= until).group_by(*BY_CLOCK)).all()]
+    return counts
+
+
+def step_counts(session):
+    """Every warning, breach and escalation ever fired, by site, unit (the clock's now), kind, target and
+    step: counted from the steps recorded, so every process of sla says the same, before and after a restart."""
+    rows = session.execute(select(*BY_CLOCK, clock_steps.c.name, func.count())
+                           .select_from(clock_steps.join(clocks, clocks.c.id == clock_steps.c.clock_id))
+                           .group_by(*BY_CLOCK, clock_steps.c.name)).all()
+    return [tuple(r) for r in rows]
+
+
+def stopped_counts(session):
+    """Clocks stopped met or late (not superseded), by site, unit, kind, target and outcome."""
+    rows = session.execute(select(*BY_CLOCK, clocks.c.outcome, func.count())
+                           .where(clocks.c.outcome.in_((clock_states.MET, clock_states.LATE)))
+                           .group_by(*BY_CLOCK, clocks.c.outcome)).all()
+    return [tuple(r) for r in rows]
 
 
 def open_by_unit(session, now, site_id=DEFAULT_SITE, limit=5000):

@@ -1,9 +1,10 @@
 """SLA's dependencies: the time, the policy, its metrics, and a sweep timer read from config."""
 from nameko.extensions import DependencyProvider
 from prometheus_client import REGISTRY
+from sqlalchemy.orm import Session
 
 from services.sla import clocks
-from services.sla.metrics import OpenClocksCollector
+from services.sla.metrics import SlaCollector
 from services.sla.policy import SlaPolicy
 from shared.store import Database
 from shared.times import utcnow
@@ -28,19 +29,19 @@ class PolicyProvider(DependencyProvider):
         return self.policy
 
 
-class OpenClocksGauge(DependencyProvider):
-    """Registers the open-clocks collector for as long as the service runs."""
+class SlaGauges(DependencyProvider):
+    """Registers the SLA collector (services/sla/metrics.py) for as long as the service runs."""
 
     def start(self):
         database = Database.of(self.container)
 
-        def count_open():
-            with database.engine.connect() as conn:
-                from sqlalchemy.orm import Session
-                with Session(bind=conn) as session:
-                    return clocks.open_clock_counts(session)
+        def counts():
+            with Session(database.engine) as session:
+                now = Clock.now()
+                return {"open": clocks.open_clock_counts(session), "due_soon": clocks.due_soon_counts(session, now),
+                        "steps": clocks.step_counts(session), "stopped": clocks.stopped_counts(session)}
 
-        self.collector = OpenClocksCollector(count_open)
+        self.collector = SlaCollector(counts)
         REGISTRY.register(self.collector)
 
     def stop(self):

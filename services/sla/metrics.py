@@ -1,35 +1,55 @@
-"""SLA metrics: open clocks (counted by the database at scrape time), breaches, days to resolution."""
-from prometheus_client import Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily
+"""SLA metrics, counted by the database at scrape time (docs/operations.md#metrics is the contract).
 
-BREACHES = Counter("rongtuk_sla_breaches", "SLA deadlines passed with the case unresolved",
-                   ["site", "unit", "kind"])
+Every figure is a grouped query over sla's own tables, so it survives a restart and every process of
+sla reports the same: the open clocks by state, the running ones due by the close of the next business
+day, every warning, breach and escalation fired (from the steps recorded), and every clock stopped met
+or late. Only the days-to-resolution histogram is kept in the process (observed as clocks stop).
+"""
+import logging
+
+from prometheus_client import Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+log = logging.getLogger(__name__)
+CLOCK_LABELS = ["site", "unit", "kind", "target"]
 RESOLUTION_DAYS = Histogram("rongtuk_sla_business_days_to_resolution",
                             "Business days from receipt to resolution", ["site", "kind"],
-                            buckets=(0, 1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90))
+                            buckets=(1, 3, 7, 15, 30, 60))
 
 
-class OpenClocksCollector:
-    """rongtuk_sla_open_clocks{site,unit,kind,state}: one grouped query per scrape, never a Python loop."""
+class SlaCollector:
+    """The database's figures at scrape time: `counts(now)` gives {name: rows}, each row the labels'
+    values then the number (services/sla/clocks.py's *_counts)."""
 
-    def __init__(self, count_open):
-        self._count_open = count_open
+    def __init__(self, counts):
+        self._counts = counts
 
     def collect(self):
-        gauge = GaugeMetricFamily("rongtuk_sla_open_clocks", "SLA clocks not yet stopped",
-                                  labels=["site", "unit", "kind", "state"])
-        for site, unit, kind, state, count in self._count_open():
-            gauge.add_metric([site, unit, str(kind), state], count)
-        yield gauge
+        try:
+            counts = self._counts()
+        except Exception:  # the database is away: these figures are missing, the rest of /metrics is not
+            log.exception("the SLA figures could not be counted for /metrics")
+            yield GaugeMetricFamily("rongtuk_sla_figures_up", "Whether the SLA figures could be counted", value=0)
+            return
+        yield GaugeMetricFamily("rongtuk_sla_figures_up", "Whether the SLA figures could be counted", value=1)
+        families = [
+            (GaugeMetricFamily("rongtuk_sla_open_clocks", "SLA clocks not yet stopped",
+                               labels=CLOCK_LABELS + ["state"]), counts["open"]),
+            (GaugeMetricFamily("rongtuk_sla_due_soon_clocks",
+                               "Running SLA clocks due by the close of the next business day",
+                               labels=CLOCK_LABELS), counts["due_soon"]),
+            (CounterMetricFamily("rongtuk_sla_steps", "SLA warnings, breaches and escalations fired",
+                                 labels=CLOCK_LABELS + ["step"]), counts["steps"]),
+            (CounterMetricFamily("rongtuk_sla_clocks_stopped", "SLA clocks stopped, met or late",
+                                 labels=CLOCK_LABELS + ["outcome"]), counts["stopped"]),
+        ]
+        for family, rows in families:
+            for row in rows:
+                family.add_metric([str(value) for value in row[:-1]], row[-1])
+            yield family
 
     def describe(self):
         return []
-
-
-def record_fired(fired):
-    for step in fired:
-        if step["step"] == "breach" and step["target"] == "resolution":
-            BREACHES.labels(step["site_id"], step["unit_id"], str(step["kind"])).inc()
 
 
 def record_stopped(stopped):

@@ -4,9 +4,9 @@ from datetime import datetime
 from nameko.dependency_providers import Config
 
 from services.sla import calendars, clocks
-from services.sla.dependencies import Clock, OpenClocksGauge, PolicyProvider
+from services.sla.dependencies import Clock, PolicyProvider, SlaGauges
 from services.sla.exceptions import CalendarError
-from services.sla.metrics import record_fired, record_stopped
+from services.sla.metrics import record_stopped
 from shared.actors import ActingOfficer, Forbidden
 from shared.config import setting
 from shared.delivery import event_handler
@@ -25,7 +25,7 @@ class SlaService:
     metrics = Metrics()
     clock = Clock()
     policy = PolicyProvider()
-    open_clocks = OpenClocksGauge()
+    gauges = SlaGauges()  # the SLA figures on /metrics, counted by the database at scrape time
     config = Config()
     acting = ActingOfficer()  # who changes the calendar: an administrator, in the call's context
 
@@ -76,7 +76,6 @@ class SlaService:
         limit = int(setting(self.config, "SLA", "sweep_batch", 500))
         while True:
             fired = self.db.run(clocks.sweep, self.clock(), self.policy, limit)
-            record_fired(fired)
             if len(fired) < limit:
                 return
 

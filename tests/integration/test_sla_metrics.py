@@ -40,27 +40,47 @@ def test_open_clocks_breaches_and_days_to_resolution(container_factory, distribu
     wait_for(lambda: count_rows(distributed_config, "sla", "clocks") == 6, message="six clocks")
 
     text = scrape(distributed_config)
-    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="inspection", kind="2", state="open") == 4
+    inspection = {"site": "HUB", "unit": "inspection", "kind": "2"}
+    # each case has a resolution and a first-notice clock: counted apart, never added together
+    assert metric_value(text, "rongtuk_sla_open_clocks", **inspection, target="resolution", state="open") == 2
+    assert metric_value(text, "rongtuk_sla_open_clocks", **inspection, target="first_notice", state="open") == 2
     assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="projects-funds", kind="1",
-                        state="open") == 2
-    breaches_before = metric_value(text, "rongtuk_sla_breaches_total", site="HUB", unit="inspection", kind="2") or 0
+                        target="resolution", state="open") == 1
+    assert metric_value(text, "rongtuk_sla_steps_total", **inspection, target="resolution", step="breach") is None
 
     # the kind 1 case is resolved in time; then the kind 2 deadline passes for the other two
     with ServiceRpcProxy("sla", distributed_config, timeout=10) as sla:
         stopped = sla.stop_clocks("9e8b7a61-0000-4000-8000-000000000003")
     assert {c["outcome"] for c in stopped} == {"met"}
+    time.moment = DUE - timedelta(hours=2)  # the afternoon the kind 2 deadline falls due: due soon
+    text = scrape(distributed_config)
+    assert metric_value(text, "rongtuk_sla_due_soon_clocks", **inspection, target="resolution") == 2
     time.moment = DUE + timedelta(minutes=1)
     wait_for(lambda: count_rows(distributed_config, "sla", "clock_steps", "WHERE name = 'breach'") == 2,
              message="two breaches")
 
     text = scrape(distributed_config)
-    assert metric_value(text, "rongtuk_sla_breaches_total", site="HUB", unit="inspection",
-                        kind="2") == breaches_before + 2
-    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="inspection", kind="2",
-                        state="breached") == 2
-    assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="inspection", kind="2", state="open") == 2
+    assert metric_value(text, "rongtuk_sla_steps_total", **inspection, target="resolution", step="breach") == 2
+    assert metric_value(text, "rongtuk_sla_open_clocks", **inspection, target="resolution", state="breached") == 2
+    assert metric_value(text, "rongtuk_sla_open_clocks", **inspection, target="resolution", state="open") is None
     assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="projects-funds", kind="1",
-                        state="open") is None
-    # resolved after 0 business days (same day as receipt): counted in the 0 bucket
+                        target="resolution", state="open") is None
+    assert metric_value(text, "rongtuk_sla_clocks_stopped_total", site="HUB", unit="projects-funds", kind="1",
+                        target="resolution", outcome="met") == 1
+    # resolved on the day of receipt: 0 business days, in the first bucket
     assert metric_value(text, "rongtuk_sla_business_days_to_resolution_bucket", site="HUB", kind="1",
-                        le="0.0") >= 1
+                        le="1.0") >= 1
+    counted = {name: metric_value(text, name, **labels) for name, labels in (
+        ("rongtuk_sla_steps_total", {**inspection, "target": "resolution", "step": "breach"}),
+        ("rongtuk_sla_clocks_stopped_total", {"site": "HUB", "unit": "projects-funds", "kind": "1",
+                                               "target": "resolution", "outcome": "met"}))}
+
+    # sla restarts: the counters are the database's, not the process's, and say the same
+    container.stop()
+    restarted = container_factory(SlaService, distributed_config)
+    restarted.start()
+    text = scrape(distributed_config)
+    assert {name: metric_value(text, name, **labels) for name, labels in (
+        ("rongtuk_sla_steps_total", {**inspection, "target": "resolution", "step": "breach"}),
+        ("rongtuk_sla_clocks_stopped_total", {"site": "HUB", "unit": "projects-funds", "kind": "1",
+                                               "target": "resolution", "outcome": "met"}))} == counted
