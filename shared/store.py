@@ -234,13 +234,25 @@ class Database(DependencyProvider):
         )
 
     def start(self):
+        from prometheus_client import REGISTRY
+
+        from shared.pipeline_metrics import PipelineCollector  # it reads the tables above
+        self.collector = PipelineCollector(self.service_name, self.engine)
+        REGISTRY.register(self.collector)
         self._threads = [
             self.container.spawn_managed_thread(self.relay.run, identifier=f"{self.service_name}.outbox_relay"),
             self.container.spawn_managed_thread(self.dead_letter_office.run_replays,
                                                 identifier=f"{self.service_name}.dead_letter_replays"),
         ]
 
+    def _unregister(self):
+        from prometheus_client import REGISTRY
+        collector, self.collector = getattr(self, "collector", None), None
+        if collector is not None:
+            REGISTRY.unregister(collector)
+
     def stop(self):
+        self._unregister()
         self.relay.stop()
         self.dead_letter_office.stop()
         for thread in getattr(self, "_threads", []):  # let a publish in flight finish
@@ -249,6 +261,7 @@ class Database(DependencyProvider):
         self.engine.dispose()
 
     def kill(self):
+        self._unregister()
         self.relay.stop()
         self.dead_letter_office.stop()
         self.engine.dispose()

@@ -4,13 +4,22 @@ from datetime import datetime, timezone
 from unittest.mock import patch
 
 from nameko.standalone.events import event_dispatcher
+from prometheus_client import generate_latest
 
 from services.routing import assignments
 from services.routing.service import RoutingService
 from shared import deadletters
 from shared.events import CASE_RECEIVED_V1 as CASE_RECEIVED  # v1 producers are still understood
 from shared.store import open_store
-from tests.helpers import count_rows, wait_for
+from tests.helpers import count_rows, metric_value, wait_for
+
+
+def scraped():
+    return generate_latest().decode()
+
+
+def waiting(reason):
+    return metric_value(scraped(), "rongtuk_dead_letters_waiting", service="routing", reason=reason)
 
 
 def case_received(subject):
@@ -37,6 +46,8 @@ def test_a_failing_handler_is_dead_lettered_and_replayed_once_fixed(container_fa
         wait_for(lambda: count_rows(embedded_config, "routing", "dead_letters") == 1, message="a dead letter")
     assert len(calls) == embedded_config["HANDLER_RETRY"]["attempts"]
     assert count_rows(embedded_config, "routing", "assignments") == 0
+    # /metrics says a dead letter waits, counted by the database (what every process of routing says)
+    assert waiting("failed") == 1 and waiting("invalid") == 0
 
     with open_store(embedded_config, "routing") as store:
         [letter] = deadletters.listing(store.engine)
@@ -46,4 +57,8 @@ def test_a_failing_handler_is_dead_lettered_and_replayed_once_fixed(container_fa
         assert assignments.route_case is real
         wait_for(lambda: count_rows(embedded_config, "routing", "assignments") == 1, message="the replayed case")
         assert deadletters.listing(store.engine) == []
+        assert waiting("failed") == 0
+        wait_for(lambda: metric_value(scraped(), "rongtuk_outbox_backlog", service="routing") == 0,
+                 message="the replayed case's events published")
+        assert metric_value(scraped(), "rongtuk_outbox_oldest_unpublished_age_seconds", service="routing") == 0
         assert [r["status"] for r in deadletters.listing(store.engine, include_replayed=True)] == ["replayed"]
