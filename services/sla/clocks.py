@@ -347,21 +347,33 @@ def due_soon_counts(session, now):
     return counts
 
 
+STEP_NAMES = ("warning", "breach", "escalation")
+STOP_OUTCOMES = (clock_states.MET, clock_states.LATE)
+
+
+def _with_zeros(session, rows, values):
+    """`rows` (group..., value, count) with a 0 for every value a group of clocks has none of: a counter's
+    series exists from its group's first clock, so Prometheus's increase() sees its first event."""
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    groups = session.execute(select(*BY_CLOCK).distinct()).all()
+    return [(*group, value, counted.get((*group, value), 0)) for group in groups for value in values]
+
+
 def step_counts(session):
     """Every warning, breach and escalation ever fired, by site, unit (the clock's now), kind, target and
     step: counted from the steps recorded, so every process of sla says the same, before and after a restart."""
     rows = session.execute(select(*BY_CLOCK, clock_steps.c.name, func.count())
                            .select_from(clock_steps.join(clocks, clocks.c.id == clock_steps.c.clock_id))
                            .group_by(*BY_CLOCK, clock_steps.c.name)).all()
-    return [tuple(r) for r in rows]
+    return _with_zeros(session, rows, STEP_NAMES)
 
 
 def stopped_counts(session):
     """Clocks stopped met or late (not superseded), by site, unit, kind, target and outcome."""
     rows = session.execute(select(*BY_CLOCK, clocks.c.outcome, func.count())
-                           .where(clocks.c.outcome.in_((clock_states.MET, clock_states.LATE)))
+                           .where(clocks.c.outcome.in_(STOP_OUTCOMES))
                            .group_by(*BY_CLOCK, clocks.c.outcome)).all()
-    return [tuple(r) for r in rows]
+    return _with_zeros(session, rows, STOP_OUTCOMES)
 
 
 def open_by_unit(session, now, site_id=DEFAULT_SITE, limit=5000):

@@ -46,7 +46,10 @@ def test_open_clocks_breaches_and_days_to_resolution(container_factory, distribu
     assert metric_value(text, "rongtuk_sla_open_clocks", **inspection, target="first_notice", state="open") == 2
     assert metric_value(text, "rongtuk_sla_open_clocks", site="HUB", unit="projects-funds", kind="1",
                         target="resolution", state="open") == 1
-    assert metric_value(text, "rongtuk_sla_steps_total", **inspection, target="resolution", step="breach") is None
+    # every counter of a group of clocks exists from its first clock, at 0 (Prometheus sees the first event)
+    assert metric_value(text, "rongtuk_sla_steps_total", **inspection, target="resolution", step="breach") == 0
+    assert metric_value(text, "rongtuk_sla_clocks_stopped_total", **inspection, target="resolution",
+                        outcome="late") == 0
 
     # the kind 1 case is resolved in time; then the kind 2 deadline passes for the other two
     with ServiceRpcProxy("sla", distributed_config, timeout=10) as sla:
