@@ -41,8 +41,6 @@ SECURITY_HEADERS = {
 }
 
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-THAI_MONTHS_FULL = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-                    "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 
 STATUS_TH = {
     "received": "รับเรื่องแล้ว", "routed": "ส่งหน่วยงานดำเนินการ", "reopened": "เปิดเรื่องอีกครั้ง",
@@ -193,6 +191,17 @@ class Pages:
     def redirect(self, request, location, status=303):
         response = Response("", status=status, headers={"Location": location})
         return self.finish(request, response)
+
+
+def unit_names(directory):
+    """{unit id: Thai name} of routing's directory as its RPC gives it (an id for a unit without a name);
+    {} for no directory (routing did not answer)."""
+    return {uid: unit.get("name_th") or uid for uid, unit in ((directory or {}).get("units") or {}).items()}
+
+
+def done_message(request, said):
+    """The notice of what a redirect after a form says was done (`?saved=1` -> said["saved"]), or None."""
+    return next((text for key, text in said.items() if request.args.get(key)), None)
 
 
 def static_file(name):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -219,18 +220,52 @@ def dumps(obj):
     return json.dumps(obj, ensure_ascii=False)
 
 
-def poppler(tool):
-    """The path of a poppler-utils tool (pdftotext, pdftoppm). .ci/run installs them: missing under CI
-    is a failure; elsewhere the test is skipped, saying what to install."""
+def installed(tool, package):
+    """The path of a program of a Debian package the tests use (pdftotext, chromium, promtool...).
+    .ci/run installs every one of them, and under CI (CI set) a missing one fails the test. Elsewhere,
+    on a developer's machine without it, the test is skipped, saying which package to install: the
+    rest of the suite still runs there, and CI still proves the test."""
     import shutil
 
     import pytest
     found = shutil.which(tool)
     if found is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{tool} (poppler-utils) is not installed")
-        pytest.skip(f"{tool} (poppler-utils) is not installed: apt-get install poppler-utils")
+            pytest.fail(f"{tool} ({package}) is not installed, and .ci/run installs it")
+        pytest.skip(f"{tool} ({package}) is not installed here: apt-get install {package} (CI installs it)")
     return found
+
+
+def poppler(tool):
+    """The path of a poppler-utils tool (pdftotext, pdftoppm)."""
+    return installed(tool, "poppler-utils")
+
+
+def sla_with_routed_cases(container_factory, config, monkeypatch, cases, received_at, tracking_number,
+                          routed=None):
+    """An sla service on `config` with its clock faked (at receipt + 5 min), each of `cases`
+    ({case_id: (unit, kind)}) routed to it (as `routed`, a case_routed EventType: the current version by
+    default) and its two clocks started. Returns (container, the FakeTime)."""
+    from nameko.standalone.events import event_dispatcher
+
+    from services.sla.dependencies import Clock
+    from services.sla.service import SlaService
+    from shared.events import CASE_ROUTED
+    routed = routed or CASE_ROUTED
+    clock = FakeTime(received_at + timedelta(minutes=5))
+    monkeypatch.setattr(Clock, "now", staticmethod(clock))
+    config["SLA"]["sweep_interval"] = 0.05
+    container = container_factory(SlaService, config)
+    container.start()
+    dispatch = event_dispatcher(config)
+    for case_id, (unit, kind) in cases.items():
+        later = {} if routed.version == 1 else {"method": "rule", "score": None, "model_version": None,
+                                                 "kind_reason": "as received"}
+        dispatch("routing", "case_routed", routed.build(
+            site_id="HUB", case_id=case_id, tracking_number=tracking_number, kind=kind, received_at=received_at,
+            unit_id=unit, unit_name=unit, reason="test", **later))
+    wait_for(lambda: count_rows(config, "sla", "clocks") == 2 * len(cases), message="the cases' clocks")
+    return container, clock
 
 
 def pdf_text(pdf: bytes, folder):

@@ -22,7 +22,8 @@ from services.intake.exceptions import IntakeError, NotAuthenticated, NotFound, 
 from services.intake.routing_actions import routing_call
 from services.intake.schemas import NewCaseSchema, RateRequestSchema
 from shared.config import site_id
-from shared.pages import SESSION_COOKIE, Pages, csrf_ok, home, is_secure, page, static_file, works_cases
+from shared.pages import (SESSION_COOKIE, Pages, csrf_ok, home, is_secure, page, static_file, unit_names,
+                          works_cases)
 from shared.policy import ALLOW, DENY
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.thai import control_character
@@ -79,7 +80,8 @@ class PortalPages:
         if found is None:
             return self._page(request, "error.html", 404, title="ไม่พบหน้านี้", message="ไม่พบไฟล์ที่ต้องการ")
         data, content_type = found
-        return self._pages().finish(request, _response(data, content_type), {"Cache-Control": "public, max-age=3600"})
+        return self._pages().finish(request, Response(data, content_type=content_type),
+                                    {"Cache-Control": "public, max-age=3600"})
 
     # -- the public: complain, and follow the case -----------------------------------------------
 
@@ -457,7 +459,7 @@ class PortalPages:
         allowed = {name for name, (_r, action) in CONSOLE_ACTIONS.items() if facts.decide(officer, action) == ALLOW}
         if facts.decide(officer, "reveal_identity") != DENY:
             allowed.add("reveal")
-        names = {uid: u.get("name_th") or uid for uid, u in (directory.get("units") or {}).items()}
+        names = unit_names(directory)
         return self._page(request, "officer_case.html", status, officer=officer, row=row,
                           max_upload_mb=HttpSettings.from_config(self.config).max_case_body // MiB,
                           case=cases.public_view(row, timeline, clocks, replies, rating), units=units["units"],
@@ -519,10 +521,6 @@ def _valid(schema, body):
         return schema.load(body)
     except ValidationError as exc:
         raise IntakeError(exc.messages) from None
-
-
-def _response(data, content_type):
-    return Response(data, status=200, content_type=content_type)
 
 
 def _action_body(action, form, files):

@@ -11,7 +11,7 @@ from datetime import date
 from services.intake import accounts, cases, identity_access, officers, web_forms
 from services.intake.exceptions import AccountError, IntakeError, NotFound
 from services.intake.portal import ROLE_TH
-from shared.pages import BANGKOK, csrf_ok, may_approve, page
+from shared.pages import BANGKOK, csrf_ok, done_message, may_approve, page, unit_names
 from shared.policy import PEOPLE
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.thai import clean_text
@@ -19,6 +19,7 @@ from shared.times import utcnow
 from shared.web import FORM, KiB, refusal_for
 
 ROLE_NAMES = {**ROLE_TH, "committee": "คณะกรรมการบริหารจัดการข้อร้องเรียน"}
+CHANGED = {"saved": "บันทึกแล้ว", "removed": "นำออกแล้ว"}
 DENIED_TH = "บทบาทของท่านไม่มีสิทธิ์ใช้หน้านี้ การเข้าถึงครั้งนี้ถูกบันทึกไว้แล้ว"
 
 
@@ -105,12 +106,12 @@ class AdminPages:
     def _knowledge_page(self, request, officer, editing="", problem=None, status=200, given=None):
         entries = self._ask(self.routing.kb_list)
         directory = self._ask(self.routing.directory) or {}
-        units = {uid: u.get("name_th") or uid for uid, u in (directory.get("units") or {}).items()}
+        units = unit_names(directory)
         current = next((e for e in entries or [] if e["id"] == editing), None)
         if given is not None:
             current = {"id": given.get("id", ""), "questions": _lines(given.get("questions")),
                        "answer": given.get("answer", ""), "unit": given.get("unit", "")}
-        message = "บันทึกแล้ว" if request.args.get("saved") else "นำออกแล้ว" if request.args.get("removed") else None
+        message = done_message(request, CHANGED)
         return self._page(request, "knowledge.html", status, officer=officer, entries=entries, units=units,
                           current=current, problem=problem if entries is not None else "ระบบส่งเรื่องไม่ตอบในขณะนี้",
                           message=message)
@@ -136,10 +137,7 @@ class AdminPages:
         if not problem:
             _done, problem = self._call(self.sla.calendar_add, day, kind if kind in ("holiday", "workday") else "",
                                         name[:200])
-        year = int(day[:4]) if _is_day(day) else _year(None)
-        if problem:
-            return self._calendar_page(request, officer, year, problem=problem, status=400)
-        return self._pages().redirect(request, f"/officer/calendar?year={year}&saved=1")
+        return self._calendar_changed(request, officer, day, problem, "saved")
 
     @page("POST", "/officer/calendar/remove", body=FORM, max_bytes=4 * KiB)
     def console_calendar_remove(self, request):
@@ -148,14 +146,18 @@ class AdminPages:
             return away
         day = request.form.get("day", "").strip()
         _done, problem = self._call(self.sla.calendar_remove, day) if _is_day(day) else (None, "กรุณาระบุวันที่")
+        return self._calendar_changed(request, officer, day, problem, "removed")
+
+    def _calendar_changed(self, request, officer, day, problem, done):
+        """After a change to the calendar: its year again with the problem, or a redirect saying it was done."""
         year = int(day[:4]) if _is_day(day) else _year(None)
         if problem:
             return self._calendar_page(request, officer, year, problem=problem, status=400)
-        return self._pages().redirect(request, f"/officer/calendar?year={year}&removed=1")
+        return self._pages().redirect(request, f"/officer/calendar?year={year}&{done}=1")
 
     def _calendar_page(self, request, officer, year, problem=None, status=200):
         days = self._ask(self.sla.calendar_list, year)
-        message = "บันทึกแล้ว" if request.args.get("saved") else "นำออกแล้ว" if request.args.get("removed") else None
+        message = done_message(request, CHANGED)
         return self._page(request, "calendar.html", status, officer=officer, year=year, days=days or [],
                           problem=problem or (None if days is not None else "ระบบนับเวลาไม่ตอบในขณะนี้"),
                           message=message)
@@ -206,10 +208,9 @@ class AdminPages:
     def _users_page(self, request, officer, problem=None, status=200, given=None):
         with self.db.reading() as session:
             users = [u for u in accounts.listing(session) if u["site_id"] == officer.site_id]
-        directory = self._ask(self.routing.directory) or {}
-        units = {uid: u.get("name_th") or uid for uid, u in (directory.get("units") or {}).items()}
-        message = "สร้างบัญชีแล้ว" if request.args.get("saved") else \
-            "ระงับบัญชีแล้ว และออกจากระบบทุกอุปกรณ์" if request.args.get("disabled") else None
+        units = unit_names(self._ask(self.routing.directory))
+        message = done_message(request, {"saved": "สร้างบัญชีแล้ว",
+                                         "disabled": "ระงับบัญชีแล้ว และออกจากระบบทุกอุปกรณ์"})
         return self._page(request, "users.html", status, officer=officer, users=users, units=units, roles=PEOPLE,
                           role_names=ROLE_NAMES, problem=problem, message=message,
                           given={"username": (given or {}).get("username", ""), "role": (given or {}).get("role", "")})
@@ -245,14 +246,9 @@ class AdminPages:
         return self._pages().redirect(request, f"/officer/approvals?done={decision}")
 
     def _approvals_page(self, request, officer, problem=None, status=200):
-        with self.db.reading() as session:
-            found = [(row, cases.by_id(session, row.case_id)) for row in identity_access.waiting(session)]
-        mine = [identity_access.view(row, case.tracking_number) for row, case in found
-                if identity_access.may_decide(row, officer, self._facts(officer, case))]
-        done = request.args.get("done")
-        message = {"approve": "อนุมัติแล้ว", "refuse": "ไม่อนุมัติแล้ว"}.get(done)
-        return self._page(request, "approvals.html", status, officer=officer, requests=mine, problem=problem,
-                          message=message)
+        return self._page(request, "approvals.html", status, officer=officer, problem=problem,
+                          requests=self._requests_waiting_for(officer),
+                          message={"approve": "อนุมัติแล้ว", "refuse": "ไม่อนุมัติแล้ว"}.get(request.args.get("done")))
 
 
 def _is_day(text):

@@ -229,12 +229,7 @@ class IntakeService(PortalPages, AdminPages):
     @http("GET", "/api/v1/identity-requests")
     def identity_requests(self, request):
         """The requests to see a confidential complainant that wait for this officer's approval."""
-        officer = self._officer(request)
-        with self.db.reading() as session:
-            found = [(row, cases.by_id(session, row.case_id)) for row in identity_access.waiting(session)]
-        mine = [identity_access.view(row, case.tracking_number) for row, case in found
-                if identity_access.may_decide(row, officer, self._facts(officer, case))]
-        return json_response(200, {"requests": mine})
+        return json_response(200, {"requests": self._requests_waiting_for(self._officer(request))})
 
     @http("POST", "/api/v1/identity-requests/<request_id>/<any(approve,refuse):decision>", body=JSON,
           max_bytes=16 * KiB)
@@ -559,6 +554,14 @@ class IntakeService(PortalPages, AdminPages):
                 units = ()
         return identity_access.CaseFacts(row.id, row.tracking_number, row.site_id, units, row.recorded_by,
                                          bool(row.confidential), row.kind)
+
+    def _requests_waiting_for(self, officer):
+        """The requests to see a confidential complainant that this officer may decide (the API's and the
+        portal's list)."""
+        with self.db.reading() as session:
+            found = [(row, cases.by_id(session, row.case_id)) for row in identity_access.waiting(session)]
+        return [identity_access.view(row, case.tracking_number) for row, case in found
+                if identity_access.may_decide(row, officer, self._facts(officer, case))]
 
     def _request_view(self, row):
         public = bool((self.config.get("OPEN311") or {}).get("public_descriptions", True))

@@ -21,7 +21,6 @@ OFFICER_FIELDS = ("channel", "kind", "letter_number", "letter_date", "call_refer
 OFFICER_CHANNELS = ("phone", "hotline", "counter", "letter", "fax", "email", "po_box", "complaint_box",
                     "facebook", "field_inspection", "meeting")
 LETTER_CHANNELS = ("letter",)
-CONTACT_WORDS = {"name": "ชื่อ-นามสกุล", "phone": "โทรศัพท์", "email": "อีเมล", "national_id": "เลขประจำตัวประชาชน"}
 
 LABELS = {  # each field as its form names it, for the list of errors above the form
     "category": "หมวดเรื่อง", "subject": "เรื่อง", "description": "รายละเอียด", "province": "จังหวัด",

@@ -46,7 +46,8 @@ class Filters:
                 return None
             return given if 1900 <= given.year <= 9000 else None
         kind = (args.get("kind") or "").strip()
-        return cls(words=clean_text(args.get("q") or "").strip()[:200], received_from=day("from"), received_to=day("to"),
+        return cls(words=clean_text(args.get("q") or "").strip()[:200], received_from=day("from"),
+                   received_to=day("to"),
                    status=(args.get("status") or "").strip()[:40], channel=(args.get("channel") or "").strip()[:40],
                    kind=int(kind) if kind in ("1", "2", "3", "4") else None,
                    colour=(args.get("colour") or "").strip()[:10])

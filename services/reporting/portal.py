@@ -11,7 +11,7 @@ from services.reporting.exceptions import ReportingError
 from services.reporting.indicators import BY_ID
 from services.reporting.periods import PeriodError, parse_period, period_of
 from shared.config import site_id
-from shared.pages import CHANNEL_TH, KIND_TH, SESSION_COOKIE, Pages, page
+from shared.pages import CHANNEL_TH, KIND_TH, SESSION_COOKIE, Pages, page, unit_names
 from shared.rpc import RpcTimeout, call_with_timeout, rpc_timeout
 from shared.times import utcnow
 
@@ -84,7 +84,7 @@ class FiguresPages:
             directory = call_with_timeout(self.routing.directory, timeout=rpc_timeout(self.config))
         except RpcTimeout:
             return {}
-        return {uid: unit.get("name_th") or uid for uid, unit in (directory.get("units") or {}).items()}
+        return unit_names(directory)
 
     @page("GET", "/officer/reports/six-month.pdf")
     def figures_six_month(self, request):

@@ -110,7 +110,8 @@ def summary(event_type, event):
     if event_type == "case_info_requested":
         return "ขอข้อมูลเพิ่มเติมจากผู้ร้อง (หยุดนับเวลา)"
     if event_type == "case_reply_received":
-        by = {"email": "อีเมล", "web": "หน้าติดตามเรื่องบนเว็บไซต์"}.get(event["channel"], " LINE")  # Latin stands apart
+        # a Latin word stands apart in Thai
+        by = {"email": "อีเมล", "web": "หน้าติดตามเรื่องบนเว็บไซต์"}.get(event["channel"], " LINE")
         return (f"ผู้ร้องตอบกลับทาง{by}" + (" (ตอบคำถามที่ขอข้อมูลเพิ่มเติม)" if event["answers_request"] else ""))
     if event_type == "case_rated":
         return f"ผู้ร้องประเมินความพึงพอใจ {event['score']} จาก 5 คะแนน"

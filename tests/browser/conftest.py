@@ -8,7 +8,6 @@ test-artifacts/screenshots/ (RONGTUK_ARTIFACTS names another folder).
 import os
 import re
 import secrets
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import pytest
 import requests
 
 from shared.config import PROJECT_ROOT
-from tests.helpers import EmbeddedSites, wait_for
+from tests.helpers import EmbeddedSites, installed, wait_for
 
 ARTIFACTS = Path(os.environ.get("RONGTUK_ARTIFACTS") or PROJECT_ROOT / "test-artifacts") / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -26,12 +25,8 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 def chromium_path():
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium is not installed: apt-get install chromium")
-    return found
+    """CHROMIUM names the browser; else Debian's chromium (installed() says what a missing one means)."""
+    return os.environ.get("CHROMIUM") or installed("chromium", "chromium")
 
 
 @pytest.fixture(scope="session")

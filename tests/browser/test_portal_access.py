@@ -51,10 +51,12 @@ def test_an_officer_of_another_unit_is_denied_every_page_of_a_case(browser, site
     assert answer.status == 403 and SECRET not in answer.text()
 
     token = next(c["value"] for c in stranger.context.cookies() if c["name"] == "rt_csrf")
-    forms = {"confirm": {}, "reroute": {"unit_id": unit, "reason": "ผิดหน่วยงาน"}, "request-info": {"question": "ขอที่อยู่"},
-             "note": {"unit_id": unit, "note": "กำลังดำเนินการ"}, "answer": {"answer": "เสร็จแล้ว"},
-             "change-kind": {"kind": "3", "reason": "ร้ายแรง"}, "reveal": {"reason": "ตรวจสอบข้อเท็จจริงตามคำสั่ง"},
-             "assign-units": {"unit_ids": unit, "reason": "ร่วมกันดำเนินการ"}, "forward": {"to_site": "HUB", "reason": "ส่งต่อ"}}
+    forms = {"confirm": {}, "reroute": {"unit_id": unit, "reason": "ผิดหน่วยงาน"},
+             "request-info": {"question": "ขอที่อยู่"}, "note": {"unit_id": unit, "note": "กำลังดำเนินการ"},
+             "answer": {"answer": "เสร็จแล้ว"}, "change-kind": {"kind": "3", "reason": "ร้ายแรง"},
+             "reveal": {"reason": "ตรวจสอบข้อเท็จจริงตามคำสั่ง"},
+             "assign-units": {"unit_ids": unit, "reason": "ร่วมกันดำเนินการ"},
+             "forward": {"to_site": "HUB", "reason": "ส่งต่อ"}}
     for action, fields in forms.items():
         answer = stranger.request.post(f"/officer/cases/{number}/{action}", form={"csrf_token": token, **fields},
                                        max_redirects=0)

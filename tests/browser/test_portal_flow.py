@@ -22,6 +22,14 @@ def track(page, number, code):
     page.wait_for_selector("h1:has-text('เรื่องเลขที่')")
 
 
+def until_shown(page, open_page, text, message):
+    """Open the page again until it shows `text`: what another service does reaches it an event later."""
+    def shown():
+        open_page()
+        return text in page.inner_text("main")
+    wait_for(shown, timeout=20, interval=0.5, message=message)
+
+
 def test_a_complaint_from_a_phone_to_its_result(browser, site, shots, tmp_path):
     photo = tmp_path / "ไฟดับ.png"
     photo.write_bytes(PNG)
@@ -99,10 +107,8 @@ def test_a_complaint_from_a_phone_to_its_result(browser, site, shots, tmp_path):
     shots(officer, "info-requested")
 
     # the citizen sees the question and answers it on their case page
-    def waiting():
-        track(citizen, number, code)
-        return "เจ้าหน้าที่ขอข้อมูลเพิ่มเติม" in citizen.inner_text("main")
-    wait_for(waiting, timeout=20, interval=0.5, message="the case to wait for the complainant")
+    until_shown(citizen, lambda: track(citizen, number, code), "เจ้าหน้าที่ขอข้อมูลเพิ่มเติม",
+                "the case to wait for the complainant")
     shots(citizen, "asked")
     citizen.get_by_label("คำตอบถึงเจ้าหน้าที่").fill("หน้าบ้านเลขที่ 45/2 ซอยวัดกลาง")
     citizen.get_by_role("button", name="ส่งข้อความ").click()
@@ -110,10 +116,8 @@ def test_a_complaint_from_a_phone_to_its_result(browser, site, shots, tmp_path):
     shots(citizen, "answered-question")
 
     # the officer reads the answer and answers the case with a document
-    def replied():
-        officer.goto(f"/officer/cases/{number}")
-        return "หน้าบ้านเลขที่ 45/2 ซอยวัดกลาง" in officer.inner_text("main")
-    wait_for(replied, timeout=20, interval=0.5, message="the complainant's answer on the officer's page")
+    until_shown(officer, lambda: officer.goto(f"/officer/cases/{number}"), "หน้าบ้านเลขที่ 45/2 ซอยวัดกลาง",
+                "the complainant's answer on the officer's page")
     shots(officer, "reply-seen")
     officer.locator("#a-answer summary").click()
     officer.get_by_label("ผลการดำเนินการ (แจ้งผู้ร้อง)").fill("ซ่อมไฟฟ้าส่องสว่างในซอยวัดกลางเรียบร้อยแล้ว")
@@ -123,10 +127,8 @@ def test_a_complaint_from_a_phone_to_its_result(browser, site, shots, tmp_path):
     shots(officer, "case-answered")
 
     # the citizen sees the result and its document, and rates the handling
-    def answered():
-        track(citizen, number, code)
-        return "ซ่อมไฟฟ้าส่องสว่างในซอยวัดกลางเรียบร้อยแล้ว" in citizen.inner_text("main")
-    wait_for(answered, timeout=20, interval=0.5, message="the result on the citizen's page")
+    until_shown(citizen, lambda: track(citizen, number, code), "ซ่อมไฟฟ้าส่องสว่างในซอยวัดกลางเรียบร้อยแล้ว",
+                "the result on the citizen's page")
     shots(citizen, "result")
     with citizen.expect_download() as download:
         citizen.get_by_role("button", name=re.compile("ดาวน์โหลด หนังสือแจ้งผล")).click()

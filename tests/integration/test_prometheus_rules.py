@@ -1,23 +1,17 @@
 """The shipped scrape config and rules in a real Prometheus (Debian's `prometheus`, as .ci/run installs
 it) against a running sla, through RabbitMQ and PostgreSQL, the clock faked: PromQL for open clocks by
 target, breaches and the on-time ratio gives the true values, and the breach alert is pending or firing."""
-import os
-import shutil
 import subprocess
 from datetime import datetime, timedelta
 
 import pytest
 import requests
 import yaml
-from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from services.sla.dependencies import Clock
-from services.sla.service import SlaService
 from shared.config import PROJECT_ROOT
-from shared.events import CASE_ROUTED
 from shared.times import BANGKOK
-from tests.helpers import FakeTime, count_rows, free_port, wait_for
+from tests.helpers import count_rows, free_port, installed, sla_with_routed_cases, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 
@@ -29,20 +23,11 @@ CASES = {"9e8b7a61-0000-4000-8000-0000000000a1": ("inspection", 2),
          "9e8b7a61-0000-4000-8000-0000000000a3": ("projects-funds", 1)}
 
 
-def prometheus_binary():
-    found = shutil.which("prometheus")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("prometheus is not installed (.ci/run installs Debian's prometheus)")
-        pytest.skip("prometheus is not installed: apt-get install prometheus")
-    return found
-
-
 @pytest.fixture
 def prometheus(tmp_path):
     """start(target) -> the base URL of a Prometheus on the shipped embedded scrape config and rules,
     scraping `target` every second and evaluating every second."""
-    binary = prometheus_binary()
+    binary = installed("prometheus", "prometheus")
     started = []
 
     def start(target):
@@ -92,18 +77,8 @@ def only(base, expr):
 
 def test_real_prometheus_reads_true_sla_figures_and_raises_the_breach_alert(container_factory, distributed_config,
                                                                             monkeypatch, prometheus):
-    time = FakeTime(RECEIVED + timedelta(minutes=5))
-    monkeypatch.setattr(Clock, "now", staticmethod(time))
-    distributed_config["SLA"]["sweep_interval"] = 0.05
-    container = container_factory(SlaService, distributed_config)
-    container.start()
-    dispatch = event_dispatcher(distributed_config)
-    for case_id, (unit, kind) in CASES.items():
-        dispatch("routing", "case_routed", CASE_ROUTED.build(
-            site_id="HUB", case_id=case_id, tracking_number="HUB-2569-000901", kind=kind, received_at=RECEIVED,
-            unit_id=unit, unit_name=unit, reason="test", method="rule", score=None, model_version=None,
-            kind_reason="as received"))
-    wait_for(lambda: count_rows(distributed_config, "sla", "clocks") == 6, message="six clocks")
+    _container, time = sla_with_routed_cases(container_factory, distributed_config, monkeypatch, CASES, RECEIVED,
+                                             "HUB-2569-000901")
     base = prometheus(distributed_config["WEB_SERVER_ADDRESS"])
 
     # open clocks by target: three resolution clocks and three first-notice clocks, never six of one

@@ -3,14 +3,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import requests
-from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from services.sla.dependencies import Clock
 from services.sla.service import SlaService
-from shared.events import CASE_ROUTED_V1 as CASE_ROUTED  # v1 producers are still understood
+from shared.events import CASE_ROUTED_V1
 from shared.times import BANGKOK
-from tests.helpers import FakeTime, count_rows, metric_value, wait_for
+from tests.helpers import count_rows, metric_value, sla_with_routed_cases, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 
@@ -27,17 +25,8 @@ def scrape(config):
 
 
 def test_open_clocks_breaches_and_days_to_resolution(container_factory, distributed_config, monkeypatch):
-    time = FakeTime(RECEIVED + timedelta(minutes=5))
-    monkeypatch.setattr(Clock, "now", staticmethod(time))
-    distributed_config["SLA"]["sweep_interval"] = 0.05
-    container = container_factory(SlaService, distributed_config)
-    container.start()
-    dispatch = event_dispatcher(distributed_config)
-    for case_id, (unit, kind) in CASES.items():
-        dispatch("routing", "case_routed", CASE_ROUTED.build(
-            site_id="HUB", case_id=case_id, tracking_number="HUB-2569-000900", kind=kind, received_at=RECEIVED,
-            unit_id=unit, unit_name=unit, reason="test"))
-    wait_for(lambda: count_rows(distributed_config, "sla", "clocks") == 6, message="six clocks")
+    container, time = sla_with_routed_cases(container_factory, distributed_config, monkeypatch, CASES, RECEIVED,
+                                            "HUB-2569-000900", routed=CASE_ROUTED_V1)  # v1 is still understood
 
     text = scrape(distributed_config)
     inspection = {"site": "HUB", "unit": "inspection", "kind": "2"}

@@ -2,28 +2,18 @@
 alert's unit tests pass `promtool test rules` (each alert firing and not firing), every alert says
 what is wrong in Thai and in English and links to its runbook in the docs, and the Alertmanager
 example passes `amtool check-config`. promtool is Debian's `prometheus` package (.ci/run installs it)."""
-import os
 import re
 import shutil
 import subprocess
 
-import pytest
 import yaml
 
 from shared.config import PROJECT_ROOT
+from tests.helpers import installed
 
 MONITORING = PROJECT_ROOT / "deploy" / "monitoring"
 ALERTS = MONITORING / "rules" / "alerts.yml"
 TESTS = MONITORING / "tests" / "alerts-test.yml"
-
-
-def tool(name, package):
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} ({package}) is not installed")
-        pytest.skip(f"{name} is not installed: apt-get install {package}")
-    return found
 
 
 def run(*command, cwd=MONITORING):
@@ -38,13 +28,13 @@ def alerts():
 
 
 def test_the_rules_pass_promtool_check_and_their_unit_tests():
-    promtool = tool("promtool", "prometheus")
+    promtool = installed("promtool", "prometheus")
     run(promtool, "check", "rules", "rules/recording.yml", "rules/alerts.yml")
     assert "SUCCESS" in run(promtool, "test", "rules", str(TESTS))
 
 
 def test_the_scrape_configs_pass_promtool_check(tmp_path):
-    promtool = tool("promtool", "prometheus")
+    promtool = installed("promtool", "prometheus")
     run(promtool, "check", "config", "prometheus-embedded.yml")
     # the distributed one names the token's file: checked with one in its place
     token = tmp_path / "token"
@@ -56,7 +46,7 @@ def test_the_scrape_configs_pass_promtool_check(tmp_path):
 
 
 def test_the_alertmanager_example_passes_amtool():
-    amtool = tool("amtool", "prometheus-alertmanager")
+    amtool = installed("amtool", "prometheus-alertmanager")
     run(amtool, "check-config", "alertmanager.yml")
 
 
