@@ -23,7 +23,7 @@ from nameko.exceptions import ContainerBeingKilled
 from kombu.mixins import ConsumerMixin
 from nameko.messaging import QueueConsumer
 
-from shared import deadletters, events
+from shared import deadletters, events, metrics
 from shared.config import setting, site_id
 from shared.store import Database
 
@@ -123,6 +123,7 @@ class ReliableEventHandler(EventHandler):
         super().setup()
         self.policy = RetryPolicy.from_config(self.container.config)
         self.handler_name = f"{self.container.service_name}.{self.method_name}"
+        self._retries = metrics.HANDLER_RETRIES.labels(self.container.service_name, self.handler_name)  # from 0
         self._pending = set()
         self.database = Database.of(self.container)
         if self.database is None:
@@ -171,6 +172,7 @@ class ReliableEventHandler(EventHandler):
             delay = self.policy.delay(attempt)
             log.warning("%s failed on %s (attempt %d/%d), retrying in %.2fs: %s", self.handler_name,
                         event["event_id"], attempt, self.policy.attempts, delay, exc_info[1])
+            self._retries.inc()
             self._later(delay, self._attempt, event, body, message, attempt + 1)
         else:
             self._dead_letter(message, _body_text(body, message), "failed", error, attempts=attempt)

@@ -55,6 +55,7 @@ def test_a_case_flows_through_five_separate_processes(cluster):
         assert metric_value(text, "rongtuk_entrypoint_calls_total", service=name, entrypoint=entrypoint) == 1
         others = set(SERVICE_NAMES) - {name}
         assert not any(f'service="{other}"' in text for other in others)
+        assert len(text.encode()) < 50_000, (name, len(text.encode()))  # with the shipped buckets
 
 
 def test_cases_keep_flowing_while_a_downstream_service_is_restarted(cluster):

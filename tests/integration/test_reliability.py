@@ -133,6 +133,8 @@ def test_a_handler_that_keeps_failing_ends_in_the_dead_letters_while_others_flow
         return real_route_case(tx, event, directory)
 
     poison = case_received(subject="POISON ท่อประปาแตก")
+    retried = {"service": "routing", "handler": "routing.route_case"}
+    retries_before = REGISTRY.get_sample_value("rongtuk_handler_retries_total", retried) or 0
     with patch.object(assignments, "route_case", broken_for_poison):
         routing = container_factory(RoutingService, distributed_config)
         routing.start()
@@ -151,6 +153,7 @@ def test_a_handler_that_keeps_failing_ends_in_the_dead_letters_while_others_flow
     assert "routing:1" in listed.stdout and "case_received" in listed.stdout
     assert poison["case_id"] in listed.stdout and "RuntimeError" in listed.stdout
     assert " 3 " in listed.stdout  # every attempt the policy allows was made
+    assert REGISTRY.get_sample_value("rongtuk_handler_retries_total", retried) - retries_before == 2  # 3 attempts
     assert queue_depth(distributed_config, ROUTING_QUEUE) == 0  # acknowledged, not stuck in the queue
 
     # the cause is fixed (the patch is gone): replay delivers it
