@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit bench bench-sla bench-routing bench-reports bench-hub clean
+.PHONY: install run test test-unit bench bench-sla bench-routing bench-reports bench-hub bench-metrics clean
 
 install: $(STAMP)
 
@@ -42,6 +42,9 @@ bench-reports: install
 
 bench-hub: install
 	$(BIN)/python -m benchmarks.hub
+
+bench-metrics: install
+	$(BIN)/python -m benchmarks.metrics
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

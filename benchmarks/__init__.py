@@ -1,4 +1,5 @@
-"""Benchmarks: `make bench`, `make bench-sla`, `make bench-routing`, `make bench-reports`, `make bench-hub`."""
+"""Benchmarks: `make bench`, `make bench-sla`, `make bench-routing`, `make bench-reports`, `make bench-hub`,
+`make bench-metrics`."""
 from contextlib import contextmanager
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -333,7 +333,8 @@ def open_clock_counts(session):
 
 def due_soon_counts(session, now):
     """Running clocks (not paused) due from now to the close of the next business day at their site, by
-    site, unit, kind and target: one grouped query per site."""
+    site, unit, kind and target (0 for a group with clocks running but none due so soon): one grouped
+    query per site."""
     calendars = Calendars(session)
     today = now.astimezone(BANGKOK).date()
     counts = []
@@ -344,19 +345,27 @@ def due_soon_counts(session, now):
             select(*BY_CLOCK, func.count()).where(
                 clocks.c.site_id == site, clocks.c.stopped_at.is_(None), clocks.c.state != clock_states.PAUSED,
                 clocks.c.due_at > now, clocks.c.due_at <= until).group_by(*BY_CLOCK)).all()]
-    return counts
+    counted = {tuple(r[:-1]): r[-1] for r in counts}
+    return [(*group, counted.get(tuple(group), 0)) for group in _running_groups(session)]
 
 
 STEP_NAMES = ("warning", "breach", "escalation")
 STOP_OUTCOMES = (clock_states.MET, clock_states.LATE)
 
 
+def _running_groups(session):
+    """The groups (site, unit, kind, target) with a clock not stopped."""
+    return [tuple(g) for g in session.execute(select(*BY_CLOCK).where(clocks.c.stopped_at.is_(None)).distinct())]
+
+
 def _with_zeros(session, rows, values):
-    """`rows` (group..., value, count) with a 0 for every value a group of clocks has none of: a counter's
-    series exists from its group's first clock, so Prometheus's increase() sees its first event."""
+    """`rows` (group..., value, count), and a 0 for every value a group of clocks still running has none
+    of. A counter's series so exists before its first event can happen (a step fires on a running clock,
+    a clock stops from running), and Prometheus's increase() sees that event; a group whose clocks have
+    all stopped keeps only the series it counted, not a row of zeros for every unit and kind it ever had."""
     counted = {tuple(r[:-1]): r[-1] for r in rows}
-    groups = session.execute(select(*BY_CLOCK).distinct()).all()
-    return [(*group, value, counted.get((*group, value), 0)) for group in groups for value in values]
+    zeros = {(*group, value): 0 for group in _running_groups(session) for value in values}
+    return [(*key, count) for key, count in {**zeros, **counted}.items()]
 
 
 def step_counts(session):

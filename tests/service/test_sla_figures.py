@@ -43,7 +43,22 @@ def test_due_soon_is_up_to_the_close_of_the_next_business_day(store_of):
     tuesday = datetime(2025, 12, 9, 9, 0, tzinfo=BANGKOK)  # the next business day is Thursday: due soon
     monday = datetime(2025, 12, 8, 9, 0, tzinfo=BANGKOK)   # the next business day is Tuesday: not yet
     assert ("HUB", "roads", 2, "resolution", 1) in figures(store, tuesday)["due_soon"]
-    assert not [r for r in figures(store, monday)["due_soon"] if r[3] == "resolution"]
+    assert ("HUB", "roads", 2, "resolution", 0) in figures(store, monday)["due_soon"]  # there, at 0
+
+
+def test_counters_exist_at_zero_while_their_group_runs_and_only_counted_ones_stay_after(store_of):
+    store = store_of("sla")
+    case = routed(store)
+    received = figures(store, RECEIVED)
+    assert ("HUB", "roads", 2, "resolution", "breach", 0) in received["steps"]   # before any can fire
+    assert ("HUB", "roads", 2, "resolution", "met", 0) in received["stopped"]
+    assert ("HUB", "roads", 2, "resolution", "late", 0) in received["stopped"]
+    store.run(clocks.stop, case, RECEIVED + timedelta(days=1))
+    stopped = figures(store, RECEIVED + timedelta(days=1))
+    # every clock of the group stopped: what it counted stays, its zeros go (no row per unit and kind ever had)
+    assert ("HUB", "roads", 2, "resolution", "met", 1) in stopped["stopped"]
+    assert not [r for r in stopped["stopped"] + stopped["steps"] if r[-1] == 0 and r[3] == "resolution"]
+    assert stopped["due_soon"] == [] and stopped["open"] == []
 
 
 def test_the_collector_says_when_it_cannot_count_and_does_not_break_the_page():
