@@ -16,7 +16,8 @@ import requests
 from shared.events import FEED_EXCHANGE, SITES_EXCHANGE
 
 POLICY = "rongtuk-sites"
-FEDERATED_PATTERN = "^(" + "|".join(x.replace(".", "\\.") for x in (SITES_EXCHANGE, FEED_EXCHANGE)) + ")$"
+FEDERATED = (SITES_EXCHANGE, FEED_EXCHANGE)
+FEDERATED_PATTERN = "^(" + "|".join(x.replace(".", "\\.") for x in FEDERATED) + ")$"
 
 
 class LinkError(RuntimeError):
@@ -44,9 +45,9 @@ def vhost_of(amqp_uri):
     return path[1:] if len(path) > 1 else "/"
 
 
-def _call(method, url, **kwargs):
+def _call(method, url, timeout=10, **kwargs):
     try:
-        response = requests.request(method, url, timeout=10, **kwargs)
+        response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.RequestException as exc:
         raise LinkError(f"the broker's management API is not reachable: {exc}") from exc
     if response.status_code >= 400:
@@ -68,7 +69,20 @@ def unlink(api, vhost, name):
     _call("DELETE", f"{api}/api/parameters/federation-upstream/{quote(vhost, safe='')}/{quote(name, safe='')}")
 
 
-def status(api, vhost):
+def status(api, vhost, timeout=10):
     """[(upstream, status, error)] of the vhost's federation links."""
-    links = _call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}") or []
+    links = _call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}", timeout=timeout) or []
     return [(item.get("upstream"), item.get("status"), item.get("error") or "") for item in links]
+
+
+
+def links_up(api, vhost, timeout=3):
+    """{(upstream, exchange): running?} for every upstream the vhost has and each federated exchange:
+    a link the broker has not started (or has stopped) is not running, as one in error is not."""
+    v = quote(vhost, safe="")
+    upstreams = [item.get("name") for item in
+                 _call("GET", f"{api}/api/parameters/federation-upstream/{v}", timeout=timeout) or []]
+    running = {(item.get("upstream"), item.get("exchange")) for item in
+               _call("GET", f"{api}/api/federation-links/{v}", timeout=timeout) or []
+               if item.get("status") == "running"}
+    return {(name, exchange): (name, exchange) in running for name in upstreams if name for exchange in FEDERATED}

@@ -23,10 +23,10 @@ from sqlalchemy import or_, select, update
 
 from services.reporting import feed_store
 from services.reporting.feed import FeedMessage, FeedSettings, Heartbeat, ReplayRequest
-from services.reporting.feed_metrics import FeedCollector
+from services.reporting.feed_metrics import FeedCollector, LinkCollector
 from services.reporting.models import feed_events
-from shared import events
-from shared.config import sites_linked, site_id
+from shared import events, sites
+from shared.config import setting, sites_linked, site_id
 from shared.delivery import ReliableEventHandler, _body_text
 from shared.outbox import PollingRelay
 from shared.store import Database
@@ -129,10 +129,13 @@ class Feed(DependencyProvider):
 
     def start(self):  # the database is set up by now (setup's order is not ours)
         engine = Database.of(self.container).engine
-        self.collector = None
+        self.collectors = []
         if self.linked and (self.settings.hub or self.settings.receive):
-            self.collector = FeedCollector(engine, site_id(self.container.config), self.settings.receive)
-            REGISTRY.register(self.collector)
+            self.collectors.append(FeedCollector(engine, site_id(self.container.config), self.settings.receive))
+        if self.linked and (api := links_api(self.container.config)):
+            self.collectors.append(LinkCollector(api, sites.vhost_of(self.container.config[AMQP_URI_CONFIG_KEY])))
+        for collector in self.collectors:
+            REGISTRY.register(collector)
         if self.linked and self.settings.hub:
             self.relay = FeedRelay(engine, self.container.config, self.settings)
             self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="reporting.feed_relay")
@@ -150,9 +153,9 @@ class Feed(DependencyProvider):
             self.relay.stop()
 
     def _unregister(self):
-        if getattr(self, "collector", None) is not None:
-            REGISTRY.unregister(self.collector)
-            self.collector = None
+        for collector in getattr(self, "collectors", ()):
+            REGISTRY.unregister(collector)
+        self.collectors = []
 
     def get_dependency(self, worker_ctx):
         return self
@@ -169,6 +172,18 @@ class Feed(DependencyProvider):
     def ask(self, asks):
         """Ask each district for its missing ranges again: [(site, first, last)]."""
         ask_again(self.publisher, site_id(self.container.config), asks)
+
+
+def links_api(config):
+    """The broker's management API the link metrics read: METRICS.broker_management, by default the
+    AMQP_URI's host on port 15672 with its credentials; `off`: none."""
+    given = str(setting(config, "METRICS", "broker_management", "") or "").strip()
+    if given.lower() == "off":
+        return None
+    try:
+        return given or sites.management_url(config[AMQP_URI_CONFIG_KEY])
+    except sites.LinkError:
+        return None
 
 
 def replay_publisher(config):

@@ -4,6 +4,9 @@ for `cache_seconds`, so a scrape costs a few grouped queries at most that often)
 At a hub, per linked site (label `site`): the feed's lag, silence, missing numbers and events
 received, and the site's cases, open clocks and breaches as its feed told them. At a district: its
 feed's backlog (not yet published) and the age of the oldest. No label ever names a person.
+
+At every site on RabbitMQ, the federation links that bring it other sites' events (LinkCollector):
+each upstream's link, running or not, as the broker's management API tells it.
 """
 import logging
 import time
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.reporting import feed_store
 from services.reporting.models import case_figures as f
 from services.reporting.models import feed_sites
+from shared import sites
 from shared.times import utcnow
 
 log = logging.getLogger(__name__)
@@ -76,13 +80,52 @@ class FeedCollector:
                                         labels=["site", "target"])
         breaches = CounterMetricFamily("rongtuk_site_breaches", "Deadlines the site's cases passed unresolved",
                                        labels=["site"])
-        for site, total, open_resolution, open_notice, breached in session.execute(
+        resolved = CounterMetricFamily("rongtuk_site_resolved", "The site's cases resolved, met or late",
+                                       labels=["site", "outcome"])
+        for site, total, open_resolution, open_notice, breached, met, late in session.execute(
                 select(f.c.site_id, func.count(),
                        func.count().filter(f.c.resolution_due_at.is_not(None), f.c.resolution_outcome.is_(None)),
                        func.count().filter(f.c.first_notice_due_at.is_not(None), f.c.first_notice_outcome.is_(None)),
-                       func.coalesce(func.sum(f.c.breaches), 0)).group_by(f.c.site_id)).all():
+                       func.coalesce(func.sum(f.c.breaches), 0),
+                       func.count().filter(f.c.resolution_outcome == "met"),
+                       func.count().filter(f.c.resolution_outcome == "late")).group_by(f.c.site_id)).all():
             cases.add_metric([site], total)
             open_clocks.add_metric([site, "resolution"], open_resolution)
             open_clocks.add_metric([site, "first_notice"], open_notice)
             breaches.add_metric([site], breached)
-        return [lag, silence, missing, received, cases, open_clocks, breaches]
+            resolved.add_metric([site, "met"], met)
+            resolved.add_metric([site, "late"], late)
+        return [lag, silence, missing, received, cases, open_clocks, breaches, resolved]
+
+
+class LinkCollector:
+    """`rongtuk_federation_link_up{upstream, exchange}` from the broker's management API (kept for
+    `cache_seconds`); `rongtuk_federation_links_known` 0 when the API did not answer (the links' state
+    is then unknown, not down)."""
+
+    def __init__(self, api, vhost, cache_seconds=15.0, timeout=3.0):
+        self.api, self.vhost = api, vhost
+        self.cache_seconds, self.timeout = cache_seconds, timeout
+        self._links, self._known, self._at = {}, None, None   # known: None until first read
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        now = time.monotonic()
+        if self._at is None or now - self._at > self.cache_seconds:
+            self._at = now
+            try:
+                self._links, self._known = sites.links_up(self.api, self.vhost, timeout=self.timeout), True
+            except sites.LinkError as exc:
+                if self._known is not False:  # said once, when it stops answering
+                    log.warning("the federation links' state could not be read: %s", exc)
+                self._links, self._known = {}, False
+        known = GaugeMetricFamily("rongtuk_federation_links_known",
+                                  "Whether the broker's management API told the federation links' state")
+        known.add_metric([], 1 if self._known else 0)
+        up = GaugeMetricFamily("rongtuk_federation_link_up", "1 when the federation link from the upstream runs",
+                               labels=["upstream", "exchange"])
+        for (upstream, exchange), running in sorted(self._links.items()):
+            up.add_metric([upstream, exchange], 1 if running else 0)
+        return iter([known, up])

@@ -3,8 +3,6 @@ into its figures and nothing else, learns nothing personal, finds a gap and has 
 loses or doubles nothing through a cut link and a killed reporting process (docs/hub.md)."""
 import os
 import signal
-import subprocess
-import sys
 import time
 
 from io import BytesIO
@@ -16,22 +14,11 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from openpyxl import load_workbook
 
 from services.intake.identity import national_id_checksum
-from services.intake.service import IntakeService
-from services.notify.service import NotifyService
 from services.reporting.periods import period_of
-from services.reporting.service import ReportingService
-from services.routing.service import RoutingService
-from services.sla.service import SlaService
-from shared import sites
-from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT, load_config
 from shared.times import utcnow
-from tests.helpers import (TcpProxy, acting_as, api_for, connected, free_port, metric_value, run_cli, site_config,
-                           wait_for, write_config)
+from tests.helpers import acting_as, api_for, connected, metric_value, run_cli, wait_for, write_config
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
-MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
-DISTRICT_SERVICES = (IntakeService, RoutingService, SlaService, NotifyService, ReportingService)
-HUB_SERVICES = (IntakeService, RoutingService, SlaService, NotifyService)  # reporting: its own process
 FEED_QUEUE = "rongtuk.feed--reporting.on_feed"
 CUT_SECONDS = float(os.environ.get("RONGTUK_TEST_CUT_SECONDS", "60"))
 
@@ -44,102 +31,9 @@ CANARIES = {  # what a complainant gave or wrote at a district; none of it may r
 SEARCHED = [*CANARIES.values(), "7771234", "นกแก้วขมิ้น"]
 
 
-def vhost_uri(base_uri, vhost):
-    return base_uri.rsplit("/", 1)[0] + "/" + requests.utils.quote(vhost, safe="")
-
-
-def _bound_upstream(vhost, exchange, key):
-    url = f"http://127.0.0.1:15672/api/exchanges/{requests.utils.quote(vhost, safe='')}/{exchange}/bindings/source"
-    response = requests.get(url, auth=("guest", "guest"), timeout=5)
-    return response.status_code == 200 and any(b["routing_key"] == key for b in response.json())
-
-
 def _rows(config, service, sql, **params):
     with connected(config, service) as conn:
         return conn.execute(sa.text(sql), params).all()
-
-
-class HubReporting:
-    """The hub's reporting as its own `rongtuk run reporting` process, which a test may kill."""
-
-    def __init__(self, config, folder):
-        self.config_path = write_config({**config, "LOGGING": load_config(DISTRIBUTED_CONFIG)["LOGGING"]},
-                                        folder / "hub-reporting.yml")
-        self.env = {**os.environ, "RONGTUK_CONFIG": str(self.config_path), "LOG_LEVEL": "INFO"}
-        self.port = config["WEB_SERVER_ADDRESS"].rsplit(":", 1)[1]
-        self.logs = []
-        self.folder = folder
-        self.process = None
-
-    def start(self):
-        log_path = self.folder / f"hub-reporting-{len(self.logs) + 1}.log"
-        self.logs.append(log_path)
-        self.process = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "reporting"], cwd=PROJECT_ROOT,
-                                        env={**self.env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}"},
-                                        stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
-
-        def up():
-            assert self.process.poll() is None, log_path.read_text()
-            try:
-                return requests.get(f"http://127.0.0.1:{self.port}/metrics", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
-        wait_for(up, timeout=30, interval=0.2, message="the hub's reporting to start")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-@pytest.fixture
-def hub_and_districts(rabbit_config, rabbit_manager, pg_database_sets, runner_factory, tmp_path):
-    base_vhost = sites.vhost_of(rabbit_config["AMQP_URI"])
-    names = {"KALASIN": f"{base_vhost}-kalasin", "RATCHABURI1": f"{base_vhost}-ratchaburi"}
-    for vhost in names.values():
-        rabbit_manager.create_vhost(vhost)
-        rabbit_manager.set_vhost_permissions(vhost, "guest", ".*", ".*", ".*")
-    feed_fast = {"heartbeat": 1, "poll_interval": 0.1, "upkeep_interval": 0.5}
-    hub = site_config(rabbit_config["AMQP_URI"], pg_database_sets(), tmp_path / "hub", SITE_ID="HUB",
-                      FEED={**feed_fast, "receive": True, "replay_after": 3600})
-    districts = {
-        "KALASIN": site_config(vhost_uri(rabbit_config["AMQP_URI"], names["KALASIN"]), pg_database_sets(),
-                               tmp_path / "kalasin", SITE_ID="KALASIN", KNOWLEDGE={"file": ""},
-                               ROUTING_DIRECTORY="deploy/directory-kalasin.yml", FEED={**feed_fast, "hub": "HUB"}),
-        "RATCHABURI1": site_config(vhost_uri(rabbit_config["AMQP_URI"], names["RATCHABURI1"]), pg_database_sets(),
-                                   tmp_path / "ratchaburi", SITE_ID="RATCHABURI1", KNOWLEDGE={"file": ""},
-                                   FEED={**feed_fast, "hub": "HUB"}),
-    }
-    for config in districts.values():  # a test posts hundreds of complaints from one address
-        config["INTAKE"] = {**config["INTAKE"], "cases_per_address": 0}
-    reporting = HubReporting({**hub, "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}"}, tmp_path)
-    proxy = TcpProxy(5672)  # the hub's link to KALASIN goes through it: the test cuts it
-    try:
-        runner_factory(hub, *HUB_SERVICES).start()
-        reporting.start()
-        for config in districts.values():
-            runner_factory(config, *DISTRICT_SERVICES).start()
-        hub_vhost = sites.vhost_of(hub["AMQP_URI"])
-        kalasin_via_proxy = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{requests.utils.quote(names['KALASIN'], safe='')}"
-        sites.link(MANAGEMENT, hub_vhost, "kalasin", kalasin_via_proxy)
-        sites.link(MANAGEMENT, hub_vhost, "ratchaburi", districts["RATCHABURI1"]["AMQP_URI"])
-        for site, vhost in names.items():
-            sites.link(MANAGEMENT, vhost, "hub", hub["AMQP_URI"])  # the hub's replay requests travel back
-            wait_for(lambda: _bound_upstream(vhost, "rongtuk.feed", "HUB.#"), timeout=30,
-                     message=f"the hub's federation link pulling {site}'s feed")
-            wait_for(lambda: _bound_upstream(hub_vhost, "rongtuk.sites", f"{site}.reporting.feed_replay"),
-                     timeout=30, message=f"{site}'s link pulling the hub's replay requests")
-        yield {"hub": hub, "reporting": reporting, "districts": districts, "proxy": proxy, "vhosts": names,
-               "hub_vhost": hub_vhost}
-    finally:
-        reporting.stop()
-        proxy.close()
-        for vhost in names.values():
-            rabbit_manager.delete_vhost(vhost)
 
 
 def officer_key(hub, tmp_path):
@@ -248,7 +142,19 @@ def test_the_hub_folds_every_districts_feed_and_nothing_personal_reaches_it(hub_
     assert metric_value(metrics, "rongtuk_feed_missing_events", site="KALASIN") == 0
     assert metric_value(metrics, "rongtuk_feed_lag_seconds", site="RATCHABURI1") >= 0
     assert metric_value(metrics, "rongtuk_site_open_clocks", site="KALASIN", target="resolution") == 2
+    met = _rows(hub, "reporting", "SELECT count(*) FROM case_figures WHERE resolution_outcome = 'met'")[0][0]
+    assert metric_value(metrics, "rongtuk_site_resolved_total", site="KALASIN", outcome="met") == met
     assert not [c for c in SEARCHED if c in metrics]
+    # and the federation links that bring each district's feed, as the broker tells them (read every 15 s)
+    def links_shown():
+        text = requests.get(f"http://127.0.0.1:{reporting.port}/metrics", timeout=10).text
+        return text if metric_value(text, "rongtuk_federation_link_up", upstream="ratchaburi",
+                                    exchange="rongtuk.feed") is not None else None
+    metrics = wait_for(links_shown, timeout=20, interval=1, message="the hub's links on its /metrics")
+    assert metric_value(metrics, "rongtuk_federation_links_known") == 1
+    for upstream in ("kalasin", "ratchaburi"):
+        for exchange in ("rongtuk.feed", "rongtuk.sites"):
+            assert metric_value(metrics, "rongtuk_federation_link_up", upstream=upstream, exchange=exchange) == 1
 
     # the hub routed, timed and told no one about any of them
     for service, table in (("routing", "assignments"), ("sla", "clocks"), ("notify", "deliveries"),
@@ -307,11 +213,20 @@ def test_nothing_is_lost_or_doubled_through_a_cut_link_and_a_killed_hub(hub_and_
     cut_at = time.monotonic()
     post_cases(kalasin, 200)
     held = len(feed_numbers(kalasin))
+
+    def link_up(upstream):
+        text = requests.get(f"http://127.0.0.1:{reporting.port}/metrics", timeout=10).text
+        return metric_value(text, "rongtuk_federation_link_up", upstream=upstream, exchange="rongtuk.feed")
+    # the cut shows on the hub's /metrics (read every 15 s at most) while the other district's link runs
+    wait_for(lambda: link_up("kalasin") == 0, timeout=max(20.0, CUT_SECONDS - (time.monotonic() - cut_at)),
+             interval=1, message="the cut link shown down")
+    assert link_up("ratchaburi") == 1
     time.sleep(max(0.0, CUT_SECONDS - (time.monotonic() - cut_at)))
     assert not settled(hub, "KALASIN", kalasin)  # the hub really was cut off
     proxy.restore()
     wait_for(lambda: settled(hub, "KALASIN", kalasin), timeout=120, interval=0.5,
              message="KALASIN's feed at the hub after the link came back")
+    wait_for(lambda: link_up("kalasin") == 1, timeout=30, interval=1, message="the link shown up again")
     lost, duplicated, gaps = check_counts(hub, "KALASIN", kalasin)
     print(f"link cut {CUT_SECONDS:.0f}s, {held} events: lost={lost} duplicated={duplicated} gaps={gaps}")
     assert (lost, duplicated, gaps) == (0, 0, 0)
