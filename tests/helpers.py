@@ -216,6 +216,13 @@ def metric_value(text, name, **labels):
     return None
 
 
+def prom_query(base, expr):
+    """{labels as a sorted tuple of (name, value): value} of an instant query to the Prometheus at `base`."""
+    answer = requests.get(f"{base}/api/v1/query", params={"query": expr}, timeout=5).json()
+    assert answer["status"] == "success", answer
+    return {tuple(sorted(r["metric"].items())): float(r["value"][1]) for r in answer["data"]["result"]}
+
+
 def dumps(obj):
     return json.dumps(obj, ensure_ascii=False)
 
