@@ -2,7 +2,7 @@
 
 Each entrypoint has four series (calls, errors, refusals and the seconds its calls took), so its mean
 latency is `rate(..._seconds_total) / rate(..._calls_total)`; the latency histogram is one per service
-and entrypoint `type` (http, rpc, event, timer), for percentiles and alerts. A histogram per
+and entrypoint `type` (http, rpc, event, timer), for percentiles. A histogram per
 entrypoint was nine series more each: intake alone, with the portal's pages, had 85 KB of /metrics.
 
 A call that raised one of its entrypoint's `expected_exceptions` (an officer's action routing

@@ -133,7 +133,10 @@ class Feed(DependencyProvider):
         if self.linked and (self.settings.hub or self.settings.receive):
             self.collectors.append(FeedCollector(engine, site_id(self.container.config), self.settings.receive))
         if self.linked and (api := links_api(self.container.config)):
-            self.collectors.append(LinkCollector(api, sites.vhost_of(self.container.config[AMQP_URI_CONFIG_KEY])))
+            links = LinkCollector(api, sites.vhost_of(self.container.config[AMQP_URI_CONFIG_KEY]))
+            self.collectors.append(links)
+            self._link_thread = self.container.spawn_managed_thread(
+                lambda: _every(links.interval, links.refresh), identifier="reporting.link_state")
         for collector in self.collectors:
             REGISTRY.register(collector)
         if self.linked and self.settings.hub:
@@ -156,6 +159,9 @@ class Feed(DependencyProvider):
         for collector in getattr(self, "collectors", ()):
             REGISTRY.unregister(collector)
         self.collectors = []
+        if getattr(self, "_link_thread", None) is not None:
+            self._link_thread.kill()
+            self._link_thread = None
 
     def get_dependency(self, worker_ctx):
         return self
@@ -172,6 +178,16 @@ class Feed(DependencyProvider):
     def ask(self, asks):
         """Ask each district for its missing ranges again: [(site, first, last)]."""
         ask_again(self.publisher, site_id(self.container.config), asks)
+
+
+def _every(seconds, work):
+    """Do `work` now and every `seconds` after, until the container kills the thread."""
+    while True:
+        try:
+            work()
+        except Exception:  # never let the loop die: the next round tries again
+            log.exception("%s failed", getattr(work, "__qualname__", work))
+        eventlet.sleep(seconds)
 
 
 def links_api(config):

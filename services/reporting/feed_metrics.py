@@ -10,6 +10,7 @@ each upstream's link, running or not, as the broker's management API tells it.
 """
 import logging
 import time
+from datetime import timedelta
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
@@ -80,15 +81,17 @@ class FeedCollector:
                                         labels=["site", "target"])
         breaches = CounterMetricFamily("rongtuk_site_breaches", "Deadlines the site's cases passed unresolved",
                                        labels=["site"])
-        resolved = CounterMetricFamily("rongtuk_site_resolved", "The site's cases resolved, met or late",
-                                       labels=["site", "outcome"])
+        resolved = GaugeMetricFamily("rongtuk_site_resolved", "The site's cases received in the last 30 days "
+                                     "and resolved, within their deadline (met) or after it (late)",
+                                     labels=["site", "outcome"])
+        recent = f.c.received_at >= now - timedelta(days=30)
         for site, total, open_resolution, open_notice, breached, met, late in session.execute(
                 select(f.c.site_id, func.count(),
                        func.count().filter(f.c.resolution_due_at.is_not(None), f.c.resolution_outcome.is_(None)),
                        func.count().filter(f.c.first_notice_due_at.is_not(None), f.c.first_notice_outcome.is_(None)),
                        func.coalesce(func.sum(f.c.breaches), 0),
-                       func.count().filter(f.c.resolution_outcome == "met"),
-                       func.count().filter(f.c.resolution_outcome == "late")).group_by(f.c.site_id)).all():
+                       func.count().filter(recent, f.c.resolution_outcome == "met"),
+                       func.count().filter(recent, f.c.resolution_outcome == "late")).group_by(f.c.site_id)).all():
             cases.add_metric([site], total)
             open_clocks.add_metric([site, "resolution"], open_resolution)
             open_clocks.add_metric([site, "first_notice"], open_notice)
@@ -99,28 +102,30 @@ class FeedCollector:
 
 
 class LinkCollector:
-    """`rongtuk_federation_link_up{upstream, exchange}` from the broker's management API (kept for
-    `cache_seconds`); `rongtuk_federation_links_known` 0 when the API did not answer (the links' state
-    is then unknown, not down)."""
+    """`rongtuk_federation_link_up{upstream, exchange}` from the broker's management API, as `refresh()`
+    last read it (Feed runs it every `interval` seconds in a thread of its own, so a slow API never
+    holds up /metrics); `rongtuk_federation_links_known` 0 when the API did not answer at the last read
+    (the links' state is then unknown, not down). Nothing until the first read."""
 
-    def __init__(self, api, vhost, cache_seconds=15.0, timeout=3.0):
+    def __init__(self, api, vhost, interval=15.0, timeout=3.0):
         self.api, self.vhost = api, vhost
-        self.cache_seconds, self.timeout = cache_seconds, timeout
-        self._links, self._known, self._at = {}, None, None   # known: None until first read
+        self.interval, self.timeout = interval, timeout
+        self._links, self._known = {}, None   # known: None until the first read
 
     def describe(self):
         return []
 
+    def refresh(self):
+        try:
+            self._links, self._known = sites.links_up(self.api, self.vhost, timeout=self.timeout), True
+        except sites.LinkError as exc:
+            if self._known is not False:  # said once, when it stops answering
+                log.warning("the federation links' state could not be read: %s", exc)
+            self._links, self._known = {}, False
+
     def collect(self):
-        now = time.monotonic()
-        if self._at is None or now - self._at > self.cache_seconds:
-            self._at = now
-            try:
-                self._links, self._known = sites.links_up(self.api, self.vhost, timeout=self.timeout), True
-            except sites.LinkError as exc:
-                if self._known is not False:  # said once, when it stops answering
-                    log.warning("the federation links' state could not be read: %s", exc)
-                self._links, self._known = {}, False
+        if self._known is None:
+            return iter([])
         known = GaugeMetricFamily("rongtuk_federation_links_known",
                                   "Whether the broker's management API told the federation links' state")
         known.add_metric([], 1 if self._known else 0)

@@ -12,6 +12,7 @@ from services.reporting.periods import PeriodError, parse_period
 from services.reporting.portal import FiguresPages
 from shared.config import site_id
 from shared.delivery import Unprocessable, event_handler
+from shared.health import Health
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
@@ -69,6 +70,7 @@ class ReportingService(FiguresPages):
 
     db = Database()
     metrics = Metrics()
+    health = Health()
     config = Config()
     intake = RpcProxy("intake")
     routing = RpcProxy("routing")  # the units' names on the figures page (services/reporting/portal.py)
