@@ -5,7 +5,7 @@
 
 Starts `rongtuk run` in a fresh data folder on a free port, posts cases one at a time and polls
 GET every 5 ms until each shows status `routed`, a deadline and timeline entries from all five
-services. The baseline, measured in the same run against the same process, is GET /healthz.
+services. The baseline, measured in the same run against the same process, is GET /healthz/live.
 Prints figures; asserts nothing.
 """
 import argparse
@@ -52,18 +52,18 @@ def main():
             started = time.perf_counter()
             while True:
                 try:
-                    if requests.get(f"{base}/healthz", timeout=1).ok:
+                    if requests.get(f"{base}/healthz/live", timeout=1).ok:
                         break
                 except requests.ConnectionError:
                     time.sleep(0.05)
             startup = time.perf_counter() - started
             session = requests.Session()
             for _ in range(20):  # warm up connections and code paths
-                session.get(f"{base}/healthz")
+                session.get(f"{base}/healthz/live")
             bare = []
             for _ in range(args.cases):
                 t0 = time.perf_counter()
-                session.get(f"{base}/healthz")
+                session.get(f"{base}/healthz/live")
                 bare.append(time.perf_counter() - t0)
             posts, flows = [], []
             for _ in range(args.cases):
@@ -85,7 +85,7 @@ def main():
     baseline = statistics.median(bare)
     print(f"embedded mode, {args.cases} cases one at a time, startup {startup:.2f} s")
     print(f"{'':34}{'median':>10}{'p95':>10}{'max':>10}{'x baseline':>12}")
-    for label, values in [("GET /healthz (baseline)", bare), ("POST /api/v1/cases", posts),
+    for label, values in [("GET /healthz/live (baseline)", bare), ("POST /api/v1/cases", posts),
                           ("POST until all five services done", flows)]:
         print(f"{label:34}{statistics.median(values) * 1000:>8.1f}ms{percentile(values, .95) * 1000:>8.1f}ms"
               f"{max(values) * 1000:>8.1f}ms{statistics.median(values) / baseline:>11.1f}x")

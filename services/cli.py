@@ -68,6 +68,8 @@ def main(ctx, config_path):
     rongtuk audit               who did, asked, approved or was refused what (list, export)
     rongtuk kb ...              the knowledge base: list, put, remove, import, export, search
     rongtuk sites ...           the sites this one exchanges cases with, and the broker links
+    rongtuk site init           a site from nothing: config, secrets, databases, vhost, migrations
+    rongtuk doctor              check a running site and say what is wrong
     rongtuk directory ...       show the organisation directory, check a new one before deploying it
     rongtuk sla deadline ...    the resolution deadline of a case received at a given time
     rongtuk reporting rebuild   fold the stored case events again into the read model
@@ -330,6 +332,73 @@ def audit(config_path, since, until, actor, case, action, outcome, fmt, output):
         click.echo(f"{len(rows)} entries written to {output}")
     else:
         click.echo(out.getvalue(), nl=False)
+
+
+@main.group()
+def site():
+    """A site from nothing: its configuration, databases, broker vhost and migrations."""
+
+
+@site.command("init")
+@click.option("--site-id", required=True, help="The site's id (SITE_ID), e.g. KSN.")
+@click.option("--folder", required=True, type=click.Path(file_okay=False),
+              help="Where the site's configuration goes: site.yml, secrets.yml, keys/seal.key (e.g. /etc/rongtuk).")
+@click.option("--data", type=click.Path(file_okay=False),
+              help="DATA_DIR (default: FOLDER/data), e.g. /var/lib/rongtuk.")
+@click.option("--broker", default="amqp://guest:guest@127.0.0.1:5672/", show_default=True,
+              help="RabbitMQ as an administrator: where it is and who may make vhosts and users.")
+@click.option("--management", help="Its management API (default: the broker's host, port 15672, same user).")
+@click.option("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres", show_default=True,
+              help="PostgreSQL as an administrator: who may make roles and databases.")
+@click.option("--vhost", help="The site's vhost (default: rongtuk-<site id>).")
+@click.option("--address", default="127.0.0.1:{port}", show_default=True,
+              help="Where each service answers, {service} and {port} filled in ({service}:8000 in docker compose).")
+@click.option("--first-port", default=8000, show_default=True, help="intake's port; the others follow.")
+@click.option("--hub", default="", help="The hub this site feeds (FEED.hub), if any.")
+@click.option("--systemd", "systemd_folder", type=click.Path(file_okay=False),
+              help="Also write rongtuk.env and instances/<service>-1.env here for the rongtuk@ units.")
+def site_init(site_id, folder, data, broker, management, postgres, vhost, address, first_port, hub, systemd_folder):
+    """Write the site's configuration and secrets (kept if there), make one PostgreSQL role and
+    database per service, the site's RabbitMQ vhost, users and definitions, and migrate every
+    database. Run again, it changes nothing."""
+    from services import site as setup
+    from shared import sites as links
+    plan = None
+    try:
+        plan = setup.Site(site_id=site_id, folder=folder, data=data, broker=broker, management=management,
+                          postgres=postgres, vhost=vhost, address=address, first_port=first_port, hub=hub or None)
+        config_path = setup.init(plan)
+        if systemd_folder:
+            setup.write_systemd_files(plan, systemd_folder)
+    except (ValueError, links.LinkError) as exc:
+        raise click.ClickException(_redact_text(str(exc))) from None
+    except Exception as exc:  # a database or broker that refuses: say which, plainly
+        raise click.ClickException(f"{type(exc).__name__}: {_redact_text(str(exc))}") from None
+    finally:
+        for line in plan.said if plan else []:  # what was done, also when a later step failed
+            click.echo(line)
+    click.echo(f"site {plan.site_id} ready: RONGTUK_CONFIG={config_path}; `rongtuk doctor` checks it once running")
+
+
+@main.command()
+@click.pass_obj
+def doctor(config_path):
+    """Check a running site: the broker, each service's database and migrations, each service
+    answering, the clocks, the links to other sites, the seal key. Exit 1 if anything is wrong."""
+    from services import site as setup
+    findings = setup.doctor(load_config(config_path))
+    for finding in findings:
+        click.echo(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.what:<18} {finding.detail}")
+    failed = [f for f in findings if not f.ok]
+    if failed:
+        click.echo(f"{len(failed)} problem(s): see above")
+        sys.exit(1)
+    click.echo("every check passed")
+
+
+def _redact_text(text):
+    import re
+    return re.sub(r"://([^:/@\s]+):[^@\s]+@", r"://\1:***@", text)
 
 
 def _case_id(session, case):

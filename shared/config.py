@@ -79,9 +79,11 @@ def data_dir(config):
 
 
 def database_url(config, service_name):
-    """Each service has its own database: DATABASE_URL is a template with `<service>` in it
-    (and `<data_dir>` for SQLite files), e.g. postgresql://db.example/rongtuk_<service>."""
-    template = str(config.get("DATABASE_URL") or "sqlite:///<data_dir>/<service>.db")
+    """Each service has its own database: DATABASES.<service> when the config names it (each its own
+    role and password, as `rongtuk site init` writes them), else DATABASE_URL, a template with
+    `<service>` in it (and `<data_dir>` for SQLite files), e.g. postgresql://db.example/rongtuk_<service>."""
+    own = (config.get("DATABASES") or {}).get(service_name)
+    template = str(own or config.get("DATABASE_URL") or "sqlite:///<data_dir>/<service>.db")
     url = template.replace("<service>", service_name).replace("<data_dir>", str(data_dir(config)))
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         path = Path(url[len("sqlite:///"):])

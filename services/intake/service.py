@@ -28,6 +28,7 @@ from shared.actors import ActingOfficer, Forbidden
 from shared.config import setting, site_id
 from shared.policy import ALLOW
 from shared.delivery import Unprocessable, event_handler, site_event_handler
+from shared.health import Health
 from shared.metrics import Metrics
 from shared.rpc import RpcTimeout, call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
@@ -99,6 +100,7 @@ class IntakeService(PortalPages, AdminPages):
 
     db = Database()
     metrics = Metrics()
+    health = Health()
     config = Config()
     intake = Intake()
     throttle = Throttling()  # the limits; counted in the database by services/intake/counters.py
@@ -327,10 +329,6 @@ class IntakeService(PortalPages, AdminPages):
     @http("GET", "/api/v1/openapi.json")
     def openapi(self, request):
         return json_response(200, openapi.document(public_url(self.config)))
-
-    @http("GET", "/healthz")
-    def health(self, request):
-        return json_response(200, {"status": "ok"})
 
     # -- Open311 GeoReport v2 -------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from services.notify import deliveries, digest, office, sms_reports, webhooks
 from services.notify.dependencies import NoticeSettings, SealedRecipients, Senders
 from shared.config import setting
 from shared.delivery import event_handler
+from shared.health import Health
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
@@ -37,6 +38,7 @@ class NotifyService:
 
     db = Database()
     metrics = Metrics()
+    health = Health()
     config = Config()
     senders = Senders()
     recipients = SealedRecipients()

@@ -10,6 +10,7 @@ from services.routing.exceptions import KnowledgeError, RoutingError, SiteMismat
 from shared.actors import ActingOfficer, Forbidden
 from shared.config import site_id, sites_linked
 from shared.delivery import Unprocessable, event_handler, site_event_handler
+from shared.health import Health
 from shared.metrics import Metrics
 from shared.rpc import call_with_timeout, rpc, rpc_timeout
 from shared.store import Database
@@ -20,6 +21,7 @@ class RoutingService:
 
     db = Database()
     metrics = Metrics()
+    health = Health()
     routing = Routing()
     config = Config()
     intake = RpcProxy("intake")

@@ -10,6 +10,7 @@ from services.sla.metrics import record_stopped
 from shared.actors import ActingOfficer, Forbidden
 from shared.config import setting
 from shared.delivery import event_handler
+from shared.health import Health
 from shared.metrics import Metrics
 from shared.policy import ALLOW
 from shared.rpc import rpc
@@ -23,6 +24,7 @@ class SlaService:
 
     db = Database()
     metrics = Metrics()
+    health = Health()
     clock = Clock()
     policy = PolicyProvider()
     gauges = SlaGauges()  # the SLA figures on /metrics, counted by the database at scrape time
