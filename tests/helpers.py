@@ -33,6 +33,29 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_ports(count):
+    """`count` consecutive ports free on this machine."""
+    for _ in range(200):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count >= 65000:
+            continue
+        sockets = []
+        try:
+            for port in range(first, first + count):
+                s = socket.socket()
+                s.bind(("127.0.0.1", port))
+                sockets.append(s)
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free ports")
+
+
 def wait_for(predicate, timeout=15.0, interval=0.05, message="condition"):
     """Poll until predicate() is truthy; returns its value. Fails the test after `timeout`."""
     deadline = time.monotonic() + timeout

@@ -1,13 +1,18 @@
 """Fixtures of the integration tests: several sites at once, a real Prometheus."""
 import subprocess
+import uuid
 
 import pytest
 import requests
+import sqlalchemy as sa
 import yaml
 
+from services import SERVICE_NAMES
+from services.site import role_name
 from shared import sites
 from shared.config import PROJECT_ROOT
-from tests.helpers import TcpProxy, free_port, installed, site_config, wait_for
+from shared.store import make_engine
+from tests.helpers import PG_ADMIN_URL, TcpProxy, free_port, installed, site_config, wait_for
 from tests.hub_sites import DISTRICT_SERVICES, HUB_SERVICES, MANAGEMENT, HubReporting, bound_upstream, vhost_uri
 
 
@@ -57,6 +62,25 @@ def hub_and_districts(rabbit_config, rabbit_manager, pg_database_sets, runner_fa
             rabbit_manager.delete_vhost(vhost)
 
 
+
+
+@pytest.fixture
+def fresh_site(tmp_path):
+    """A site id of its own; afterwards its databases, roles, vhost and users are gone."""
+    site_id = f"T{uuid.uuid4().hex[:8].upper()}"
+    yield site_id, tmp_path / "etc"
+    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in SERVICE_NAMES:
+            role = role_name(site_id, name)
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{role}" WITH (FORCE)'))
+            conn.execute(sa.text(f'DROP ROLE IF EXISTS "{role}"'))
+    admin.dispose()
+    api, auth = "http://127.0.0.1:15672", ("guest", "guest")
+    slug = site_id.lower()
+    requests.delete(f"{api}/api/vhosts/rongtuk-{slug}", auth=auth, timeout=10)
+    for user in (f"rongtuk-{slug}", f"rongtuk-{slug}-link"):
+        requests.delete(f"{api}/api/users/{user}", auth=auth, timeout=10)
 
 
 MONITORING = PROJECT_ROOT / "deploy" / "monitoring"

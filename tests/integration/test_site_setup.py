@@ -4,8 +4,6 @@ fresh databases, run twice (the second changes nothing), the five services start
 table gone, each named by `rongtuk doctor`. Each service's role reaches its own database alone; the
 site's RabbitMQ users reach its vhost alone."""
 import os
-import socket
-import uuid
 
 import psycopg2
 import pytest
@@ -20,52 +18,10 @@ from services.site import role_name
 from shared.config import database_url, load_config
 from shared.migrations import alembic_config
 from shared.store import make_engine
-from tests.helpers import PG_ADMIN_URL, Api, RunProcesses, answers, run_cli, thai_case, wait_for
+from tests.helpers import Api, RunProcesses, answers, free_ports, run_cli, thai_case, wait_for
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.postgres]
 MANAGEMENT = ("http://127.0.0.1:15672", ("guest", "guest"))
-
-
-def free_ports(count):
-    """`count` consecutive ports free on this machine."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + count >= 65000:
-            continue
-        sockets = []
-        try:
-            for port in range(first, first + count):
-                s = socket.socket()
-                s.bind(("127.0.0.1", port))
-                sockets.append(s)
-            return first
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no free ports")
-
-
-@pytest.fixture
-def fresh_site(tmp_path):
-    """A site id of its own; afterwards its databases, roles, vhost and users are gone."""
-    site_id = f"T{uuid.uuid4().hex[:8].upper()}"
-    yield site_id, tmp_path / "etc"
-    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for name in SERVICE_NAMES:
-            role = role_name(site_id, name)
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{role}" WITH (FORCE)'))
-            conn.execute(sa.text(f'DROP ROLE IF EXISTS "{role}"'))
-    admin.dispose()
-    api, auth = MANAGEMENT
-    slug = site_id.lower()
-    requests.delete(f"{api}/api/vhosts/rongtuk-{slug}", auth=auth, timeout=10)
-    for user in (f"rongtuk-{slug}", f"rongtuk-{slug}-link"):
-        requests.delete(f"{api}/api/users/{user}", auth=auth, timeout=10)
 
 
 def doctor(env):
