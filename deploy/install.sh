@@ -4,7 +4,8 @@
 #   sudo deploy/up.sh KSN [--hub HUB]
 # Run from the checkout that stays installed (e.g. /opt/rongtuk). Running it again changes nothing.
 # Settings (environment): RONGTUK_USER (rongtuk) runs the services; RONGTUK_UNITS (/etc/systemd/system)
-# takes the units; RONGTUK_SKIP_SERVERS=1 installs no RabbitMQ or PostgreSQL (they are elsewhere).
+# takes the units; RONGTUK_ETC and RONGTUK_DATA as for up.sh; RONGTUK_SKIP_SERVERS=1 installs no RabbitMQ
+# or PostgreSQL (they are elsewhere). Install under /opt or /srv: the units hide /home (ProtectHome).
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 USER_NAME="${RONGTUK_USER:-rongtuk}"
@@ -56,7 +57,9 @@ say "virtual environment ready: $HOME_DIR/.venv/bin/rongtuk"
 # 4. the units, pointing at this checkout
 mkdir -p "$UNITS"
 for unit in rongtuk@.service rongtuk.target; do
-  sed -e "s#/opt/rongtuk#$HOME_DIR#g" -e "s#^User=rongtuk#User=$USER_NAME#" -e "s#^Group=rongtuk#Group=$USER_NAME#" \
+  sed -e "s#/opt/rongtuk#$HOME_DIR#g" -e "s#/etc/rongtuk#${RONGTUK_ETC:-/etc/rongtuk}#g" \
+      -e "s#/var/lib/rongtuk#${RONGTUK_DATA:-/var/lib/rongtuk}#g" \
+      -e "s#^User=rongtuk#User=$USER_NAME#" -e "s#^Group=rongtuk#Group=$USER_NAME#" \
     "$HOME_DIR/deploy/systemd/$unit" > "$UNITS/$unit.new"
   if cmp -s "$UNITS/$unit.new" "$UNITS/$unit"; then rm "$UNITS/$unit.new"; else mv "$UNITS/$unit.new" "$UNITS/$unit"; fi
 done

@@ -39,8 +39,9 @@ HUB=""
 if [ "${1:-}" = "--hub" ]; then HUB="${2:?--hub needs the site id of the hub}"; fi
 
 # the servers as an administrator: on this machine, as install.sh set them up
+reachable() { "$HOME_DIR/.venv/bin/python" -c "import psycopg2; psycopg2.connect('$1')" 2>/dev/null; }
 if [ -z "${RONGTUK_POSTGRES:-}" ] && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 \
-   && ! "$HOME_DIR/.venv/bin/python" -c "import psycopg2; psycopg2.connect('postgresql://postgres@127.0.0.1/postgres')" 2>/dev/null; then
+   && ! reachable "postgresql://postgres@127.0.0.1/postgres"; then
   # a fresh Debian PostgreSQL trusts its postgres user over the local socket only: run init as that user
   AS_POSTGRES=1
 fi
@@ -50,7 +51,7 @@ init=(site init --site-id "$SITE_ID" --folder "$ETC" --data "$DATA" --systemd "$
 [ -n "${RONGTUK_VHOST:-}" ] && init+=(--vhost "$RONGTUK_VHOST")
 [ -n "$HUB" ] && init+=(--hub "$HUB")
 if [ -n "${AS_POSTGRES:-}" ]; then
-  mkdir -p "$ETC" "$DATA" && chown postgres "$ETC" "$DATA"
+  mkdir -p "$ETC" "$DATA" && chown -R postgres "$ETC" "$DATA"   # given back below
   runuser -u postgres -- "$RONGTUK" "${init[@]}" --postgres "postgresql:///postgres?host=/var/run/postgresql"
 else
   "$RONGTUK" "${init[@]}"
@@ -71,8 +72,12 @@ else
   for service in "${SERVICES[@]}"; do
     pid="$DATA/run/$service-1.pid"
     if [ -e "$pid" ] && kill -0 "$(cat "$pid")" 2>/dev/null; then continue; fi
+    as=()  # as the services' user, not as root
+    if [ "$(id -u)" = 0 ] && [ "$USER_NAME" != root ] && id "$USER_NAME" >/dev/null 2>&1; then
+      as=(runuser -u "$USER_NAME" --); chown -R "$USER_NAME" "$DATA/logs"
+    fi
     ( set -a; . "$ETC/rongtuk.env"; . "$ETC/instances/$service-1.env"; set +a
-      exec "$RONGTUK" run --no-migrate "$RONGTUK_SERVICE" ) >> "$DATA/logs/$service-1.log" 2>&1 &
+      exec "${as[@]}" "$RONGTUK" run --no-migrate "$RONGTUK_SERVICE" ) >> "$DATA/logs/$service-1.log" 2>&1 &
     echo $! > "$pid"
   done
 fi
@@ -84,4 +89,5 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 "$RONGTUK" doctor
-say "site $SITE_ID is up: the portal at http://$(awk -F= '/WEB_SERVER_ADDRESS/{print $2}' "$ETC/instances/intake-1.env")/"
+intake="$(awk -F= '/WEB_SERVER_ADDRESS/{print $2}' "$ETC/instances/intake-1.env")"
+say "site $SITE_ID is up: the portal at http://$intake/"

@@ -372,8 +372,10 @@ def site_init(site_id, folder, data, broker, management, postgres, vhost, addres
             setup.write_systemd_files(plan, systemd_folder)
     except (ValueError, links.LinkError) as exc:
         raise click.ClickException(_redact_text(str(exc))) from None
-    except Exception as exc:  # a database or broker that refuses: say which, plainly
-        raise click.ClickException(f"{type(exc).__name__}: {_redact_text(str(exc))}") from None
+    except Exception as exc:  # a database or broker that refuses: say which, plainly (never the statement)
+        from sqlalchemy.exc import DBAPIError
+        shown = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        raise click.ClickException(f"{type(shown).__name__}: {_redact_text(str(shown))}") from None
     finally:
         for line in plan.said if plan else []:  # what was done, also when a later step failed
             click.echo(line)

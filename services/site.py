@@ -30,7 +30,7 @@ from urllib.parse import quote, urlparse
 import yaml
 
 from services import SERVICE_NAMES
-from shared.config import DISTRIBUTED_CONFIG, PROJECT_ROOT
+from shared.config import PROJECT_ROOT
 
 DEFINITIONS = PROJECT_ROOT / "deploy" / "rabbitmq" / "definitions.json"
 FIRST_PORT = 8000
@@ -38,10 +38,12 @@ MAX_SKEW = 5.0   # seconds between two clocks doctor lets pass
 
 
 def slug(site_id):
-    """A site id as a name PostgreSQL and RabbitMQ take without quoting: lower case, [a-z0-9_]."""
-    name = re.sub(r"[^a-z0-9_]", "_", str(site_id).strip().lower())
-    if not name or not re.match(r"[a-z]", name):
-        raise ValueError(f"site id {site_id!r}: it starts with a letter (A-Z) and has letters, digits, _ or -")
+    """A site id as a name PostgreSQL and RabbitMQ take without quoting: lower case, [a-z0-9_]. Only
+    ids that are such a name already are taken (two ids never share a name), 32 characters at most
+    (a role's name, rongtuk_<site>_<service>, stays within PostgreSQL's 63)."""
+    name = str(site_id).strip().lower()
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", name):
+        raise ValueError(f"site id {site_id!r}: a letter first, then letters, digits or _ (32 at most)")
     return name
 
 
@@ -72,6 +74,10 @@ class Site:
         self.folder = Path(self.folder).resolve()
         self.data = Path(self.data).resolve() if self.data else self.folder / "data"
         self.vhost = self.vhost or f"rongtuk-{slug(self.site_id).replace('_', '-')}"
+        if self.management and not urlparse(self.management).username:  # the broker's administrator, as said
+            broker, given = urlparse(self.broker), urlparse(self.management)
+            self.management = given._replace(netloc=f"{broker.username or 'guest'}:{broker.password or 'guest'}@"
+                                                    f"{given.netloc}").geturl()
 
     def say(self, line):
         self.said.append(line)
@@ -85,14 +91,13 @@ class Site:
 # --- files ----------------------------------------------------------------------------------------
 
 def _private_write(path, text):
-    """Write `text` to `path` readable by its owner alone; True if the file changed."""
+    """Write `text` to `path` readable by its owner alone (written aside, synced and renamed into place:
+    never half a file, never readable by others for a moment); True if the file changed."""
+    from shared.config import write_private_file
     if path.exists() and path.read_text(encoding="utf-8") == text:
         os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
         return False
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    write_private_file(path, text.encode("utf-8"))
     return True
 
 
@@ -106,7 +111,7 @@ def _secrets_of(site):
     kept = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     kept = (kept or {}).get("x-rongtuk-site") or {}
     found = {"broker": kept.get("broker") or _token(), "link": kept.get("link") or _token(),
-             "metrics": kept.get("metrics") or _token(),
+             "monitor": kept.get("monitor") or _token(), "metrics": kept.get("metrics") or _token(),
              "databases": {name: (kept.get("databases") or {}).get(name) or _token() for name in SERVICE_NAMES}}
     return found
 
@@ -134,11 +139,13 @@ def write_files(site):
     databases = {name: f"postgresql://{role_name(site.site_id, name)}:{found['databases'][name]}@"
                        f"{postgres.hostname or '127.0.0.1'}:{postgres.port or 5432}/{role_name(site.site_id, name)}"
                  for name in SERVICE_NAMES}
+    api = urlparse(_api(site))
+    monitor = (f"http://{user}-monitor:{found['monitor']}@{api.hostname or '127.0.0.1'}:{api.port or 15672}")
     secret_values = {
-        "EXTENDS": str(DISTRIBUTED_CONFIG),
+        "EXTENDS": "<deploy>/distributed.yml",
         "AMQP_URI": amqp,
         "DATABASES": databases,
-        "METRICS": {"token": found["metrics"]},
+        "METRICS": {"token": found["metrics"], "broker_management": monitor},
         "INTAKE": {"seal_key_file": str(seal)},
         "x-rongtuk-site": found,   # what a second `site init` keeps
     }
@@ -151,6 +158,7 @@ def write_files(site):
     config = site.folder / "site.yml"
     if config.exists():
         site.say(f"kept     {config} (your edits stay)")
+        _note_differences(site, yaml.safe_load(config.read_text(encoding="utf-8")) or {})
     else:
         values = {
             "EXTENDS": "secrets.yml",
@@ -170,10 +178,39 @@ def write_files(site):
     return found
 
 
+def _note_differences(site, kept):
+    """Say where this run's options differ from the site.yml it keeps (it does not change the file)."""
+    said = {"FEED.hub": ((kept.get("FEED") or {}).get("hub") or "", site.hub or ""),
+            "DATA_DIR": (str(kept.get("DATA_DIR") or ""), str(site.data)),
+            "SITE.services": ((kept.get("SITE") or {}).get("services") or {}, site.addresses)}
+    for setting, (there, asked) in said.items():
+        if there != asked:
+            site.say(f"note     site.yml keeps {setting} {there!r}, not {asked!r} as asked: edit it to change it")
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
 def _literal(text):
     return "'" + str(text).replace("'", "''") + "'"
+
+
+def _scram(conn, password, role):
+    """The password as PostgreSQL keeps it (SCRAM-SHA-256), made here: a failed statement or a server
+    that logs its DDL shows the hash, never the password."""
+    from psycopg2.extensions import encrypt_password
+    return encrypt_password(password, role, conn.connection.dbapi_connection, "scram-sha-256")
+
+
+def _logs_in(site, role, password):
+    """Whether `role` logs in to its database with `password` (so there is nothing to set)."""
+    import psycopg2
+    server = urlparse(site.postgres)
+    try:
+        psycopg2.connect(host=server.hostname or "127.0.0.1", port=server.port or 5432, dbname=role, user=role,
+                         password=password, connect_timeout=10).close()
+        return True
+    except psycopg2.Error:
+        return False
 
 
 def make_databases(site, found):
@@ -186,13 +223,16 @@ def make_databases(site, found):
         with admin.connect() as conn:
             for name in SERVICE_NAMES:
                 role = role_name(site.site_id, name)
-                password = found["databases"][name]
+                password = _scram(conn, found["databases"][name], role)  # the password never travels in clear
                 if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
-                    conn.execute(sa.text(f'ALTER ROLE "{role}" WITH LOGIN PASSWORD {_literal(password)}'))
-                    site.say(f"kept     PostgreSQL role {role}")
+                    if _logs_in(site, role, found["databases"][name]):
+                        site.say(f"kept     PostgreSQL role {role}")
+                    else:  # a password rotated (or set by hand): the one in secrets.yml again
+                        conn.exec_driver_sql(f'ALTER ROLE "{role}" WITH LOGIN PASSWORD {_literal(password)}')
+                        site.say(f"set      PostgreSQL role {role}'s password (secrets.yml's)")
                 else:
-                    conn.execute(sa.text(f'CREATE ROLE "{role}" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE '
-                                         f"PASSWORD {_literal(password)}"))
+                    conn.exec_driver_sql(f'CREATE ROLE "{role}" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE '
+                                         f"PASSWORD {_literal(password)}")  # no bind markers read in the hash
                     site.say(f"made     PostgreSQL role {role}")
                 if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": role}).first():
                     site.say(f"kept     PostgreSQL database {role}")
@@ -227,7 +267,10 @@ def make_broker(site, found):
     user = f"rongtuk-{slug(site.site_id).replace('_', '-')}"
     link_user = f"{user}-link"
     for name, password, tags, permissions in [
-            (user, found["broker"], "policymaker,monitoring", {"configure": ".*", "write": ".*", "read": ".*"}),
+            (user, found["broker"], "", {"configure": ".*", "write": ".*", "read": ".*"}),
+            # reporting and doctor read the federation links' state through the management API as this
+            # user (METRICS.broker_management): it may read and declare nothing
+            (f"{user}-monitor", found["monitor"], "monitoring", {"configure": "^$", "write": "^$", "read": "^$"}),
             # another site's federation link logs in as this user: it declares and reads its own
             # `federation: ...` queue, bound to the two exchanges sites link through
             (link_user, found["link"], "", {"configure": "^federation: .*$", "write": "^federation: .*$",
@@ -366,6 +409,8 @@ def _tables_of(service):
 
 def _service_findings(config, now):
     import requests
+
+    from shared.config import site_id
     addresses = ((config.get("SITE") or {}).get("services") or
                  {name: str(config.get("WEB_SERVER_ADDRESS") or "127.0.0.1:8000") for name in SERVICE_NAMES})
     findings = []
@@ -382,10 +427,16 @@ def _service_findings(config, now):
             findings.append(Finding(False, name, f"does not answer at {host}:{port}: is it running "
                                     f"(systemctl status rongtuk@{name}-1)?"))
             continue
-        body = answer.json() if answer.headers.get("Content-Type", "").startswith("application/json") else {}
-        checks = (body.get("services") or {}).get(name)
+        try:
+            body = answer.json()
+        except ValueError:
+            body = {}
+        checks = (body.get("services") or {}).get(name) if isinstance(body, dict) else None
         if checks is None:
             findings.append(Finding(False, name, f"{host}:{port} answers, but not as {name}"))
+        elif str(body.get("site") or "").upper() != site_id(config):
+            findings.append(Finding(False, name, f"{host}:{port} answers as {name} of site {body.get('site')}, "
+                                                 f"not of {site_id(config)}"))
         elif answer.status_code != 200 and any(v != "ok" for v in checks.values()):
             failing = [k for k, v in checks.items() if v != "ok"]
             findings.append(Finding(False, name, f"running, but its {' and '.join(failing)} failing "
@@ -409,12 +460,15 @@ def _skew(date_header, now):
 
 
 def _link_findings(config):
+    from services.reporting.feed_link import links_api
     from shared import sites
     uri = str(config.get("AMQP_URI") or "")
     if uri.startswith("memory"):
         return []
+    api = links_api(config)
+    if api is None:
+        return [Finding(True, "links", "not looked at (METRICS.broker_management is off)")]
     try:
-        api = str((config.get("METRICS") or {}).get("broker_management") or "") or sites.management_url(uri)
         links = sites.links_up(api, sites.vhost_of(uri), timeout=10)
     except sites.LinkError as exc:
         return [Finding(False, "links", f"the broker's management API does not tell the links: {exc}")]

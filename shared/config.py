@@ -33,9 +33,10 @@ class ConfigFileError(ValueError):
 def load_config(path):
     """Read a config file, substituting ${VAR:default} from the environment.
 
-    A file may name another under `EXTENDS` (relative to its own folder): that one is read first and
-    this one's values laid over it, section by section (a mapping merges key by key; anything else
-    replaces). deploy/embedded.yml and deploy/distributed.yml extend deploy/base.yml this way."""
+    A file may name another under `EXTENDS` (relative to its own folder; `<deploy>/` is the installed
+    release's deploy folder): that one is read first and this one's values laid over it, section by
+    section (a mapping merges key by key; anything else replaces). deploy/embedded.yml and
+    deploy/distributed.yml extend deploy/base.yml this way."""
     global _yaml_ready
     if not _yaml_ready:
         setup_yaml_parser()
@@ -54,7 +55,9 @@ def _load(path, seen):
     base = values.pop("EXTENDS", None)
     if base is None:
         return values
-    return overlay(_load(path.parent / str(base), seen + (resolved,)), values)
+    # `<deploy>/distributed.yml`: the installed release's deploy/ folder, wherever it is installed
+    base = str(base).replace("<deploy>", str(PROJECT_ROOT / "deploy"))
+    return overlay(_load(path.parent / base, seen + (resolved,)), values)
 
 
 def overlay(base, values):
@@ -156,7 +159,7 @@ def _chmod_if_open(path, mode):
         current = path.lstat()
         if not stat.S_ISLNK(current.st_mode) and stat.S_IMODE(current.st_mode) != mode:
             os.chmod(path, mode)
-    except (FileNotFoundError, PermissionError):
+    except OSError:  # gone, not ours, or on a read-only mount (a key given as a Kubernetes secret)
         pass
 
 
@@ -169,6 +172,8 @@ def write_private_file(path, data: bytes):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -77,18 +77,10 @@ def status(api, vhost, timeout=10):
 
 
 def links_up(api, vhost, timeout=3):
-    """{(upstream, exchange): running?} for every upstream the vhost has and each federated exchange the
-    vhost has (a site that neither feeds a hub nor is one has no `rongtuk.feed`, so no link for it): a
-    link the broker has not started (or has stopped) is not running, as one in error is not."""
-    v = quote(vhost, safe="")
-    upstreams = [item.get("name") for item in
-                 _call("GET", f"{api}/api/parameters/federation-upstream/{v}", timeout=timeout) or []]
-    if not upstreams:
-        return {}
-    exchanges = {item.get("name") for item in
-                 _call("GET", f"{api}/api/exchanges/{v}?columns=name", timeout=timeout) or []} & set(FEDERATED)
-    running = {(item.get("upstream"), item.get("exchange")) for item in
-               _call("GET", f"{api}/api/federation-links/{v}", timeout=timeout) or []
-               if item.get("status") == "running"}
-    return {(name, exchange): (name, exchange) in running
-            for name in upstreams if name for exchange in sorted(exchanges)}
+    """{(upstream, exchange): running?} for every federation link the broker has for the vhost: one per
+    upstream and federated exchange the vhost has, listed as long as its upstream is set, whether it
+    runs, starts or is in error (an upstream that cannot be reached is a link in error). Needs a
+    management user with the `monitoring` tag, nothing more."""
+    return {(item.get("upstream"), item.get("exchange")): item.get("status") == "running"
+            for item in _call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}", timeout=timeout) or []
+            if item.get("upstream") and item.get("exchange") in FEDERATED}

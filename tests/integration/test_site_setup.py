@@ -44,7 +44,8 @@ def test_a_site_from_nothing_runs_answers_and_doctor_names_each_problem(fresh_si
     # run again: every file as it was, nothing made
     again = run_cli(*init, timeout=180)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "made " not in again.stdout and "wrote " not in again.stdout, again.stdout
+    assert not [line for line in again.stdout.splitlines() if line.split(" ")[0] in ("made", "wrote", "set")], \
+        again.stdout
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == written
 
     config_path = folder / "site.yml"
@@ -58,8 +59,12 @@ def test_a_site_from_nothing_runs_answers_and_doctor_names_each_problem(fresh_si
         psycopg2.connect(intake_at_routing.render_as_string(hide_password=False))
     # the site's broker user may use its vhost and no other
     api, auth = MANAGEMENT
-    permissions = requests.get(f"{api}/api/users/rongtuk-{site_id.lower()}/permissions", auth=auth, timeout=10).json()
-    assert [p["vhost"] for p in permissions] == [f"rongtuk-{site_id.lower()}"]
+    user = f"rongtuk-{site_id.lower()}"
+    for name, tags in ((user, []), (f"{user}-monitor", ["monitoring"]), (f"{user}-link", [])):
+        permissions = requests.get(f"{api}/api/users/{name}/permissions", auth=auth, timeout=10).json()
+        assert [p["vhost"] for p in permissions] == [f"rongtuk-{site_id.lower()}"], name
+        found = requests.get(f"{api}/api/users/{name}", auth=auth, timeout=10).json()["tags"]
+        assert (found if isinstance(found, list) else [t for t in found.split(",") if t]) == tags, name
     exchanges = {e["name"] for e in requests.get(f"{api}/api/exchanges/rongtuk-{site_id.lower()}", auth=auth,
                                                  timeout=10).json()}
     assert {"rongtuk.sites", "rongtuk.feed", "intake.events", "nameko-rpc"} <= exchanges  # the definitions

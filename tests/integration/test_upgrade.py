@@ -44,8 +44,10 @@ def previous_release(tmp_path):
     tree = tmp_path / "previous"
     tree.mkdir()
     archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", PREVIOUS], capture_output=True, timeout=60)
-    assert archive.returncode == 0, f"the previous release {PREVIOUS} is not in this clone's history: " + \
-        archive.stderr.decode()
+    if archive.returncode != 0:
+        missing = f"the previous release {PREVIOUS} is not in this clone's history (a shallow clone?): " + \
+            archive.stderr.decode()
+        pytest.fail(missing) if os.environ.get("CI") else pytest.skip(missing)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True, timeout=60)
     return tree
 
@@ -150,7 +152,7 @@ def test_an_upgrade_under_load_loses_and_doubles_nothing(rabbit_config, empty_da
         duplicated = sum(n - 1 for table in (recorded, routed, timed, folded) for n in table.values())
         print(f"upgrade from {PREVIOUS} under load: {len(ids)} cases accepted, {len(refused)} refused while intake "
               f"restarted: lost={lost} duplicated={duplicated}")
-        assert len(ids) >= 30
+        assert len(ids) >= 20  # cases taken all along: before, during and after each restart
         assert (lost, duplicated) == (0, 0)
         for service in SERVICE_NAMES:  # every event published, none given up on
             wait_for(lambda: per_case(service, "SELECT 'unpublished', count(*) FROM outbox WHERE published_at IS NULL "
