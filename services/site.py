@@ -165,6 +165,7 @@ def write_files(site):
             "SITE_ID": site.site_id,
             "DATA_DIR": str(site.data),
             "FEED": {"hub": site.hub or ""},
+            "QUEUES": {"type": "quorum"},
             "SITE": {"vhost": site.vhost, "link_user": f"{user}-link",
                      "services": site.addresses},
         }

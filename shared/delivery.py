@@ -25,6 +25,7 @@ from nameko.messaging import QueueConsumer
 
 from shared import deadletters, events, metrics
 from shared.config import setting, site_id
+from shared.queues import as_configured
 from shared.store import Database
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class GuardedQueueConsumer(QueueConsumer):
     dead-letter path instead of killing the consumer thread (and with it the service)."""
 
     def get_consumers(self, consumer_cls, channel):
+        for provider in self._providers:  # each queue of the site's type (shared/queues.py), as it is declared
+            as_configured(provider.queue, self.container.config)
         consumers = super().get_consumers(consumer_cls, channel)
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = partial(self._undecodable, provider)

@@ -8,9 +8,12 @@ import eventlet
 from nameko.rpc import Rpc
 
 from shared.config import setting
+from shared.queues import SiteRpcConsumer
 
 
 class RpcEndpoint(Rpc):
+    rpc_consumer = SiteRpcConsumer()
+
     def handle_message(self, body, message):
         if "content_type" not in message.properties and getattr(message, "content_type", None):
             message.properties["content_type"] = message.content_type

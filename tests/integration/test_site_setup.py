@@ -85,6 +85,12 @@ def test_a_site_from_nothing_runs_answers_and_doctor_names_each_problem(fresh_si
         env = {**os.environ, "RONGTUK_CONFIG": str(config_path)}
         code, said = doctor(env)
         assert code == 0 and "every check passed" in said, said
+        # a new site's queues are quorum queues (a caller's reply queue stays classic)
+        queues = requests.get(f"{api}/api/queues/rongtuk-{site_id.lower()}", auth=auth, timeout=10).json()
+        types = {q["name"]: q.get("type") for q in queues}
+        assert types["rpc-routing"] == "quorum" and types["rpc-sla"] == "quorum", types
+        assert types["evt-intake-case_received--routing.route_case"] == "quorum", types
+        assert all(kind == "quorum" for name, kind in types.items() if not name.startswith("rpc.reply")), types
 
         site_api = Api(f"http://{addresses['intake']}")
         created = site_api.post_case(thai_case())

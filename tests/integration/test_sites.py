@@ -41,8 +41,10 @@ def district_vhost(rabbit_config, rabbit_manager):
 def two_sites(rabbit_config, district_vhost, pg_database_sets, runner_factory, tmp_path):
     hub = site_config(rabbit_config["AMQP_URI"], pg_database_sets(), tmp_path / "hub", SITE_ID="HUB")
     district_uri = rabbit_config["AMQP_URI"].rsplit("/", 1)[0] + "/" + district_vhost
+    # the district on quorum queues (as `rongtuk site init` makes a new site), the hub on classic ones
     district = site_config(district_uri, pg_database_sets(), tmp_path / "kalasin", SITE_ID="KALASIN",
-                           ROUTING_DIRECTORY="deploy/directory-kalasin.yml", KNOWLEDGE={"file": ""})
+                           ROUTING_DIRECTORY="deploy/directory-kalasin.yml", KNOWLEDGE={"file": ""},
+                           QUEUES={"type": "quorum"})
     for config in (hub, district):
         runner_factory(config, *SERVICES).start()
     # each site federates the sites exchange from the other, as `rongtuk sites link` does
@@ -52,6 +54,10 @@ def two_sites(rabbit_config, district_vhost, pg_database_sets, runner_factory, t
                        (district_vhost, "HUB.routing.case_answered")):
         wait_for(lambda: _bound_upstream(vhost, key), timeout=30,
                  message=f"the federation link that pulls {key} from {vhost}")
+    queues = requests.get(f"http://127.0.0.1:15672/api/queues/{requests.utils.quote(district_vhost, safe='')}",
+                          auth=("guest", "guest"), timeout=10).json()
+    forwarded = [q for q in queues if q["name"].startswith("site-KALASIN.routing.case_forwarded--")]
+    assert forwarded and all(q["type"] == "quorum" for q in forwarded), queues
     return hub, district
 
 
