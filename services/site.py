@@ -4,8 +4,9 @@
 operator edits; `secrets.yml`, readable by its owner alone, with the passwords, the /metrics token
 and where the seal key is; `keys/seal.key`, outside the data folder), creates one PostgreSQL role and
 database per service (each role owns its database and may connect to no other), a RabbitMQ vhost for
-the site with its user (allowed on that vhost alone) and a link user other sites' federation links
-log in as (allowed to read the two exchanges sites link through, and nothing else), imports
+the site with three users allowed on that vhost alone (the services'; a monitor user that reads the
+federation links' state and nothing else; the link user other sites' federation links log in as,
+allowed to read the two exchanges sites link through), imports
 deploy/rabbitmq/definitions.json into the vhost and migrates every database. Everything it finds
 already there it keeps: run again, it changes nothing (and an operator's edits to site.yml stay).
 
@@ -30,6 +31,7 @@ from urllib.parse import quote, urlparse
 import yaml
 
 from services import SERVICE_NAMES
+from shared import sites
 from shared.config import PROJECT_ROOT
 
 DEFINITIONS = PROJECT_ROOT / "deploy" / "rabbitmq" / "definitions.json"
@@ -73,7 +75,7 @@ class Site:
         slug(self.site_id)  # a site id it cannot name roles and a vhost after is refused before anything
         self.folder = Path(self.folder).resolve()
         self.data = Path(self.data).resolve() if self.data else self.folder / "data"
-        self.vhost = self.vhost or f"rongtuk-{slug(self.site_id).replace('_', '-')}"
+        self.vhost = self.vhost or self.broker_user   # rongtuk-ksn: the vhost is named as its user
         if self.management and not urlparse(self.management).username:  # the broker's administrator, as said
             broker, given = urlparse(self.broker), urlparse(self.management)
             self.management = given._replace(netloc=f"{broker.username or 'guest'}:{broker.password or 'guest'}@"
@@ -81,6 +83,11 @@ class Site:
 
     def say(self, line):
         self.said.append(line)
+
+    @property
+    def broker_user(self):
+        """The services' RabbitMQ user; `-monitor` and `-link` name the other two."""
+        return f"rongtuk-{slug(self.site_id).replace('_', '-')}"
 
     @property
     def addresses(self):
@@ -133,7 +140,7 @@ def write_files(site):
 
     found = _secrets_of(site)
     broker, postgres = urlparse(site.broker), urlparse(site.postgres)
-    user = f"rongtuk-{slug(site.site_id).replace('_', '-')}"
+    user = site.broker_user
     amqp = (f"amqp://{user}:{found['broker']}@{broker.hostname or '127.0.0.1'}:{broker.port or 5672}/"
             f"{quote(site.vhost, safe='')}")
     databases = {name: f"postgresql://{role_name(site.site_id, name)}:{found['databases'][name]}@"
@@ -249,23 +256,17 @@ def make_databases(site, found):
 # --- RabbitMQ -------------------------------------------------------------------------------------
 
 def _api(site):
-    from shared import sites
     return site.management or sites.management_url(site.broker)
-
-
-def _call(method, url, **kwargs):
-    from shared import sites
-    return sites._call(method, url, **kwargs)
 
 
 def make_broker(site, found):
     """The site's vhost, its user (that vhost alone), the link user (read the linked exchanges), the
     definitions; all PUT, so a second run changes nothing."""
     api, v = _api(site), quote(site.vhost, safe="")
-    existed = _exists(f"{api}/api/vhosts/{v}")
-    _call("PUT", f"{api}/api/vhosts/{v}", json={"description": f"Rongtuk site {site.site_id}"})
+    existed = sites.exists(f"{api}/api/vhosts/{v}")
+    sites.call("PUT", f"{api}/api/vhosts/{v}", json={"description": f"Rongtuk site {site.site_id}"})
     site.say(f"{'kept ' if existed else 'made '}    RabbitMQ vhost {site.vhost}")
-    user = f"rongtuk-{slug(site.site_id).replace('_', '-')}"
+    user = site.broker_user
     link_user = f"{user}-link"
     for name, password, tags, permissions in [
             (user, found["broker"], "", {"configure": ".*", "write": ".*", "read": ".*"}),
@@ -276,21 +277,13 @@ def make_broker(site, found):
             # `federation: ...` queue, bound to the two exchanges sites link through
             (link_user, found["link"], "", {"configure": "^federation: .*$", "write": "^federation: .*$",
                                             "read": r"^(rongtuk\.sites|rongtuk\.feed|federation: .*)$"})]:
-        existed = _exists(f"{api}/api/users/{quote(name, safe='')}")
-        _call("PUT", f"{api}/api/users/{quote(name, safe='')}", json={"password": password, "tags": tags})
-        _call("PUT", f"{api}/api/permissions/{v}/{quote(name, safe='')}", json=permissions)
+        existed = sites.exists(f"{api}/api/users/{quote(name, safe='')}")
+        sites.call("PUT", f"{api}/api/users/{quote(name, safe='')}", json={"password": password, "tags": tags})
+        sites.call("PUT", f"{api}/api/permissions/{v}/{quote(name, safe='')}", json=permissions)
         site.say(f"{'kept ' if existed else 'made '}    RabbitMQ user {name} (vhost {site.vhost} only)")
     definitions = json.loads(DEFINITIONS.read_text(encoding="utf-8"))
-    _call("POST", f"{api}/api/definitions/{v}", json=definitions)
+    sites.call("POST", f"{api}/api/definitions/{v}", json=definitions)
     site.say(f"applied  {DEFINITIONS.relative_to(PROJECT_ROOT)} to vhost {site.vhost}")
-
-
-def _exists(url):
-    import requests
-    try:
-        return requests.get(url, timeout=10).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def init(site):
@@ -462,7 +455,6 @@ def _skew(date_header, now):
 
 def _link_findings(config):
     from services.reporting.feed_link import links_api
-    from shared import sites
     uri = str(config.get("AMQP_URI") or "")
     if uri.startswith("memory"):
         return []

@@ -107,13 +107,14 @@ class Metrics(DependencyProvider):
     def setup(self):
         self.service_name = self.container.service_name
         self._started = weakref.WeakKeyDictionary()
+        self._latency = {}  # each entrypoint's histogram, its type read once here, not on every call
         for entrypoint in self.container.entrypoints:  # so every series shows, at zero, from start
             labels = (self.service_name, entrypoint.method_name)
             CALLS.labels(*labels)
             ERRORS.labels(*labels)
             REFUSALS.labels(*labels)
             SECONDS.labels(*labels)
-            LATENCY.labels(self.service_name, entrypoint_type(entrypoint))
+            self._latency[entrypoint.method_name] = LATENCY.labels(self.service_name, entrypoint_type(entrypoint))
         self.route = metrics_route(metrics_token(self.container.config))
         self.server.register_provider(self.route)
 
@@ -135,4 +136,7 @@ class Metrics(DependencyProvider):
         if started is not None:
             took = time.perf_counter() - started
             SECONDS.labels(*labels).inc(took)
-            LATENCY.labels(self.service_name, entrypoint_type(worker_ctx.entrypoint)).observe(took)
+            histogram = self._latency.get(worker_ctx.entrypoint.method_name)
+            if histogram is None:  # an entrypoint added after setup (tests build one by hand)
+                histogram = LATENCY.labels(self.service_name, entrypoint_type(worker_ctx.entrypoint))
+            histogram.observe(took)

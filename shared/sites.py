@@ -45,7 +45,8 @@ def vhost_of(amqp_uri):
     return path[1:] if len(path) > 1 else "/"
 
 
-def _call(method, url, timeout=10, **kwargs):
+def call(method, url, timeout=10, **kwargs):
+    """One request to the broker's management API; LinkError says why it failed."""
     try:
         response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.RequestException as exc:
@@ -55,23 +56,32 @@ def _call(method, url, timeout=10, **kwargs):
     return response.json() if response.content else None
 
 
+def exists(url):
+    """Whether the management API has the resource at `url` (a vhost, a user)."""
+    try:
+        call("GET", url)
+        return True
+    except LinkError:
+        return False
+
+
 def link(api, vhost, name, upstream_uri, ack_mode="on-confirm"):
     """Make `vhost` receive what it binds on the sites exchange of the broker at `upstream_uri`."""
     v = quote(vhost, safe="")
-    _call("PUT", f"{api}/api/parameters/federation-upstream/{v}/{quote(name, safe='')}",
+    call("PUT", f"{api}/api/parameters/federation-upstream/{v}/{quote(name, safe='')}",
           json={"value": {"uri": broker_uri(upstream_uri), "ack-mode": ack_mode}})
-    _call("PUT", f"{api}/api/policies/{v}/{POLICY}",
+    call("PUT", f"{api}/api/policies/{v}/{POLICY}",
           json={"pattern": FEDERATED_PATTERN, "apply-to": "exchanges",
                 "priority": 10, "definition": {"federation-upstream-set": "all"}})
 
 
 def unlink(api, vhost, name):
-    _call("DELETE", f"{api}/api/parameters/federation-upstream/{quote(vhost, safe='')}/{quote(name, safe='')}")
+    call("DELETE", f"{api}/api/parameters/federation-upstream/{quote(vhost, safe='')}/{quote(name, safe='')}")
 
 
 def status(api, vhost, timeout=10):
     """[(upstream, status, error)] of the vhost's federation links."""
-    links = _call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}", timeout=timeout) or []
+    links = call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}", timeout=timeout) or []
     return [(item.get("upstream"), item.get("status"), item.get("error") or "") for item in links]
 
 
@@ -82,5 +92,5 @@ def links_up(api, vhost, timeout=3):
     runs, starts or is in error (an upstream that cannot be reached is a link in error). Needs a
     management user with the `monitoring` tag, nothing more."""
     return {(item.get("upstream"), item.get("exchange")): item.get("status") == "running"
-            for item in _call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}", timeout=timeout) or []
+            for item in call("GET", f"{api}/api/federation-links/{quote(vhost, safe='')}", timeout=timeout) or []
             if item.get("upstream") and item.get("exchange") in FEDERATED}

@@ -250,19 +250,24 @@ def dumps(obj):
     return json.dumps(obj, ensure_ascii=False)
 
 
-def installed(tool, package):
-    """The path of a program of a Debian package the tests use (pdftotext, chromium, promtool...).
-    .ci/run installs every one of them, and under CI (CI set) a missing one fails the test. Elsewhere,
-    on a developer's machine without it, the test is skipped, saying which package to install: the
-    rest of the suite still runs there, and CI still proves the test."""
-    import shutil
-
+def missing(what):
+    """A test's prerequisite that the project's own files provide under CI (.ci/run installs the Debian
+    programs; a CI clone has the repository's history) is not here. Under CI (CI set) that is a
+    failure: CI must prove the test. Elsewhere, on a developer's machine without it, the test is
+    skipped saying what to get: the rest of the suite still runs there."""
     import pytest
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (and CI provides it)")
+    pytest.skip(what)
+
+
+def installed(tool, package):
+    """The path of a program of a Debian package the tests use (pdftotext, chromium, promtool...), or
+    `missing` if it is not installed."""
+    import shutil
     found = shutil.which(tool)
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} ({package}) is not installed, and .ci/run installs it")
-        pytest.skip(f"{tool} ({package}) is not installed here: apt-get install {package} (CI installs it)")
+        missing(f"{tool} ({package}) is not installed here: apt-get install {package}")
     return found
 
 
@@ -317,6 +322,18 @@ class FakeTime:
         return self.moment
 
 
+def end(process, timeout=10):
+    """Stop a process a test started as an operator would: SIGTERM, then SIGKILL if it is still there
+    after `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class RunProcesses:
     """`rongtuk run [SERVICE]` processes a test starts, each logging to its own file; stop_all ends
     them as an operator would (SIGTERM, then a kill for one still there after `timeout`)."""
@@ -339,11 +356,7 @@ class RunProcesses:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
         for process, log in self.started:
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            end(process, timeout)
             log.close()
 
 

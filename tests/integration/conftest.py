@@ -12,7 +12,7 @@ from services.site import role_name
 from shared import sites
 from shared.config import PROJECT_ROOT
 from shared.store import make_engine
-from tests.helpers import PG_ADMIN_URL, TcpProxy, free_port, installed, site_config, wait_for
+from tests.helpers import PG_ADMIN_URL, TcpProxy, end, free_port, installed, site_config, wait_for
 from tests.hub_sites import DISTRICT_SERVICES, HUB_SERVICES, MANAGEMENT, HubReporting, bound_upstream, vhost_uri
 
 
@@ -112,11 +112,7 @@ def prometheus(tmp_path):
 
     yield start
     for process, log in started:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        end(process)
         log.close()
 
 

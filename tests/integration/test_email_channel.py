@@ -40,7 +40,7 @@ from services.intake.models import attachments, cases as cases_table, inbound_me
 from services.intake.sealing import Sealer
 from services.intake.service import IntakeService
 from shared.config import PROJECT_ROOT
-from tests.helpers import connected, count_rows, free_port, wait_for
+from tests.helpers import connected, count_rows, end, free_port, wait_for
 
 pytestmark = pytest.mark.imap
 
@@ -208,12 +208,7 @@ def dovecot_server():
             pytest.fail(f"Dovecot did not start (exit {process.poll()}):\n{stderr}\n{server.log()}")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end(process)
         shutil.rmtree(root, ignore_errors=True)
 
 
